@@ -1,0 +1,96 @@
+"""storage-connectors: connection strings to typed, Windmill-compatible resources.
+
+Everything public is importable from here; nothing heavy is imported until it is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; resolved on first attribute access (PEP 562).
+_EXPORTS: dict[str, str] = {
+    # resource model and errors
+    "Resource": "connectors.resource",
+    "ResourceType": "connectors.resource",
+    "CheckResult": "connectors.resource",
+    "CheckStep": "connectors.resource",
+    "ConnectorsError": "connectors.errors",
+    "ParseError": "connectors.errors",
+    "ValidationError": "connectors.errors",
+    "CheckError": "connectors.errors",
+    "PluginError": "connectors.errors",
+    "WorkspaceError": "connectors.errors",
+    # plugin authors
+    "Connector": "connectors.connector",
+    "Match": "connectors.connector",
+    "hookimpl": "connectors.hookspecs",
+    # core functions
+    "parse": "connectors.api",
+    "to_connection_string": "connectors.api",
+    "resource_types": "connectors.api",
+    "validate": "connectors.api",
+    "connect": "connectors.api",
+    "check": "connectors.api",
+    "redact": "connectors.redact",
+    # Windmill-compatible client: resources, variables, states
+    "get_resource": "connectors.client",
+    "set_resource": "connectors.client",
+    "list_resources": "connectors.client",
+    "get_variable": "connectors.client",
+    "set_variable": "connectors.client",
+    "get_state": "connectors.client",
+    "set_state": "connectors.client",
+    "get_state_path": "connectors.client",
+    "set_flow_user_state": "connectors.client",
+    "get_flow_user_state": "connectors.client",
+    "set_shared_state": "connectors.client",
+    "get_shared_state": "connectors.client",
+    # Windmill-compatible client: object storage
+    "S3Object": "connectors.objectstore",
+    "load_s3_file": "connectors.objectstore",
+    "load_s3_file_reader": "connectors.objectstore",
+    "write_s3_file": "connectors.objectstore",
+    "delete_s3_object": "connectors.objectstore",
+    "sign_s3_object": "connectors.objectstore",
+    "sign_s3_objects": "connectors.objectstore",
+    "polars_connection_settings": "connectors.objectstore",
+    "duckdb_connection_settings": "connectors.objectstore",
+    "boto3_connection_settings": "connectors.objectstore",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'connectors' has no attribute {name!r}")
+    if name == "redact":
+        value: Any = importlib.import_module(module_name)
+    else:
+        value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:
+    from connectors import redact as redact
+    from connectors.api import check as check, connect as connect, parse as parse
+    from connectors.api import resource_types as resource_types
+    from connectors.api import to_connection_string as to_connection_string
+    from connectors.api import validate as validate
+    from connectors.connector import Connector as Connector, Match as Match
+    from connectors.errors import CheckError as CheckError, ConnectorsError as ConnectorsError
+    from connectors.errors import ParseError as ParseError, PluginError as PluginError
+    from connectors.errors import ValidationError as ValidationError
+    from connectors.errors import WorkspaceError as WorkspaceError
+    from connectors.hookspecs import hookimpl as hookimpl
+    from connectors.resource import CheckResult as CheckResult, CheckStep as CheckStep
+    from connectors.resource import Resource as Resource, ResourceType as ResourceType

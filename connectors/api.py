@@ -1,0 +1,111 @@
+"""The top-level functions: parse, to_connection_string, validate, connect, check."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any
+
+from connectors.connector import Match
+from connectors.errors import ParseError, Problem, ValidationError
+from connectors.plugins import get_connector, get_registry
+from connectors.resource import CheckResult, Resource, ResourceType
+
+
+def resource_types() -> list[ResourceType]:
+    """Every registered resource type, sorted by name."""
+    connectors = get_registry().connectors
+    return [connectors[name].resource_type for name in sorted(connectors)]
+
+
+def detect(text: str) -> list[tuple[str, int]]:
+    """Each type that claims ``text``, with its score (``connector.Match``), best first."""
+    scores = []
+    for name, connector in get_registry().connectors.items():
+        score = connector.detect(text)
+        if score > Match.NONE:
+            scores.append((name, score))
+    return sorted(scores, key=lambda pair: (-pair[1], pair[0]))
+
+
+def parse(text: str, type: str | None = None) -> Resource:  # noqa: A002 (DESIGN.md names it `type`)
+    """Parse a connection string into a Resource; the type is detected unless given.
+
+    Detection picks the most specific match (an Upstash ``rediss://`` string is upstash_redis,
+    not redis). An unknown or ambiguous string is a ParseError listing the candidate types.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes a str, not {text.__class__.__name__}")
+    stripped = text.strip()
+    if not stripped:
+        raise ParseError("empty connection string")
+    if type is not None:
+        return get_connector(type).parse(stripped)
+    candidates = detect(stripped)
+    if not candidates:
+        known = ", ".join(sorted(get_registry().connectors))
+        raise ParseError(f"not a connection string of any known type (known types: {known})")
+    best = candidates[0][1]
+    top = [name for name, score in candidates if score == best]
+    if len(top) > 1:
+        raise ParseError(f"ambiguous: could be {', '.join(top)}; choose one with type=")
+    resource = get_connector(top[0]).parse(stripped)
+    others = [name for name, _ in candidates[1:]]
+    if others:
+        resource.notes.append(
+            f"detected as {top[0]} (the most specific match; also matched: {', '.join(others)})"
+        )
+    return resource
+
+
+def to_connection_string(resource: Resource) -> str:
+    """The native connection string of ``resource``; ``parse`` of it gives the resource back."""
+    return get_connector(resource.resource_type).to_connection_string(resource)
+
+
+@cache
+def _validator(type_name: str) -> Any:
+    import jsonschema
+
+    schema = get_connector(type_name).schema
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def validate(type_name: str, value: Any) -> dict[str, Any]:
+    """``value`` checked against the type's schema and normalised; ValidationError otherwise.
+
+    Every problem is reported with its JSON pointer, sorted by position.
+    """
+    connector = get_connector(type_name)
+    errors = sorted(_validator(type_name).iter_errors(value), key=lambda e: list(e.absolute_path))
+    if errors:
+        secret = set(connector.resource_type.secret_fields)
+        problems = [Problem(_pointer(e.absolute_path), _message(e, secret)) for e in errors]
+        raise ValidationError(type_name, problems)
+    return connector.normalise(copy.deepcopy(value))
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _message(error: Any, secret_fields: set[str]) -> str:
+    from connectors.redact import MASK
+
+    # jsonschema quotes the offending instance; a secret field's value must not be shown.
+    dotted = ".".join(f"{p}" if isinstance(p, str) else "[]" for p in error.absolute_path)
+    dotted = dotted.replace(".[]", "[]")
+    if dotted in secret_fields and isinstance(error.instance, str | int | float):
+        return str(error.message).replace(repr(error.instance), repr(MASK))
+    return str(error.message)
+
+
+def connect(resource: Resource) -> Any:
+    """A native client for the resource: psycopg, pymongo, redis, upstash, boto3 or azure."""
+    return get_connector(resource.resource_type).connect(resource)
+
+
+def check(resource: Resource, timeout: float = 10) -> CheckResult:
+    """Check the live server in timed steps; ``result.ok`` says whether every step passed."""
+    return get_connector(resource.resource_type).check(resource, timeout=timeout)

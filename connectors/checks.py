@@ -1,0 +1,117 @@
+"""Timed check steps with one deadline: what every connector's ``check`` is written with.
+
+    steps = CheckSteps(timeout, redactor)
+    with steps:
+        steps.run("tcp", lambda: open_tcp(host, port, steps.remaining()))
+        conn = steps.run("authentication", login, explain=explain_auth_error)
+        steps.server_version = conn.server_version
+    return steps.result()
+
+A step that raises is recorded as failed with a one-line reason (redacted) and ends the check:
+the ``with`` block swallows the stop, so later steps do not run.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import TypeVar
+
+from connectors.redact import Redactor
+from connectors.resource import CheckResult, CheckStep
+
+T = TypeVar("T")
+
+
+class StepFailed(Exception):
+    """Raised inside a step to fail it with a chosen reason."""
+
+
+class _Stop(Exception):
+    pass
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line reason for an exception: its first non-empty line, else its class name."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else ""
+    if isinstance(exc, StepFailed):
+        return text
+    if isinstance(exc, TimeoutError | socket.timeout) and not text:
+        return "timed out"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class CheckSteps:
+    """Runs check steps in order against one deadline and records each as a CheckStep."""
+
+    def __init__(self, timeout: float, redactor: Redactor | None = None) -> None:
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.steps: list[CheckStep] = []
+        self.server_version: str | None = None
+        self._redact = redactor or Redactor()
+
+    def remaining(self, floor: float = 0.05) -> float:
+        """Seconds left before the deadline (at least ``floor``, so a timeout arg is valid)."""
+        return max(self.deadline - time.monotonic(), floor)
+
+    def run(
+        self,
+        name: str,
+        action: Callable[[], T],
+        *,
+        explain: Callable[[BaseException], str | None] | None = None,
+        detail: Callable[[T], str] | None = None,
+    ) -> T:
+        """Run one step; on failure record why and stop the check."""
+        if time.monotonic() >= self.deadline:
+            self._record(name, False, 0.0, f"not started: the {self.timeout:g} s timeout passed")
+            raise _Stop
+        started = time.perf_counter()
+        try:
+            outcome = action()
+        except Exception as exc:
+            ms = (time.perf_counter() - started) * 1000
+            reason = (explain(exc) if explain else None) or describe(exc)
+            self._record(name, False, ms, reason)
+            raise _Stop from exc
+        ms = (time.perf_counter() - started) * 1000
+        self._record(name, True, ms, detail(outcome) if detail else "")
+        return outcome
+
+    def _record(self, name: str, ok: bool, ms: float, detail: str) -> None:
+        self.steps.append(CheckStep(name, ok, ms, self._redact(detail)))
+
+    def __enter__(self) -> CheckSteps:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        return exc_type is _Stop
+
+    def result(self) -> CheckResult:
+        ok = bool(self.steps) and all(step.ok for step in self.steps)
+        return CheckResult(ok=ok, steps=self.steps, server_version=self.server_version)
+
+
+def open_tcp(host: str, port: int, timeout: float) -> str:
+    """Open and close a TCP connection; the step detail is the address reached."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            peer = sock.getpeername()
+    except socket.gaierror as exc:
+        raise StepFailed(f"cannot resolve host {host!r}: {exc.strerror}") from exc
+    except ConnectionRefusedError as exc:
+        raise StepFailed(f"connection refused by {host}:{port} (is the server running?)") from exc
+    except TimeoutError as exc:
+        raise StepFailed(f"no answer from {host}:{port} within {timeout:.1f} s") from exc
+    except OSError as exc:
+        raise StepFailed(f"cannot reach {host}:{port}: {exc.strerror or exc}") from exc
+    return f"{peer[0]}:{peer[1]}"

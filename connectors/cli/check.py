@@ -1,0 +1,35 @@
+"""``connectors check``: check a resource against its live server, in timed steps."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from connectors.cli.output import json_option, print_json, print_table, read_text_argument
+
+
+@click.command("check")
+@click.argument("target")
+@click.option("--type", "type_name", help="The resource type of a connection string.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds for the whole check.")
+@json_option
+def check_command(target: str, type_name: str | None, timeout: float, json_: bool) -> None:
+    """Check TARGET: a workspace path (f/x/y, $res:f/x/y) or a connection string ('-': stdin).
+
+    Exits 1 when a step fails.
+    """
+    from connectors.api import check
+    from connectors.workspace.resolve import resolve_resource
+
+    resource = resolve_resource(read_text_argument(target), type_name=type_name)
+    result = check(resource, timeout=timeout)
+    if json_:
+        print_json(result.to_dict())
+    else:
+        rows = [[s.name, "ok" if s.ok else "FAILED", f"{s.ms:.1f}", s.detail] for s in result.steps]
+        print_table(["step", "result", "ms", "detail"], rows)
+        if result.server_version:
+            click.echo(f"server version: {result.server_version}")
+    if not result.ok:
+        sys.exit(1)

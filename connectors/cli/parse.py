@@ -1,0 +1,48 @@
+"""``connectors parse``: a connection string to a resource."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from connectors.cli.output import (
+    json_option,
+    print_json,
+    print_table,
+    read_text_argument,
+    show_secrets_option,
+)
+
+
+@click.command("parse")
+@click.argument("text")
+@click.option("--type", "type_name", help="The resource type, when detection is not wanted.")
+@json_option
+@show_secrets_option
+def parse_command(text: str, type_name: str | None, json_: bool, show_secrets: bool) -> None:
+    """Parse a connection string (or '-' to read it from stdin) into a resource."""
+    from connectors.api import parse
+
+    resource = parse(read_text_argument(text), type=type_name)
+    data = resource.to_dict(show_secrets=show_secrets)
+    if json_:
+        print_json(data)
+        return
+    click.echo(f"type:     {data['resource_type']}")
+    click.echo(f"provider: {data['provider'] or '-'}")
+    print_table(["field", "value"], list(_flatten(data["value"])))
+    for note in data["notes"]:
+        click.echo(f"note: {note}")
+
+
+def _flatten(value: Any, prefix: str = "") -> Any:
+    for key, item in value.items():
+        name = f"{prefix}{key}"
+        if isinstance(item, dict) and item:
+            yield from _flatten(item, f"{name}.")
+        elif isinstance(item, list | dict):
+            yield name, json.dumps(item, ensure_ascii=False)
+        else:
+            yield name, item

@@ -1,0 +1,61 @@
+"""``connectors types`` and ``connectors schema``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from connectors.cli.output import json_option, print_json, print_table
+
+
+@click.command("types")
+@json_option
+def types_command(json_: bool) -> None:
+    """List the resource types every installed plugin provides."""
+    from connectors.api import resource_types
+    from connectors.plugins import get_registry
+
+    registry = get_registry()
+    rows = []
+    for rt in resource_types():
+        origin = registry.origin(rt.name)
+        connector = registry.connectors[rt.name]
+        rows.append(
+            {
+                "name": rt.name,
+                "description": rt.description,
+                "providers": list(connector.providers),
+                "secret_fields": list(rt.secret_fields),
+                "plugin": origin.label if origin else None,
+            }
+        )
+    if json_:
+        print_json(rows)
+        return
+    print_table(
+        ["type", "providers", "secret fields", "description"],
+        [[r["name"], r["providers"], r["secret_fields"], r["description"]] for r in rows],
+    )
+
+
+@click.command("schema")
+@click.argument("type_name", required=False)
+@click.option(
+    "--write-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write <type>.json in hub format for every built-in type into this folder.",
+)
+@json_option
+def schema_command(type_name: str | None, write_dir: Path | None, json_: bool) -> None:
+    """Print a resource type's JSON Schema (hub format), or write all of them."""
+    from connectors.plugins import get_connector
+    from connectors.schemas import write_resource_types
+
+    if write_dir is not None:
+        for path in write_resource_types(write_dir):
+            click.echo(str(path))
+        return
+    if type_name is None:
+        raise click.UsageError("give a TYPE, or --write-dir DIR")
+    print_json(get_connector(type_name).resource_type.hub_document())

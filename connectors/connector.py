@@ -1,0 +1,91 @@
+"""The Connector base class: what every plugin, built-in or third-party, subclasses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from connectors.errors import ParseError
+from connectors.resource import CheckResult, Resource, ResourceType
+
+
+class Match:
+    """Scores returned by ``Connector.detect``; the highest score wins auto-detection."""
+
+    NONE = 0
+    #: the text could be this type, but another type may claim it more specifically
+    GENERIC = 10
+    #: the text uses this type's own scheme or syntax
+    SCHEME = 20
+    #: the text names a vendor of this type (``*.upstash.io``, ``*.r2.cloudflarestorage.com``)
+    PROVIDER = 30
+
+
+class Connector:
+    """One resource type: its schema, parser, serializer, driver and live check.
+
+    Subclasses set the class attributes and override the methods they support. Drivers are
+    imported inside ``connect`` and ``check`` only, so importing a connector stays cheap.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    #: the JSON Schema (draft 2020-12, hub format); secret properties carry ``"password": true``
+    schema: ClassVar[dict[str, Any]]
+    #: vendors this type recognises, for documentation and ``connectors types``
+    providers: ClassVar[tuple[str, ...]] = ()
+    #: the pip extra that installs the driver, for error messages
+    extra: ClassVar[str | None] = None
+    #: folder holding ``<name>.py`` + ``<name>.script.yaml`` hub scripts, if any
+    scripts_dir: ClassVar[Path | None] = None
+    #: connection strings that parse, shown in docs and checked by tests
+    examples: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def resource_type(self) -> ResourceType:
+        return ResourceType(self.name, self.description, self.schema)
+
+    def detect(self, text: str) -> int:
+        """How specifically ``text`` looks like this type's connection string (a ``Match``)."""
+        return Match.NONE
+
+    def parse(self, text: str) -> Resource:
+        """Parse a connection string into a Resource, or raise ParseError."""
+        raise ParseError(f"{self.name} has no connection-string parser", type_name=self.name)
+
+    def to_connection_string(self, resource: Resource) -> str:
+        """The native connection string for ``resource``; ``parse`` of it gives it back."""
+        raise NotImplementedError(f"{self.name} cannot render a connection string")
+
+    def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        """A schema-valid value put in canonical form (called by ``connectors.validate``)."""
+        return value
+
+    def secret_values(self, value: dict[str, Any]) -> list[str]:
+        """The secret strings in ``value``; by default the fields marked secret in the schema."""
+        found: list[str] = []
+        for path in self.resource_type.secret_fields:
+            found.extend(_values_at(value, path.split(".")))
+        return [item for item in found if isinstance(item, str) and item]
+
+    def connect(self, resource: Resource) -> Any:
+        """A native client for ``resource`` (the driver's own object)."""
+        raise NotImplementedError(f"{self.name} has no driver")
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        """Check the live server in timed steps; never waits past ``timeout`` seconds."""
+        raise NotImplementedError(f"{self.name} has no live check")
+
+
+def _values_at(value: Any, parts: list[str]) -> list[Any]:
+    if not parts:
+        return [value]
+    head, rest = parts[0], parts[1:]
+    if head.endswith("[]"):
+        items = value.get(head[:-2]) if isinstance(value, dict) else None
+        if not isinstance(items, list):
+            return []
+        return [found for item in items for found in _values_at(item, rest)]
+    if isinstance(value, dict) and head in value:
+        return _values_at(value[head], rest)
+    return []

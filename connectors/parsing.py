@@ -1,0 +1,136 @@
+"""Small parsing helpers shared by the connection-string parsers.
+
+Each family's own rules live in its parser; what is here is what several families share:
+strict percent-decoding with positions, host[:port] splitting with IPv6 literals, and
+``KEY=VALUE`` environment blocks as pasted from a console or a ``.env`` file.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from connectors.errors import ParseError
+
+_HEX = "0123456789abcdefABCDEF"
+
+
+def percent_decode(
+    text: str, *, offset: int = 0, what: str = "value", allow_nul: bool = False
+) -> str:
+    """Decode ``%XX`` escapes strictly (``+`` stays ``+``), as libpq and the MongoDB spec do.
+
+    A bad escape is a ParseError naming ``what`` and the escape's position in the whole input
+    (``offset`` is where ``text`` starts in it). The escape's text is not quoted, since
+    ``what`` may be a password.
+    """
+    if "%" not in text:
+        return text
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char != "%":
+            out += char.encode()
+            i += 1
+            continue
+        pair = text[i + 1 : i + 3]
+        if len(pair) < 2 or pair[0] not in _HEX or pair[1] not in _HEX:
+            raise ParseError(f"invalid percent-encoding in the {what}", position=offset + i)
+        byte = int(pair, 16)
+        if byte == 0 and not allow_nul:
+            raise ParseError(f"forbidden %00 in the {what}", position=offset + i)
+        out.append(byte)
+        i += 3
+    try:
+        return out.decode()
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"percent-encoded bytes in the {what} are not UTF-8", position=offset) from exc
+
+
+@dataclass(frozen=True)
+class HostPort:
+    host: str
+    port: int | None
+    #: the port exactly as written, for formats that keep a non-numeric port (libpq)
+    port_text: str = ""
+
+
+def split_host_port(
+    text: str, *, offset: int = 0, default_port: int | None = None, numeric_port: bool = True
+) -> HostPort:
+    """Split ``host``, ``host:port``, ``[v6]`` or ``[v6]:port``; brackets are removed."""
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0:
+            raise ParseError("IPv6 address is missing its closing ']'", position=offset)
+        host = text[1:end]
+        if not host:
+            raise ParseError("empty IPv6 address '[]'", position=offset)
+        rest = text[end + 1 :]
+        if rest and not rest.startswith(":"):
+            raise ParseError(
+                f"unexpected {rest[0]!r} after an IPv6 address (expected ':')",
+                position=offset + end + 1,
+            )
+        port_text = rest[1:]
+        port_at = offset + end + 2
+    else:
+        host, sep, port_text = text.rpartition(":") if ":" in text else (text, "", "")
+        if host.count(":"):
+            raise ParseError("an IPv6 address must be written in brackets", position=offset)
+        port_at = offset + len(host) + 1
+    if not port_text:
+        return HostPort(host, default_port, "")
+    if not numeric_port:
+        return HostPort(host, int(port_text) if port_text.isdigit() else None, port_text)
+    return HostPort(host, parse_port(port_text, offset=port_at), port_text)
+
+
+def parse_port(text: str, *, offset: int = 0) -> int:
+    """A TCP port 1-65535, or a ParseError at its position."""
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ParseError(f"invalid port {text!r} (expected 1-65535)", position=offset)
+    return int(text)
+
+
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.*?)\s*$")
+
+
+def parse_env_block(text: str) -> dict[str, str]:
+    """``KEY=VALUE`` lines (``export`` prefix, quotes, ``#`` comments, ``;``/space separators).
+
+    Returns an empty dict when the text is not such a block. Pairs may also sit on one line,
+    separated by spaces, as consoles sometimes show them.
+    """
+    result: dict[str, str] = {}
+    for raw_line in text.strip().splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith("#"):
+            continue
+        for chunk in _split_assignments(line):
+            match = _ENV_LINE.match(chunk)
+            if not match:
+                return {}
+            key, value = match.groups()
+            result[key] = _unquote(value)
+    return result
+
+
+def _split_assignments(line: str) -> list[str]:
+    if line.count("=") <= 1:
+        return [line]
+    try:
+        parts = shlex.split(line, posix=False)
+    except ValueError:
+        return [line]
+    return [part.rstrip(";") for part in parts if part not in ("export", ";")]
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    if " #" in value:
+        value = value.split(" #", 1)[0].rstrip()
+    return value

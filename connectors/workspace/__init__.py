@@ -1,0 +1,1 @@
+"""The workspace: resources, variables and states kept between runs."""
