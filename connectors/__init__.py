@@ -82,15 +82,27 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from connectors import redact as redact
-    from connectors.api import check as check, connect as connect, parse as parse
-    from connectors.api import resource_types as resource_types
-    from connectors.api import to_connection_string as to_connection_string
-    from connectors.api import validate as validate
+    from connectors.api import (
+        check as check,
+        connect as connect,
+        parse as parse,
+        resource_types as resource_types,
+        to_connection_string as to_connection_string,
+        validate as validate,
+    )
     from connectors.connector import Connector as Connector, Match as Match
-    from connectors.errors import CheckError as CheckError, ConnectorsError as ConnectorsError
-    from connectors.errors import ParseError as ParseError, PluginError as PluginError
-    from connectors.errors import ValidationError as ValidationError
-    from connectors.errors import WorkspaceError as WorkspaceError
+    from connectors.errors import (
+        CheckError as CheckError,
+        ConnectorsError as ConnectorsError,
+        ParseError as ParseError,
+        PluginError as PluginError,
+        ValidationError as ValidationError,
+        WorkspaceError as WorkspaceError,
+    )
     from connectors.hookspecs import hookimpl as hookimpl
-    from connectors.resource import CheckResult as CheckResult, CheckStep as CheckStep
-    from connectors.resource import Resource as Resource, ResourceType as ResourceType
+    from connectors.resource import (
+        CheckResult as CheckResult,
+        CheckStep as CheckStep,
+        Resource as Resource,
+        ResourceType as ResourceType,
+    )

@@ -28,7 +28,7 @@ def detect(text: str) -> list[tuple[str, int]]:
     return sorted(scores, key=lambda pair: (-pair[1], pair[0]))
 
 
-def parse(text: str, type: str | None = None) -> Resource:  # noqa: A002 (DESIGN.md names it `type`)
+def parse(text: str, type: str | None = None) -> Resource:
     """Parse a connection string into a Resource; the type is detected unless given.
 
     Detection picks the most specific match (an Upstash ``rediss://`` string is upstash_redis,

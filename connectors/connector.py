@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from connectors.errors import ParseError
 from connectors.resource import CheckResult, Resource, ResourceType
+
+if TYPE_CHECKING:
+    from connectors.objectstore.base import ObjectStore
 
 
 class Match:
@@ -75,6 +78,10 @@ class Connector:
     def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
         """Check the live server in timed steps; never waits past ``timeout`` seconds."""
         raise NotImplementedError(f"{self.name} has no live check")
+
+    def object_store(self, resource: Resource) -> ObjectStore:
+        """The objects of this resource (for types that hold objects: s3, azure_blob)."""
+        raise NotImplementedError(f"{self.name} resources do not hold objects")
 
 
 def _values_at(value: Any, parts: list[str]) -> list[Any]:

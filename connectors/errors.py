@@ -26,7 +26,9 @@ class ParseError(ConnectorsError, ValueError):
     ``position`` is the 0-based offset in the input where the problem is, when known.
     """
 
-    def __init__(self, message: str, *, position: int | None = None, type_name: str | None = None):
+    def __init__(
+        self, message: str, *, position: int | None = None, type_name: str | None = None
+    ) -> None:
         self.message = message
         self.position = position
         self.type_name = type_name
@@ -52,7 +54,7 @@ class Problem:
 class ValidationError(ConnectorsError, ValueError):
     """A resource value that does not fit its resource type; lists every problem found."""
 
-    def __init__(self, type_name: str, problems: list[Problem]):
+    def __init__(self, type_name: str, problems: list[Problem]) -> None:
         self.type_name = type_name
         self.problems = problems
         super().__init__(str(self))

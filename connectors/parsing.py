@@ -46,7 +46,8 @@ def percent_decode(
     try:
         return out.decode()
     except UnicodeDecodeError as exc:
-        raise ParseError(f"percent-encoded bytes in the {what} are not UTF-8", position=offset) from exc
+        message = f"percent-encoded bytes in the {what} are not UTF-8"
+        raise ParseError(message, position=offset) from exc
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def split_host_port(
         port_text = rest[1:]
         port_at = offset + end + 2
     else:
-        host, sep, port_text = text.rpartition(":") if ":" in text else (text, "", "")
+        host, _, port_text = text.rpartition(":") if ":" in text else (text, "", "")
         if host.count(":"):
             raise ParseError("an IPv6 address must be written in brackets", position=offset)
         port_at = offset + len(host) + 1

@@ -6,9 +6,10 @@ Third-party plugins are distributions with an entry point in the ``connectors`` 
     foo = "storage_connectors_foo"
 
 A plugin that fails to import, or registers a type name already taken, is reported once with
-its distribution and skipped; the rest keeps working. ``CONNECTORS_DISABLE_PLUGINS`` (comma-separated
-entry-point names) skips plugins; ``CONNECTORS_LOAD_PLUGINS`` loads only the named ones. Built-ins
-cannot be disabled. ``CONNECTORS_STRICT_PLUGINS=1`` turns a plugin problem into an error.
+its distribution and skipped; the rest keeps working. ``CONNECTORS_DISABLE_PLUGINS``
+(comma-separated entry-point names) skips plugins; ``CONNECTORS_LOAD_PLUGINS`` loads only the
+named ones. Built-ins cannot be disabled. ``CONNECTORS_STRICT_PLUGINS=1`` turns a plugin
+problem into an error.
 """
 
 from __future__ import annotations
@@ -83,9 +84,13 @@ def _report(registry: Registry, message: str, exc: BaseException | None = None) 
     warnings.warn(message, PluginWarning, stacklevel=3)
 
 
+def _names(variable: str) -> list[str]:
+    return [name.strip() for name in os.environ.get(variable, "").split(",") if name.strip()]
+
+
 def _selected(ep: EntryPoint) -> bool:
-    only = [n.strip() for n in os.environ.get("CONNECTORS_LOAD_PLUGINS", "").split(",") if n.strip()]
-    skip = [n.strip() for n in os.environ.get("CONNECTORS_DISABLE_PLUGINS", "").split(",")]
+    only = _names("CONNECTORS_LOAD_PLUGINS")
+    skip = _names("CONNECTORS_DISABLE_PLUGINS")
     return (not only or ep.name in only) and ep.name not in skip
 
 
@@ -133,7 +138,8 @@ def _collect(pm: pluggy.PluginManager, infos: dict[str, PluginInfo], registry: R
             if taken is not None:
                 _report(
                     registry,
-                    f"{info.label} registers type {name!r}, already registered by {taken.label}; skipped",
+                    f"{info.label} registers type {name!r}, "
+                    f"already registered by {taken.label}; skipped",
                 )
                 return
             registry.connectors[name] = connector

@@ -24,7 +24,9 @@ _SECRET_KEY = re.compile(
     r"pass(word|wd)?$|secret|token|api_?key|access_?key|account_?key|credential|private",
     re.IGNORECASE,
 )
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.\-]*://[^\s:/@?#]*:)(?P<pw>[^\s@/]+)(?=@)", re.I)
+_URL_PASSWORD = re.compile(
+    r"(?P<head>[a-z][a-z0-9+.\-]*://[^\s:/@?#]*:)(?P<pw>[^\s@/]+)(?=@)", re.IGNORECASE
+)
 _KEYWORD_PASSWORD = re.compile(
     r"(?P<head>\b(?:password|AccountKey|SharedAccessSignature|sig|token|_token)\s*=\s*)"
     r"(?P<pw>'(?:[^'\\]|\\.)*'|[^\s;&'\"]+)",

@@ -17,7 +17,11 @@ SCHEMA: dict[str, Any] = {
         "host": {"type": "string", "description": "The instance host"},
         "port": {"type": "integer", "description": "The instance port", "default": 5432},
         "user": {"type": "string", "description": "The postgres username"},
-        "password": {"type": "string", "description": "The postgres users password", "password": True},
+        "password": {
+            "type": "string",
+            "description": "The postgres users password",
+            "password": True,
+        },
         "dbname": {"type": "string", "description": "The database name"},
         "sslmode": {
             "type": "string",

@@ -14,7 +14,16 @@ from connectors.hookspecs import hookimpl
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "order": ["endPoint", "region", "pathStyle", "bucket", "accessKey", "secretKey", "port", "useSSL"],
+    "order": [
+        "endPoint",
+        "region",
+        "pathStyle",
+        "bucket",
+        "accessKey",
+        "secretKey",
+        "port",
+        "useSSL",
+    ],
     "properties": {
         "endPoint": {
             "type": "string",
@@ -64,7 +73,9 @@ class S3(Connector):
     def detect(self, text: str) -> int:
         if "r2.cloudflarestorage.com" in text:
             return Match.PROVIDER
-        if text.startswith(("s3://", "s3a://")) or "AWS_ACCESS_KEY_ID" in text or _S3_HOSTS.search(text):
+        if text.startswith(("s3://", "s3a://")) or "AWS_ACCESS_KEY_ID" in text:
+            return Match.SCHEME
+        if _S3_HOSTS.search(text):
             return Match.SCHEME
         return Match.NONE
 

@@ -1,0 +1,1 @@
+"""Hub scripts: discovery, schema inference, the local runner, export and publish."""

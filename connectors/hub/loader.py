@@ -1,0 +1,40 @@
+"""Load a hub script as a module, with ``wmill`` provided by this package."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+
+def install_wmill() -> None:
+    """Make ``import wmill`` give this package's Windmill-compatible client (unless real wmill
+    is already imported)."""
+    import connectors
+
+    sys.modules.setdefault("wmill", connectors)
+
+
+def script_path(type_name: str, script_name: str) -> Path:
+    """``<scripts_dir>/<script_name>.py`` of the connector registered for ``type_name``."""
+    from connectors.plugins import get_connector
+
+    folder = get_connector(type_name).scripts_dir
+    if folder is None:
+        raise FileNotFoundError(f"{type_name} has no hub scripts")
+    path = folder / f"{script_name}.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"no hub script {type_name}/{script_name} ({path})")
+    return path
+
+
+def load_script(type_name: str, script_name: str) -> ModuleType:
+    """Import ``hub_scripts/<type>/<name>.py`` as a fresh module."""
+    install_wmill()
+    path = script_path(type_name, script_name)
+    spec = importlib.util.spec_from_file_location(f"hub_script_{type_name}_{script_name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
