@@ -9,6 +9,7 @@ from typing import Any
 from connectors.connector import Match
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.plugins import get_connector, get_registry
+from connectors.redact import redactor_for
 from connectors.resource import CheckResult, Resource, ResourceType
 
 
@@ -81,7 +82,10 @@ def validate(type_name: str, value: Any) -> dict[str, Any]:
     errors = sorted(_validator(type_name).iter_errors(value), key=lambda e: list(e.absolute_path))
     if errors:
         secret = set(connector.resource_type.secret_fields)
-        problems = [Problem(_pointer(e.absolute_path), _message(e, secret)) for e in errors]
+        redactor = redactor_for(type_name, value)
+        problems = [
+            Problem(_pointer(e.absolute_path), redactor(_message(e, secret))) for e in errors
+        ]
         raise ValidationError(type_name, problems)
     return connector.normalise(copy.deepcopy(value))
 
@@ -96,7 +100,7 @@ def _message(error: Any, secret_fields: set[str]) -> str:
     # jsonschema quotes the offending instance; a secret field's value must not be shown.
     dotted = ".".join(f"{p}" if isinstance(p, str) else "[]" for p in error.absolute_path)
     dotted = dotted.replace(".[]", "[]")
-    if dotted in secret_fields and isinstance(error.instance, str | int | float):
+    if dotted in secret_fields:
         return str(error.message).replace(repr(error.instance), repr(MASK))
     return str(error.message)
 

@@ -1,0 +1,117 @@
+"""The command line: one-line errors, exit codes, --json everywhere, no driver at start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+DRIVERS = ("psycopg", "pymongo", "redis", "upstash_redis", "boto3", "botocore", "azure")
+
+
+def connectors_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from connectors.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+    )
+
+
+def test_parse_imports_no_driver():
+    probe = (
+        "import sys\n"
+        "from connectors.cli import main\n"
+        "try:\n"
+        "    main(['parse', 'kv-unknown://x'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "for text in ['postgresql://u@h/db', 'redis://h:6379/0', 'mongodb://h/db',\n"
+        "             's3://bucket/key', 'UseDevelopmentStorage=true']:\n"
+        "    try:\n"
+        "        main(['parse', text, '--json'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        f"loaded = sorted(m for m in sys.modules if m.split('.')[0] in {DRIVERS!r})\n"
+        "print('LOADED', loaded, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert "LOADED []" in result.stderr, result.stderr
+
+
+def test_unknown_string_is_one_line_on_stderr_with_exit_2():
+    result = connectors_cli("parse", "definitely not a connection string")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: not a connection string of any known type")
+    assert "postgresql" in lines[0] and "azure_blob" in lines[0]
+
+
+def test_debug_shows_the_traceback():
+    result = connectors_cli("--debug", "parse", "definitely not a connection string")
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+    assert "ParseError" in result.stderr
+
+
+def test_unknown_type_is_a_clear_error():
+    result = connectors_cli("schema", "nosuchtype")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: unknown resource type 'nosuchtype' (known: azure_blob, mongodb, postgresql, "
+        "redis, s3, upstash_redis)"
+    )
+
+
+def test_usage_error_exits_2_without_traceback():
+    result = connectors_cli("parse")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "Missing argument" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["types"], ["plugins"], ["schema", "postgresql"]])
+def test_json_output_is_json(command):
+    result = connectors_cli(*command, "--json")
+    assert result.returncode == 0, result.stderr
+    json.loads(result.stdout)
+
+
+def test_types_table_lists_the_builtin_types():
+    result = connectors_cli("types")
+    assert result.returncode == 0
+    header, rule, *rows = result.stdout.splitlines()
+    assert header.split()[:2] == ["type", "providers"]
+    assert set(rule) <= {"-", " "}
+    names = [row.split()[0] for row in rows]
+    assert names == sorted(["azure_blob", "mongodb", "postgresql", "redis", "s3", "upstash_redis"])
+
+
+def test_schema_prints_the_hub_document():
+    result = connectors_cli("schema", "s3")
+    document = json.loads(result.stdout)
+    assert document["description"] == "An s3 bucket connection info"
+    assert document["schema"]["properties"]["secretKey"]["password"] is True
+
+
+def test_unexpected_exception_is_one_line_and_redacted(monkeypatch, capsys):
+    from connectors import cli
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("driver said: postgresql://admin:hunter2secret@db.internal/prod failed")
+
+    monkeypatch.setattr(cli.cli, "main", explode)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["types"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "hunter2secret" not in err
+    assert err.count("\n") == 1
+    assert "RuntimeError" in err and "--debug" in err
