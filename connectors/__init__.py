@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "get_flow_user_state": "connectors.client",
     "set_shared_state": "connectors.client",
     "get_shared_state": "connectors.client",
+    "update_state": "connectors.client",
     # Windmill-compatible client: object storage
     "S3Object": "connectors.objectstore",
     "load_s3_file": "connectors.objectstore",

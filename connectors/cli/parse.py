@@ -19,13 +19,27 @@ from connectors.cli.output import (
 @click.command("parse")
 @click.argument("text")
 @click.option("--type", "type_name", help="The resource type, when detection is not wanted.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["airflow", "dlt", "env", "wmill"]),
+    help="Write it for another tool: an Airflow connection (JSON), a dlt secrets.toml "
+    "section, environment-variable lines or a wmill *.resource.yaml.",
+)
 @json_option
 @show_secrets_option
-def parse_command(text: str, type_name: str | None, json_: bool, show_secrets: bool) -> None:
+def parse_command(
+    text: str, type_name: str | None, fmt: str | None, json_: bool, show_secrets: bool
+) -> None:
     """Parse a connection string (or '-' to read it from stdin) into a resource."""
     from connectors.api import parse
 
     resource = parse(read_text_argument(text), type=type_name)
+    if fmt is not None:
+        from connectors.hub.formats import render
+
+        click.echo(render(resource, fmt, show_secrets=show_secrets), nl=False)
+        return
     data = resource.to_dict(show_secrets=show_secrets)
     if json_:
         print_json(data)

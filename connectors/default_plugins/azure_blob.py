@@ -1,32 +1,70 @@
-"""The azure_blob connector: Azure Blob Storage and Azurite."""
+"""The azure_blob connector: Azure Blob Storage (public and sovereign clouds) and Azurite."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
+from connectors.resource import CheckResult, Resource
 
+if TYPE_CHECKING:
+    from connectors.objectstore.base import ObjectStore
+
+# Windmill's hub shape (reference/windmill.md section 3.7) with secrets marked, plus three
+# documented extension fields Windmill ignores: sasToken, endpointSuffix, blobPrefix.
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "order": ["accountName", "containerName", "accessKey", "useSSL", "endpoint"],
+    "order": [
+        "accountName",
+        "containerName",
+        "accessKey",
+        "useSSL",
+        "endpoint",
+        "sasToken",
+        "endpointSuffix",
+        "blobPrefix",
+    ],
     "properties": {
         "accountName": {"type": "string", "description": "", "default": ""},
         "containerName": {"type": "string", "description": "", "default": ""},
         "accessKey": {"type": "string", "description": "", "default": "", "password": True},
         "useSSL": {"type": "boolean", "description": "", "default": True},
         "endpoint": {"type": "string", "description": "", "default": ""},
+        "sasToken": {
+            "type": "string",
+            "description": "Extension: a shared access signature (the query string without "
+            "'?'), used when there is no accessKey",
+            "password": True,
+        },
+        "endpointSuffix": {
+            "type": "string",
+            "description": "Extension: the DNS suffix of a sovereign cloud (e.g. "
+            "core.chinacloudapi.cn, core.usgovcloudapi.net); default core.windows.net",
+        },
+        "blobPrefix": {
+            "type": "string",
+            "description": "Extension: the blob name or name prefix the connection string "
+            "pointed at (blob-level SAS URLs, az:// URIs with a path)",
+        },
     },
     "required": ["accountName", "containerName", "useSSL"],
 }
 
-_AZURE = re.compile(
-    r"(^|;)\s*(AccountName|UseDevelopmentStorage|BlobEndpoint|DefaultEndpointsProtocol)\s*=|"
-    r"\.blob\.core\.|^(az|abfss?|wasbs?)://",
+_AZURE_KEYS = re.compile(
+    r"(^|;)\s*(AccountName|AccountKey|UseDevelopmentStorage|BlobEndpoint|DefaultEndpointsProtocol"
+    r"|SharedAccessSignature|EndpointSuffix)\s*=|^\s*(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=",
+    re.IGNORECASE,
+)
+_AZURE_URLS = re.compile(
+    r"^(az|azure|abfss?|wasbs?)://|^https?://[^/?#]*\.(blob|dfs)\.core\.|"
+    r"^https?://[^/?#]*\.blob\.localhost[:/]|^https?://[^/?#]+/devstoreaccount1(/|\?|$)|"
+    r"^https?://[^?#]*\?(.*&)?sv=[^&]*&(.*&)?sig=",
     re.IGNORECASE,
 )
 
@@ -38,9 +76,69 @@ class AzureBlob(Connector):
     providers = ("azure", "azurite")
     extra = "azure"
     scripts_dir = scripts_dir("azure_blob")
+    examples = (
+        "DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=bXlrZXk=;"
+        "EndpointSuffix=core.windows.net",
+        "UseDevelopmentStorage=true",
+        "https://myaccount.blob.core.windows.net/mycontainer?sv=2022-11-02&sr=c&sp=rl&sig=c2ln",
+        "abfss://mycontainer@myaccount.dfs.core.windows.net/data/",
+    )
 
     def detect(self, text: str) -> int:
-        return Match.SCHEME if _AZURE.search(text) else Match.NONE
+        if _AZURE_KEYS.search(text) or _AZURE_URLS.search(text.strip()):
+            return Match.SCHEME
+        return Match.NONE
+
+    def parse(self, text: str) -> Resource:
+        from connectors.azure_values import provider_of, value_notes
+        from connectors.parsers.azure_blob import parse
+
+        value, notes = parse(text)
+        return Resource(self.name, value, provider_of(value), notes + value_notes(value))
+
+    def to_connection_string(self, resource: Resource) -> str:
+        from connectors.azure_values import to_connection_string
+
+        return to_connection_string(resource.value)
+
+    def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        """Canonical form: ``endpoint`` only when it is not the default account URL."""
+        from connectors.azure_values import FIELD_ORDER, account_url, set_endpoint
+
+        out = dict(value)
+        if out.get("accountName") or out.get("endpoint"):
+            set_endpoint(out, account_url(out))
+        for optional in ("sasToken", "endpointSuffix", "blobPrefix"):
+            if not out.get(optional):
+                out.pop(optional, None)
+        known = [key for key in FIELD_ORDER if key in out]
+        return {key: out[key] for key in known + [key for key in out if key not in known]}
+
+    def secret_values(self, value: dict[str, Any]) -> list[str]:
+        """The key, the whole SAS token and its signature alone (raw and decoded)."""
+        found = super().secret_values(value)
+        token = value.get("sasToken")
+        if isinstance(token, str):
+            for part in token.lstrip("?").split("&"):
+                key, _, sig = part.partition("=")
+                if key == "sig" and sig:
+                    found.extend({sig, unquote(sig)})
+        return found
+
+    def connect(self, resource: Resource) -> Any:
+        from connectors.azure_client import connect
+
+        return connect(resource.value)
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        from connectors.azure_check import check
+
+        return check(resource.value, timeout)
+
+    def object_store(self, resource: Resource) -> ObjectStore:
+        from connectors.objectstore.azure import AzureObjectStore
+
+        return AzureObjectStore(resource.value)
 
 
 @hookimpl

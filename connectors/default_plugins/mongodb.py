@@ -2,32 +2,45 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
+from connectors.mongodb_auth import MECHANISMS
+from connectors.mongodb_options import options_schema
+from connectors.resource import CheckResult, Resource
 
 # Windmill's published mongodb schema is not valid JSON Schema (credential and servers lack
-# "type"); this one describes the same value shape correctly.
+# "type"); this one describes the same value shape correctly, plus two extension fields
+# (srv, options) that keep a connection string without loss (docs/mongodb.md).
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "order": ["servers", "db", "credential", "tls"],
+    "order": ["servers", "db", "credential", "tls", "srv", "options"],
     "properties": {
         "db": {"type": "string", "description": "The default database", "default": ""},
         "tls": {"type": "boolean", "description": "Connect with TLS", "default": True},
         "servers": {
             "type": "array",
-            "description": "Seed list of servers",
+            "description": "Seed list of servers (with srv: the one SRV host name, no port)",
+            "minItems": 1,
             "items": {
                 "type": "object",
                 "properties": {
                     "host": {"type": "string", "description": "Host name, IP or socket path"},
-                    "port": {"type": "integer", "description": "Port", "default": 27017},
+                    "port": {
+                        "type": "integer",
+                        "description": "Port",
+                        "default": 27017,
+                        "minimum": 1,
+                        "maximum": 65535,
+                    },
                 },
                 "required": ["host"],
+                "additionalProperties": False,
             },
         },
         "credential": {
@@ -36,17 +49,37 @@ SCHEMA: dict[str, Any] = {
             "properties": {
                 "username": {"type": "string", "description": "User name"},
                 "password": {"type": "string", "description": "Password", "password": True},
-                "db": {"type": "string", "description": "Authentication database"},
+                "db": {
+                    "type": "string",
+                    "description": "Authentication database (authSource)",
+                },
                 "mechanism": {
                     "type": "string",
-                    "description": "Authentication mechanism",
-                    "default": "SCRAM-SHA-1",
+                    "description": "Authentication mechanism; absent: negotiated by the driver "
+                    "(SCRAM-SHA-256 on MongoDB 4.0+)",
+                    "enum": list(MECHANISMS),
                 },
             },
+            "additionalProperties": False,
         },
+        "srv": {
+            "type": "boolean",
+            "description": "Extension: a mongodb+srv:// string (DNS SRV seed list, TLS on)",
+            "default": False,
+        },
+        "options": options_schema(),
     },
     "required": ["servers"],
 }
+
+EXAMPLES = (
+    "mongodb://localhost:27017/app",
+    "mongodb://alice:s3cret@db1.example.com:27017,db2.example.com:27018/app"
+    "?replicaSet=rs0&authSource=admin",
+    "mongodb+srv://app:p%40ss@cluster0.ab1cd.mongodb.net/shop?retryWrites=true&w=majority"
+    "&appName=Cluster0",
+    "mongodb://%2Ftmp%2Fmongodb-27017.sock/app",
+)
 
 
 class MongoDB(Connector):
@@ -56,9 +89,52 @@ class MongoDB(Connector):
     providers = ("atlas",)
     extra = "mongodb"
     scripts_dir = scripts_dir("mongodb")
+    examples = EXAMPLES
 
     def detect(self, text: str) -> int:
-        return Match.SCHEME if text.startswith(("mongodb://", "mongodb+srv://")) else Match.NONE
+        if not text.startswith(("mongodb://", "mongodb+srv://")):
+            return Match.NONE
+        return Match.PROVIDER if ".mongodb.net" in text.lower() else Match.SCHEME
+
+    def parse(self, text: str) -> Resource:
+        from connectors.mongodb_auth import build_credential
+        from connectors.mongodb_value import atlas_notes, build_value, is_atlas
+        from connectors.parsers.mongodb import parse_uri
+
+        parsed = parse_uri(text.strip())
+        credential, auth_notes = build_credential(parsed)
+        value = build_value(parsed, credential)
+        notes = parsed.warnings + auth_notes
+        provider = None
+        if is_atlas(value):
+            provider = "atlas"
+            notes += atlas_notes(value, explicit_source="authSource" in parsed.options)
+        return Resource(self.name, value, provider=provider, notes=notes)
+
+    def to_connection_string(self, resource: Resource) -> str:
+        from connectors.mongodb_value import to_connection_string
+
+        return to_connection_string(resource.value)
+
+    def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        result = copy.deepcopy(value)
+        result.setdefault("db", "")
+        result.setdefault("tls", bool(result.get("srv")))
+        if not result.get("srv"):
+            for server in result.get("servers", []):
+                if "/" not in str(server.get("host", "")):
+                    server.setdefault("port", 27017)
+        return result
+
+    def connect(self, resource: Resource) -> Any:
+        from connectors.mongodb_check import connect
+
+        return connect(resource.value)
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        from connectors.mongodb_check import check
+
+        return check(resource.value, self.secret_values(resource.value), timeout)
 
 
 @hookimpl

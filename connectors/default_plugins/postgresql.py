@@ -7,7 +7,17 @@ from typing import Any
 
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
+from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
+from connectors.parsers.postgresql import (
+    looks_like_environment,
+    looks_like_keyword_value,
+    parse_conninfo,
+)
+from connectors.postgresql_keywords import extension_properties
+from connectors.postgresql_providers import identify
+from connectors.postgresql_value import conninfo_to_value, normalise, to_uri
+from connectors.resource import CheckResult, Resource
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -34,8 +44,11 @@ SCHEMA: dict[str, Any] = {
             "description": "The root certificate in PEM format (content, not a path)",
             "default": "",
         },
+        **extension_properties(),
     },
-    "required": ["host"],
+    # Windmill requires dbname, user and password; libpq strings may leave any part out
+    # (defaults: OS user, dbname = user, password from ~/.pgpass), so nothing is required here.
+    "required": [],
 }
 
 
@@ -47,10 +60,60 @@ class PostgreSQL(Connector):
     extra = "postgresql"
     scripts_dir = scripts_dir("postgresql")
 
+    examples = (
+        "postgresql://user:secret@localhost:5432/mydb?sslmode=require",
+        "postgresql://host1:5432,host2:5433/app?target_session_attrs=read-write",
+        "host=localhost port=5432 dbname='my db' user=app connect_timeout=10",
+        "jdbc:postgresql://localhost:5432/mydb?user=app&password=secret&ssl=true",
+        "postgresql+psycopg://app:secret@localhost/mydb",
+        "postgresql://postgres.abcdefghijklmnopqrst:[YOUR-PASSWORD]"
+        "@aws-0-eu-west-1.pooler.supabase.com:6543/postgres",
+        "postgresql://alex:AbC123dEf@ep-cool-darkness-a1b2c3d4-pooler.us-east-2.aws.neon.tech"
+        "/dbname?sslmode=require&channel_binding=require",
+    )
+
     def detect(self, text: str) -> int:
-        if text.startswith(("postgresql://", "postgres://", "jdbc:postgresql://", "postgresql+")):
-            return Match.SCHEME
-        return Match.NONE
+        ours = (
+            text.startswith(_PREFIXES)
+            or looks_like_keyword_value(text)
+            or (text.startswith("psql") and "postgres" in text)
+            or looks_like_environment(text)
+        )
+        if not ours:
+            return Match.NONE
+        if ".supabase.co" in text or ".neon.tech" in text:
+            return Match.PROVIDER
+        return Match.SCHEME
+
+    def parse(self, text: str) -> Resource:
+        try:
+            parsed = parse_conninfo(text)
+            value = conninfo_to_value(parsed.params)
+        except ParseError as exc:
+            exc.type_name = exc.type_name or self.name
+            raise
+        info = identify(value)
+        notes = parsed.notes + list(info.notes) if info else parsed.notes
+        return Resource(self.name, value, info.provider if info else None, notes)
+
+    def to_connection_string(self, resource: Resource) -> str:
+        return to_uri(resource.value)
+
+    def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        return normalise(value)
+
+    def connect(self, resource: Resource) -> Any:
+        from connectors.postgresql_client import connect
+
+        return connect(resource.value)
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        from connectors.postgresql_client import check
+
+        return check(resource.value, timeout)
+
+
+_PREFIXES = ("postgresql://", "postgres://", "jdbc:postgresql:", "postgresql+", "postgres+")
 
 
 @hookimpl

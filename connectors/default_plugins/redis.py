@@ -1,4 +1,9 @@
-"""The redis connector: any server speaking the Redis protocol (Redis, Valkey, KeyDB, ...)."""
+"""The redis connector: any server speaking the Redis protocol (Redis, Valkey, KeyDB, ...).
+
+Connection strings follow redis-py's ``from_url`` (see ``connectors.parsers.redis``); the value
+keeps every field redis-py reads from a URL, so ``to_connection_string`` gives back a URL that
+``redis.Redis.from_url`` and ``connectors.parse`` both read as the same value.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +13,148 @@ from typing import Any
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
+from connectors.parsers.redis import SCHEMES, parse_redis_url, render_redis_url
+from connectors.resource import CheckResult, Resource
+
+
+def _prop(kind: str, description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": kind, "description": description, **extra}
+
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "order": ["host", "port", "db", "username", "password", "tls"],
+    "order": ["host", "port", "db", "username", "password", "tls", "unix_socket_path"],
     "properties": {
-        "host": {"type": "string", "description": "Server host", "default": "localhost"},
-        "port": {"type": "integer", "description": "Server port", "default": 6379},
-        "db": {"type": "integer", "description": "Database number", "default": 0, "minimum": 0},
-        "username": {"type": "string", "description": "ACL user name (Redis 6+)", "default": ""},
-        "password": {"type": "string", "description": "Password", "default": "", "password": True},
-        "tls": {"type": "boolean", "description": "Connect with TLS (rediss://)", "default": False},
+        "host": _prop("string", "Server host name or IP address", default="localhost"),
+        "port": _prop("integer", "Server port", default=6379, minimum=1, maximum=65535),
+        "db": _prop("integer", "Database number (SELECT)", default=0, minimum=0),
+        "username": _prop("string", "ACL user name (Redis 6+); empty for the default user"),
+        "password": _prop("string", "Password (AUTH)", default="", password=True),
+        "tls": _prop("boolean", "Connect with TLS (rediss://)", default=False),
+        "unix_socket_path": _prop(
+            "string",
+            "Unix socket path (unix://); when set, host, port and tls are not used",
+            pattern="^/",
+        ),
+        "ssl_cert_reqs": _prop(
+            "string",
+            "TLS certificate verification: required (default), optional or none",
+            enum=["none", "optional", "required"],
+        ),
+        "ssl_check_hostname": _prop(
+            "boolean", "Check the server's host name against its certificate (default true)"
+        ),
+        "ssl_ca_certs": _prop("string", "Path of a CA bundle file to trust"),
+        "ssl_ca_data": _prop("string", "CA certificates to trust, PEM content (not a path)"),
+        "ssl_certfile": _prop("string", "Path of the client certificate (mutual TLS)"),
+        "ssl_keyfile": _prop("string", "Path of the client private key (mutual TLS)"),
+        "ssl_password": _prop("string", "Password of the client private key", password=True),
+        "socket_timeout": _prop("number", "Seconds to wait for a reply", exclusiveMinimum=0),
+        "socket_connect_timeout": _prop(
+            "number", "Seconds to wait for the connection", exclusiveMinimum=0
+        ),
+        "socket_keepalive": _prop("boolean", "Enable TCP keep-alive"),
+        "retry_on_timeout": _prop("boolean", "Retry a command once after a timeout"),
+        "health_check_interval": _prop(
+            "integer", "Seconds idle before a connection is checked with PING", minimum=0
+        ),
+        "max_connections": _prop("integer", "Size limit of the connection pool", minimum=1),
+        "protocol": _prop("integer", "RESP protocol version", enum=[2, 3]),
+        "client_name": _prop("string", "Connection name shown by CLIENT LIST"),
+        "decode_responses": _prop("boolean", "Return str instead of bytes (redis-py)"),
+        "options": {
+            "type": "object",
+            "description": "Other redis-py connection arguments, as written in the URL query",
+            "additionalProperties": {"type": "string"},
+        },
     },
-    "required": ["host"],
+    "required": [],
 }
+
+# host suffix -> provider, for hosted Redis services reached over the Redis protocol
+PROVIDERS = {
+    ".upstash.io": "upstash",
+    ".cache.amazonaws.com": "aws",
+    ".memorydb.amazonaws.com": "aws",
+    ".redis.cache.windows.net": "azure",
+    ".redisenterprise.cache.azure.net": "azure",
+    ".redislabs.com": "redis-cloud",
+    ".redis-cloud.com": "redis-cloud",
+    ".db.ondigitalocean.com": "digitalocean",
+}
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+_SSL_FIELDS = ("ssl_cert_reqs", "ssl_check_hostname", "ssl_ca_certs", "ssl_ca_data")
+
+
+def provider_of(value: dict[str, Any]) -> str | None:
+    host = str(value.get("host") or "").rstrip(".")
+    return next((name for suffix, name in PROVIDERS.items() if host.endswith(suffix)), None)
+
+
+def notes_for(value: dict[str, Any]) -> list[str]:
+    """Advice that follows from the value (so a round trip keeps it)."""
+    notes = []
+    unix = bool(value.get("unix_socket_path"))
+    tls = bool(value.get("tls")) and not unix
+    if tls and value.get("ssl_cert_reqs") == "none":
+        notes.append(
+            "ssl_cert_reqs=none: traffic is encrypted but the server's certificate is not checked"
+        )
+    elif tls and value.get("ssl_check_hostname") is False:
+        notes.append("ssl_check_hostname=false: the certificate's host name is not checked")
+    if not tls and any(value.get(name) is not None for name in _SSL_FIELDS):
+        notes.append("the ssl_* settings are not used without TLS (use rediss://)")
+    host = str(value.get("host") or "localhost")
+    if not tls and not unix and value.get("password") and host not in _LOOPBACK:
+        notes.append("no TLS: the password and data travel unencrypted (use rediss://)")
+    if provider_of(value) == "upstash":
+        notes.append(
+            "Upstash database: TLS is always on; for its REST API parse this as upstash_redis"
+        )
+    return notes
 
 
 class Redis(Connector):
     name = "redis"
     description = "A Redis (or Valkey) server reached over TCP, TLS or a Unix socket"
     schema = SCHEMA
+    providers = tuple(sorted(set(PROVIDERS.values())))
     extra = "redis"
     scripts_dir = scripts_dir("redis")
+    examples = (
+        "redis://localhost:6379/0",
+        "rediss://default:s3cret@redis.example.com:6380/2?ssl_cert_reqs=required",
+        "redis://:p%40ss@[::1]:6379?db=1&socket_timeout=5",
+        "unix:///run/redis/redis.sock?db=2",
+    )
 
     def detect(self, text: str) -> int:
-        return Match.SCHEME if text.startswith(("redis://", "rediss://", "unix://")) else Match.NONE
+        head = text[:9].lower()
+        return Match.SCHEME if head.startswith(tuple(f"{s}://" for s in SCHEMES)) else Match.NONE
+
+    def parse(self, text: str) -> Resource:
+        value = parse_redis_url(text.strip())
+        return Resource(self.name, value, provider_of(value), notes_for(value))
+
+    def to_connection_string(self, resource: Resource) -> str:
+        return render_redis_url(resource.value)
+
+    def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        """The value as the parser would give it: defaults filled, host lower-cased."""
+        return parse_redis_url(render_redis_url(value))
+
+    def connect(self, resource: Resource) -> Any:
+        from connectors.redis_driver import make_client
+
+        return make_client(resource.value)
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        from connectors.redact import redactor_for
+        from connectors.redis_driver import check_redis
+
+        redactor = redactor_for(self.name, resource.value)
+        return check_redis(resource.value, timeout, redactor)
 
 
 @hookimpl

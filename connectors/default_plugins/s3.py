@@ -1,14 +1,25 @@
-"""The s3 connector: AWS S3, Cloudflare R2, MinIO and other S3-compatible stores."""
+"""The s3 connector: AWS S3, Cloudflare R2, MinIO and other S3-compatible stores.
+
+The schema is the 2026 hub ``s3`` type plus two documented extension fields: ``token`` (a session
+token for temporary credentials; Windmill's backend ``S3Resource`` has the same field) and
+``prefix`` (the key or prefix the parsed string pointed at; informational, the object helpers
+always take full keys). Parsing rules: ``connectors.parsers.s3``; client: ``connectors.s3_client``;
+check: ``connectors.s3_check``; objects: ``connectors.objectstore.s3``.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.connector import Connector, Match
+from connectors.resource import CheckResult, Resource
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from connectors.objectstore.base import ObjectStore
 
 # The 2026 hub shape (reference/windmill.md section 3.5), with secrets marked.
 SCHEMA: dict[str, Any] = {
@@ -55,11 +66,25 @@ SCHEMA: dict[str, Any] = {
             "including 'https://' or 'http://'",
             "default": True,
         },
+        "token": {
+            "type": "string",
+            "description": "Extension: session token of temporary credentials "
+            "(AWS_SESSION_TOKEN); Windmill's backend reads it too",
+            "password": True,
+        },
+        "prefix": {
+            "type": "string",
+            "description": "Extension: the key prefix the connection string pointed at "
+            "(informational)",
+        },
     },
     "required": ["bucket"],
 }
 
-_S3_HOSTS = re.compile(r"amazonaws\.com|r2\.cloudflarestorage\.com", re.IGNORECASE)
+_S3_HOSTS = re.compile(
+    r"^(https?://)?[^/\s]*\bs3[\w.-]*\.amazonaws\.com(\.cn)?(:\d+)?(/|$)", re.IGNORECASE
+)
+_HTTP_WITH_PATH = re.compile(r"^https?://[^/\s@]+/[^/\s?#]+")
 
 
 class S3(Connector):
@@ -69,15 +94,64 @@ class S3(Connector):
     providers = ("aws", "r2", "minio")
     extra = "s3"
     scripts_dir = scripts_dir("s3")
+    examples = (
+        "s3://my-bucket/exports/",
+        "https://my-bucket.s3.eu-west-1.amazonaws.com/data/file.parquet",
+        "https://s3.dualstack.us-west-2.amazonaws.com/my-bucket",
+        "https://0123456789abcdef0123456789abcdef.eu.r2.cloudflarestorage.com/my-bucket",
+        "http://127.0.0.1:9000/my-bucket",
+        "AWS_ACCESS_KEY_ID=AKIAEXAMPLE\nAWS_SECRET_ACCESS_KEY=example\nAWS_REGION=eu-west-1\n"
+        "S3_BUCKET=my-bucket",
+    )
 
     def detect(self, text: str) -> int:
-        if "r2.cloudflarestorage.com" in text:
+        lowered = text.strip().lower()
+        if lowered.startswith(("s3://", "s3a://", "s3n://")):
+            return Match.SCHEME
+        if ".r2.cloudflarestorage.com" in lowered and "\n" not in lowered:
             return Match.PROVIDER
-        if text.startswith(("s3://", "s3a://")) or "AWS_ACCESS_KEY_ID" in text:
+        if _S3_HOSTS.search(lowered):
+            return Match.PROVIDER
+        from connectors.parsers.s3 import looks_like_env_block
+
+        if looks_like_env_block(text):
             return Match.SCHEME
-        if _S3_HOSTS.search(text):
-            return Match.SCHEME
+        if _HTTP_WITH_PATH.match(lowered):
+            return Match.GENERIC  # MinIO and other endpoints: http(s)://host[:port]/<bucket>
         return Match.NONE
+
+    def parse(self, text: str) -> Resource:
+        from connectors.parsers.s3 import parse
+
+        return parse(text)
+
+    def to_connection_string(self, resource: Resource) -> str:
+        from connectors.parsers.s3 import to_connection_string
+
+        return to_connection_string(resource)
+
+    def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        value.setdefault("pathStyle", True)
+        value.setdefault("useSSL", True)
+        for key in ("endPoint", "region", "accessKey", "secretKey"):
+            value.setdefault(key, "")
+        return value
+
+    def connect(self, resource: Resource) -> Any:
+        """A boto3 S3 client configured for the provider (see ``connectors.s3_client``)."""
+        from connectors.s3_client import make_client
+
+        return make_client(resource.value)
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        from connectors.s3_check import check
+
+        return check(resource, timeout)
+
+    def object_store(self, resource: Resource) -> ObjectStore:
+        from connectors.objectstore.s3 import S3Store
+
+        return S3Store(resource.value)
 
 
 @hookimpl

@@ -1,4 +1,8 @@
-"""The upstash_redis connector: Upstash Redis over its REST API."""
+"""The upstash_redis connector: Upstash Redis over its REST API (url + token).
+
+Parsing is in ``connectors.parsers.upstash``. The native connection string is the pair of lines
+``UPSTASH_REDIS_REST_URL=...`` / ``UPSTASH_REDIS_REST_TOKEN=...`` that ``Redis.from_env()`` reads.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,15 @@ from typing import Any
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
+from connectors.parsers.upstash import (
+    check_token,
+    check_url,
+    parse_upstash,
+    provider_of,
+    render_env,
+    value_notes,
+)
+from connectors.resource import CheckResult, Resource
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -18,10 +31,11 @@ SCHEMA: dict[str, Any] = {
         "url": {
             "type": "string",
             "description": "REST URL (UPSTASH_REDIS_REST_URL), e.g. https://us1-merry-cat-32748.upstash.io",
+            "pattern": "^https?://[^/?#]+(/[^?#]*)?$",
         },
         "token": {
             "type": "string",
-            "description": "REST token (UPSTASH_REDIS_REST_TOKEN)",
+            "description": "REST token (UPSTASH_REDIS_REST_TOKEN); a read-only token reads only",
             "password": True,
         },
     },
@@ -38,11 +52,38 @@ class UpstashRedis(Connector):
     providers = ("upstash",)
     extra = "upstash"
     scripts_dir = scripts_dir("upstash_redis")
+    examples = (
+        "UPSTASH_REDIS_REST_URL=https://eu1-merry-cat-32748.upstash.io\n"
+        "UPSTASH_REDIS_REST_TOKEN=AX8sAAIjcDE",
+        "rediss://default:AX8sAAIjcDE@eu1-merry-cat-32748.upstash.io:6379",
+    )
 
     def detect(self, text: str) -> int:
-        if "UPSTASH_REDIS_REST_" in text or _UPSTASH_HOST.search(text):
+        if "UPSTASH_REDIS_" in text or "KV_REST_API_" in text or _UPSTASH_HOST.search(text):
             return Match.PROVIDER
         return Match.NONE
+
+    def parse(self, text: str) -> Resource:
+        value, notes = parse_upstash(text)
+        return Resource(self.name, value, provider_of(value), [*notes, *value_notes(value)])
+
+    def to_connection_string(self, resource: Resource) -> str:
+        return render_env(resource.value)
+
+    def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        return {**value, "url": check_url(value["url"]), "token": check_token(value["token"])}
+
+    def connect(self, resource: Resource) -> Any:
+        from connectors.redis_upstash_driver import make_client
+
+        return make_client(resource.value)
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        from connectors.redact import redactor_for
+        from connectors.redis_upstash_driver import check_upstash
+
+        redactor = redactor_for(self.name, resource.value)
+        return check_upstash(resource.value, timeout, redactor)
 
 
 @hookimpl

@@ -31,9 +31,13 @@ def script_path(type_name: str, script_name: str) -> Path:
 
 def load_script(type_name: str, script_name: str) -> ModuleType:
     """Import ``hub_scripts/<type>/<name>.py`` as a fresh module."""
+    return load_path(script_path(type_name, script_name), f"hub_script_{type_name}_{script_name}")
+
+
+def load_path(path: Path, module_name: str) -> ModuleType:
+    """Import the script at ``path`` as a fresh module named ``module_name``."""
     install_wmill()
-    path = script_path(type_name, script_name)
-    spec = importlib.util.spec_from_file_location(f"hub_script_{type_name}_{script_name}", path)
+    spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

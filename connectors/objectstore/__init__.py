@@ -1,1 +1,244 @@
-"""Object storage: S3Object and Windmill's load/write/delete/sign helpers, on any store."""
+"""Object storage: S3Object and Windmill's load/write/delete/sign helpers, on any store.
+
+Same names, signatures and return shapes as the ``wmill`` client (reference/windmill.md 1.8-1.10).
+Which storage a call uses:
+
+- ``s3_resource_path`` given (``f/x/y``, ``$res:f/x/y`` or ``res://f/x/y``): that resource,
+  read with ``connectors.client.get_resource``;
+- else the S3Object's ``storage`` name: the resource path in ``CONNECTORS_OBJECT_STORAGE_<NAME>``
+  (name upper-cased, ``-`` and ``.`` as ``_``), Windmill's secondary storages;
+- else the workspace default: the resource path in ``CONNECTORS_OBJECT_STORAGE``.
+
+The resource's type picks the store: ``get_connector(type).object_store(resource)``; a value read
+by path is typed by its shape (``accountName`` -> azure_blob, ``bucket`` -> s3), or by its
+``resource_type`` when the workspace returns a Resource. ``presigned`` holds the full presigned
+URL of the store itself (there is no Windmill s3_proxy locally).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from typing import IO, TYPE_CHECKING, Any
+
+from connectors.errors import ConnectorsError, WorkspaceError
+from connectors.resource import Resource
+
+if TYPE_CHECKING:
+    from connectors.objectstore.base import ObjectStore
+
+DEFAULT_STORAGE_ENV = "CONNECTORS_OBJECT_STORAGE"
+DEFAULT_EXPIRY_SECS = 43200
+MIN_EXPIRY_SECS, MAX_EXPIRY_SECS = 60, 604800
+
+
+class S3Object(dict[str, Any]):
+    """``{"s3": key, "storage": name?, "presigned": url?}`` with attribute access, like wmill's."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+
+def parse_s3_object(s3object: S3Object | dict[str, Any] | str) -> S3Object:
+    """``s3://<storage>/<key>`` (``s3:///<key>``: default storage) or a dict -> S3Object."""
+    if isinstance(s3object, S3Object):
+        return s3object
+    if isinstance(s3object, dict):
+        return S3Object(s3object)
+    if isinstance(s3object, str):
+        match = re.match(r"^s3://([^/]*)/(.+)$", s3object)
+        if not match:
+            raise ValueError(
+                "an object must be an S3Object or an 's3://<storage>/<key>' URI "
+                "('s3:///<key>' for the default storage)"
+            )
+        storage, key = match.groups()
+        return S3Object(s3=key, storage=storage or None)
+    raise TypeError(f"expected an S3Object, a dict or a str, not {type(s3object).__name__}")
+
+
+# -- resolving the store ------------------------------------------------------------------------
+
+
+def _strip_reference(path: str) -> str:
+    for prefix in ("$res:", "res://"):
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return path
+
+
+def _type_of_value(value: dict[str, Any]) -> str:
+    if "accountName" in value or "containerName" in value:
+        return "azure_blob"
+    if "bucket" in value:
+        return "s3"
+    raise ConnectorsError("the resource is not object storage (no bucket or container)")
+
+
+def store_for(resource: Resource | dict[str, Any]) -> ObjectStore:
+    """The ObjectStore of a Resource or of a bare value (s3 or azure_blob, by its shape)."""
+    from connectors.plugins import get_connector
+
+    if not isinstance(resource, Resource):
+        if not isinstance(resource, dict):
+            raise TypeError("expected a Resource or a resource value (dict)")
+        resource = Resource(_type_of_value(resource), resource)
+    return get_connector(resource.resource_type).object_store(resource)
+
+
+def _load(path: str) -> Resource | dict[str, Any]:
+    from connectors import client
+
+    found: Any = client.get_resource(_strip_reference(path))
+    if found is None:
+        raise WorkspaceError(f"no resource at {path!r}")
+    return found  # type: ignore[no-any-return]
+
+
+def _storage_env(storage: str) -> str:
+    return f"{DEFAULT_STORAGE_ENV}_{re.sub(r'[^A-Za-z0-9]', '_', storage).upper()}"
+
+
+def resolve_store(
+    s3_resource_path: str | None = None, storage: str | None = None
+) -> ObjectStore:
+    """The store a helper call addresses (see the module docstring for the order)."""
+    if s3_resource_path:
+        return store_for(_load(s3_resource_path))
+    if storage:
+        path = os.environ.get(_storage_env(storage))
+        if not path:
+            raise ConnectorsError(
+                f"unknown storage {storage!r}: set {_storage_env(storage)} to a resource path"
+            )
+        return store_for(_load(path))
+    path = os.environ.get(DEFAULT_STORAGE_ENV)
+    if not path:
+        raise ConnectorsError(
+            f"no object storage: pass s3_resource_path or set {DEFAULT_STORAGE_ENV} "
+            "to the path of an s3 or azure_blob resource"
+        )
+    return store_for(_load(path))
+
+
+def _store_of(s3object: S3Object, s3_resource_path: str | None) -> ObjectStore:
+    return resolve_store(s3_resource_path or None, s3object.get("storage"))
+
+
+# -- the Windmill functions ---------------------------------------------------------------------
+
+
+def load_s3_file_reader(
+    s3object: S3Object | str, s3_resource_path: str | None = None
+) -> IO[bytes]:
+    """A streaming reader of the object (use it as a context manager)."""
+    obj = parse_s3_object(s3object)
+    return _store_of(obj, s3_resource_path).open_reader(obj["s3"])
+
+
+def load_s3_file(s3object: S3Object | str, s3_resource_path: str | None = None) -> bytes:
+    """The object's bytes."""
+    obj = parse_s3_object(s3object)
+    store = _store_of(obj, s3_resource_path)
+    read_all = getattr(store, "read_all", None)
+    if read_all is not None:
+        data: bytes = read_all(obj["s3"])
+        return data
+    with store.open_reader(obj["s3"]) as reader:
+        return reader.read()
+
+
+def write_s3_file(
+    s3object: S3Object | str | None,
+    file_content: IO[bytes] | bytes,
+    s3_resource_path: str | None = None,
+    content_type: str | None = None,
+    content_disposition: str | None = None,
+) -> S3Object:
+    """Store bytes or a stream (sent in parts, constant memory); ``None`` makes a key."""
+    if s3object is None:
+        obj = S3Object(s3=f"windmill_uploads/{uuid.uuid4().hex}", storage=None)
+    else:
+        obj = parse_s3_object(s3object)
+    if isinstance(file_content, str):
+        file_content = file_content.encode()
+    store = _store_of(obj, s3_resource_path)
+    store.write(
+        obj["s3"],
+        file_content,
+        content_type=content_type,
+        content_disposition=content_disposition,
+    )
+    return S3Object(s3=obj["s3"], storage=obj.get("storage"))
+
+
+def delete_s3_object(s3object: S3Object | str, s3_resource_path: str | None = None) -> None:
+    """Delete the object (no error when it does not exist)."""
+    obj = parse_s3_object(s3object)
+    _store_of(obj, s3_resource_path).delete(obj["s3"])
+
+
+def _expiry(expiry_secs: int | None) -> int:
+    seconds = DEFAULT_EXPIRY_SECS if expiry_secs is None else int(expiry_secs)
+    return min(max(seconds, MIN_EXPIRY_SECS), MAX_EXPIRY_SECS)
+
+
+def sign_s3_objects(
+    s3_objects: list[S3Object | str], expiry_secs: int | None = None
+) -> list[S3Object]:
+    """Presigned GET URLs (default 12 h, clamped to 1 min - 7 days) in ``presigned``."""
+    seconds = _expiry(expiry_secs)
+    signed = []
+    for item in s3_objects:
+        obj = S3Object(parse_s3_object(item))
+        obj["presigned"] = _store_of(obj, None).presign(obj["s3"], seconds)
+        signed.append(obj)
+    return signed
+
+
+def sign_s3_object(s3_object: S3Object | str, expiry_secs: int | None = None) -> S3Object:
+    return sign_s3_objects([s3_object], expiry_secs)[0]
+
+
+def polars_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
+    """``{"s3fs_args", "storage_options", "s3_bucket"}`` for polars, s3fs and pyarrow."""
+    return resolve_store(s3_resource_path or None).polars_settings()
+
+
+def duckdb_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
+    """``{"connection_settings_str", "s3_bucket"}``: run the string before querying s3://."""
+    return resolve_store(s3_resource_path or None).duckdb_settings()
+
+
+def boto3_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
+    """``boto3.client("s3", **settings)`` keyword arguments (s3 resources only)."""
+    store = resolve_store(s3_resource_path or None)
+    settings = getattr(store, "boto3_settings", None)
+    if settings is None:
+        raise ConnectorsError("boto3 connection settings need an s3 resource")
+    result: dict[str, Any] = settings()
+    return result
+
+
+__all__ = [
+    "S3Object",
+    "boto3_connection_settings",
+    "delete_s3_object",
+    "duckdb_connection_settings",
+    "load_s3_file",
+    "load_s3_file_reader",
+    "parse_s3_object",
+    "polars_connection_settings",
+    "resolve_store",
+    "sign_s3_object",
+    "sign_s3_objects",
+    "store_for",
+    "write_s3_file",
+]

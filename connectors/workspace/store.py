@@ -1,10 +1,327 @@
-"""Workspace storage (placeholder until the workspace issue lands)."""
+"""The workspace store: one interface, three back ends (SQLite, PostgreSQL, Windmill's API).
+
+``open_store()`` picks the back end from the environment, in this order:
+
+1. Windmill's REST API when ``BASE_INTERNAL_URL`` or ``WM_BASE_URL``, plus ``WM_TOKEN`` and
+   ``WM_WORKSPACE`` are set (inside a Windmill worker);
+2. PostgreSQL when ``CONNECTORS_WORKSPACE_URL`` is a ``postgresql://`` URL, or the workspace
+   settings file ``$CONNECTORS_HOME/workspaces/<workspace>.json`` holds ``{"url": ...}``;
+3. else the embedded SQLite file ``$CONNECTORS_HOME/workspaces/<workspace>.sqlite``.
+
+Every write is validated (path, resource type, value) before anything is stored.
+"""
 
 from __future__ import annotations
 
-from connectors.errors import WorkspaceError
+import json
+import os
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from connectors.errors import NotFoundError, WorkspaceError
 from connectors.resource import Resource
+from connectors.workspace import references
+from connectors.workspace.paths import strip_resource_prefix, validate_path
+
+FREE_TYPES = ("state", "any")  # free JSON, not validated
+_WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+
+
+@dataclass
+class StoredResource:
+    path: str
+    resource_type: str
+    value: Any
+    description: str = ""
+    edited_at: str | None = None
+
+
+@dataclass
+class StoredVariable:
+    path: str
+    value: str
+    is_secret: bool = False
+    description: str = ""
+    edited_at: str | None = None
+
+
+def home_dir() -> Path:
+    """``$CONNECTORS_HOME``, else ``$XDG_DATA_HOME/connectors``, else ``~/.connectors``."""
+    if os.environ.get("CONNECTORS_HOME"):
+        return Path(os.environ["CONNECTORS_HOME"]).expanduser()
+    if os.environ.get("XDG_DATA_HOME"):
+        return Path(os.environ["XDG_DATA_HOME"]).expanduser() / "connectors"
+    return Path.home() / ".connectors"
+
+
+def workspace_name() -> str:
+    name = os.environ.get("CONNECTORS_WORKSPACE") or "default"
+    if not _WORKSPACE_NAME.match(name):
+        raise WorkspaceError(
+            f"invalid workspace name {name!r}: use letters, digits, '_' and '-' only"
+        )
+    return name
+
+
+def workspace_files(name: str | None = None) -> dict[str, Path]:
+    """The database, key and settings files of a workspace."""
+    name = name or workspace_name()
+    base = home_dir() / "workspaces"
+    key = os.environ.get("CONNECTORS_WORKSPACE_KEY_FILE")
+    return {
+        "database": base / f"{name}.sqlite",
+        "key": Path(key).expanduser() if key else base / f"{name}.key",
+        "settings": base / f"{name}.json",
+    }
+
+
+def check_value(resource_type: str, value: Any, *, allow_unknown: bool = False) -> Any:
+    """The value to store: validated and normalised for a registered type, as is for free types.
+
+    An unknown type is a WorkspaceError listing the known ones (unless ``allow_unknown``).
+    """
+    from connectors.api import validate
+    from connectors.plugins import get_registry
+
+    if not isinstance(resource_type, str) or not resource_type:
+        raise WorkspaceError("resource type must be a non-empty string")
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise WorkspaceError(f"value is not JSON-serialisable: {exc}") from None
+    if resource_type in FREE_TYPES:
+        return value
+    if resource_type not in get_registry().connectors:
+        if allow_unknown:
+            return value
+        known = ", ".join([*sorted(get_registry().connectors), *FREE_TYPES])
+        raise WorkspaceError(f"unknown resource type {resource_type!r} (known: {known})")
+    return validate(resource_type, value)
+
+
+class Store(ABC):
+    """What every back end provides. Paths given here are already valid Windmill paths."""
+
+    kind: str = ""
+
+    # --- resources -------------------------------------------------------------------------
+    @abstractmethod
+    def get_resource(self, path: str) -> StoredResource | None: ...
+
+    @abstractmethod
+    def put_resource(
+        self,
+        path: str,
+        resource_type: str,
+        value: Any,
+        description: str | None = None,
+        *,
+        keep_type: bool = False,
+    ) -> None:
+        """Create or replace; ``keep_type`` keeps an existing resource's type (Windmill's
+        set_resource), ``description=None`` keeps an existing description."""
+
+    @abstractmethod
+    def delete_resource(self, path: str) -> bool:
+        """Delete the resource and the variable at the same path (as Windmill does)."""
+
+    @abstractmethod
+    def list_resources(
+        self,
+        resource_types: list[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
+    ) -> list[StoredResource]:
+        """Resources sorted by path; states only when ``resource_types`` asks for them."""
+
+    @abstractmethod
+    def update_resource(
+        self, path: str, fn: Callable[[Any], Any], resource_type: str = "state"
+    ) -> Any:
+        """Atomically replace the value by ``fn(old value or None)``; returns the new value."""
+
+    def get_resource_value(self, path: str, interpolated: bool = True) -> Any:
+        found = self.get_resource(path)
+        if found is None:
+            raise NotFoundError(f"resource {path} not found")
+        if not interpolated:
+            return found.value
+        return references.resolve(
+            found.value, self._raw_resource_value, self.get_variable_value, origin=path
+        )
+
+    def _raw_resource_value(self, path: str) -> Any:
+        found = self.get_resource(path)
+        if found is None:
+            raise NotFoundError(f"resource {path} not found")
+        return found.value
+
+    def get_variable_value(self, path: str) -> str:
+        found = self.get_variable(path)
+        if found is None:
+            raise NotFoundError(f"variable {path} not found")
+        return found.value
+
+    # --- variables -------------------------------------------------------------------------
+    @abstractmethod
+    def get_variable(self, path: str) -> StoredVariable | None: ...
+
+    @abstractmethod
+    def put_variable(
+        self,
+        path: str,
+        value: str,
+        is_secret: bool | None = None,
+        description: str | None = None,
+        *,
+        keep_secret: bool = False,
+    ) -> None:
+        """Create or update. ``is_secret=None`` (or ``keep_secret``, wmill's rule) keeps an existing
+        variable's flag; ``description=None`` keeps its description ('' when new)."""
+
+    @abstractmethod
+    def delete_variable(self, path: str) -> bool: ...
+
+    @abstractmethod
+    def list_variables(self) -> list[StoredVariable]: ...
+
+    # --- flow user state ---------------------------------------------------------------------
+    @abstractmethod
+    def get_flow_user_state(self, key: str) -> Any: ...
+
+    @abstractmethod
+    def set_flow_user_state(self, key: str, value: Any) -> None: ...
+
+    # --- administration ----------------------------------------------------------------------
+    @abstractmethod
+    def info(self) -> dict[str, Any]: ...
+
+    def rotate_key(self) -> int:
+        raise WorkspaceError(f"the {self.kind} store has no local key to rotate")
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+
+def windmill_settings() -> tuple[str, str, str] | None:
+    """(base URL, token, workspace) when running against Windmill's API, else None."""
+    base = os.environ.get("BASE_INTERNAL_URL") or os.environ.get("WM_BASE_URL")
+    token = os.environ.get("WM_TOKEN")
+    workspace = os.environ.get("WM_WORKSPACE")
+    if base and token and workspace:
+        return base, token, workspace
+    return None
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("CONNECTORS_WORKSPACE_URL")
+    if not url:
+        settings = workspace_files()["settings"]
+        if settings.is_file():
+            try:
+                url = json.loads(settings.read_text()).get("url")
+            except (ValueError, AttributeError):
+                raise WorkspaceError(
+                    f"workspace settings {settings} are not a JSON object"
+                ) from None
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise WorkspaceError("CONNECTORS_WORKSPACE_URL must be a postgresql:// URL")
+    return url or None
+
+
+def _config() -> tuple[Any, ...]:
+    wm = windmill_settings()
+    if wm:
+        return ("windmill", *wm)
+    files = workspace_files()
+    url = postgres_url()
+    if url:
+        return ("postgresql", url, workspace_name(), str(files["key"]))
+    return ("sqlite", str(files["database"]), workspace_name(), str(files["key"]))
+
+
+_lock = threading.Lock()
+_cached: dict[str, Any] = {}
+
+
+_ENV_KEYS = (
+    "CONNECTORS_HOME",
+    "XDG_DATA_HOME",
+    "CONNECTORS_WORKSPACE",
+    "CONNECTORS_WORKSPACE_URL",
+    "CONNECTORS_WORKSPACE_KEY_FILE",
+    "BASE_INTERNAL_URL",
+    "WM_BASE_URL",
+    "WM_TOKEN",
+    "WM_WORKSPACE",
+)
+
+
+def open_store() -> Store:
+    """The store the environment selects (see the module docstring); cached per process.
+
+    The choice is made again when one of the variables it depends on changes (the settings file
+    is read when the choice is made, so a change to it is seen by the next process).
+    """
+    environ = os.environ
+    env_key = (os.getpid(), *(environ.get(k) for k in _ENV_KEYS))
+    if _cached.get("env") == env_key:
+        cached: Store = _cached["store"]
+        return cached
+    config = (os.getpid(), *_config())
+    with _lock:
+        if _cached.get("config") == config:
+            store: Store = _cached["store"]
+            _cached["env"] = env_key
+            return store
+        old = _cached.pop("store", None)
+        if old is not None and _cached.get("config", (None,))[0] == os.getpid():
+            old.close()
+        store = _make(config[1:])
+        _cached.update(config=config, store=store, env=env_key)
+        return store
+
+
+def close_store() -> None:
+    """Close and forget this process's store (the next call opens it again)."""
+    with _lock:
+        old = _cached.pop("store", None)
+        config = _cached.pop("config", None)
+        _cached.pop("env", None)
+        if old is not None and config and config[0] == os.getpid():
+            old.close()
+
+
+def _make(config: tuple[Any, ...]) -> Store:
+    kind = config[0]
+    if kind == "windmill":
+        from connectors.workspace.windmill_store import WindmillStore
+
+        return WindmillStore(config[1], config[2], config[3])
+    if kind == "postgresql":
+        from connectors.workspace.postgres_store import PostgresStore
+
+        return PostgresStore(config[1], workspace=config[2], key_file=Path(config[3]))
+    from connectors.workspace.sqlite_store import SqliteStore
+
+    return SqliteStore(Path(config[1]), workspace=config[2], key_file=Path(config[3]))
 
 
 def load_resource(spec: str, *, type_name: str | None = None) -> Resource:
-    raise WorkspaceError(f"no workspace store yet: cannot load {spec!r}")
+    """The workspace resource at ``spec`` (``f/x/y``, ``$res:f/x/y``), references resolved."""
+    path = validate_path(strip_resource_prefix(spec.strip()))
+    store = open_store()
+    found = store.get_resource(path)
+    if found is None:
+        raise NotFoundError(f"resource {path} not found in the {store.kind} workspace")
+    if type_name and found.resource_type != type_name:
+        raise WorkspaceError(f"resource {path} is a {found.resource_type}, not a {type_name}")
+    value = store.get_resource_value(path, interpolated=True)
+    if not isinstance(value, dict):
+        raise WorkspaceError(f"resource {path} does not hold an object value")
+    return Resource(found.resource_type, value)

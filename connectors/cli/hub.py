@@ -1,0 +1,119 @@
+"""``connectors hub``: export, publish and keep the sidecars of the hub scripts current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from connectors.cli.output import fail, json_option, print_json, print_table
+
+
+@click.group("hub")
+def hub_group() -> None:
+    """Export or publish resource types and hub scripts; refresh the script sidecars."""
+
+
+@hub_group.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["hub", "wmill"]),
+    default="hub",
+    show_default=True,
+    help="hub: resource_types/ + hub_scripts/; wmill: a `wmill sync push` tree.",
+)
+@json_option
+def export_command(folder: Path, fmt: str, json_: bool) -> None:
+    """Write every resource type and hub script into FOLDER."""
+    from connectors.hub.export import export
+
+    written = export(folder, fmt)
+    if json_:
+        print_json([str(path) for path in written])
+        return
+    for path in written:
+        click.echo(str(path))
+
+
+@hub_group.command("publish")
+@click.option("--url", required=True, help="The Windmill base URL, e.g. https://app.windmill.dev")
+@click.option("--workspace", required=True, help="The workspace id ('admins' makes types global).")
+@click.option(
+    "--token", required=True, envvar="WM_TOKEN", help="An API token (default: $WM_TOKEN)."
+)
+@click.option("--dry-run", is_flag=True, help="Show the changes, write nothing.")
+@click.option("--allow-breaking", is_flag=True, help="Publish breaking schema changes too.")
+@click.option("--type", "type_name", help="Only this resource type and its scripts.")
+@json_option
+def publish_command(
+    url: str,
+    workspace: str,
+    token: str,
+    dry_run: bool,
+    allow_breaking: bool,
+    type_name: str | None,
+    json_: bool,
+) -> None:
+    """Create or update the resource types and hub scripts in a Windmill workspace."""
+    from connectors.hub.catalog import HubError, discover
+    from connectors.hub.export import resource_type_documents
+    from connectors.hub.publish import Publisher
+
+    documents = resource_type_documents()
+    if type_name is not None:
+        documents = {type_name: documents[type_name]} if type_name in documents else {}
+    publisher = Publisher(url, workspace, token)
+    try:
+        changes = publisher.plan(documents, discover(type_name))
+        if json_:
+            print_json({"dry_run": dry_run, "changes": [c.to_dict() for c in changes]})
+        else:
+            for change in changes:
+                for line in change.lines():
+                    click.echo(line)
+        if dry_run:
+            return
+        try:
+            done = publisher.apply(changes, allow_breaking=allow_breaking)
+        except HubError as exc:
+            fail(str(exc))
+        if not json_:
+            click.echo(f"published {len(done)} change(s) to {workspace}")
+    finally:
+        publisher.close()
+
+
+@hub_group.command("sidecars")
+@click.argument("type_name", required=False)
+@click.option("--check", is_flag=True, help="Only report sidecars that differ; exit 1 if any.")
+@json_option
+def sidecars_command(type_name: str | None, check: bool, json_: bool) -> None:
+    """(Re)write the schema: of every built-in hub script's sidecar (or TYPE's) from main()."""
+    from connectors.hub.catalog import discover, drift, write_sidecar
+
+    rows = []
+    stale = 0
+    problems = []
+    for script in discover(type_name, builtin_only=True):
+        if script.problem is not None:
+            status = "unreadable"
+            problems.append(script.problem)
+        elif check:
+            status = "stale" if drift(script) else "ok"
+        else:
+            status = "written" if write_sidecar(script) else "ok"
+        stale += status in ("stale", "unreadable")
+        rows.append({"script": script.ref, "sidecar": str(script.sidecar_path), "status": status})
+    if json_:
+        print_json(rows)
+    else:
+        print_table(
+            ["script", "status", "sidecar"],
+            [[r["script"], r["status"], r["sidecar"]] for r in rows],
+        )
+    for problem in problems:
+        click.echo(f"warning: {problem} (left unchanged)", err=True)
+    if stale and (check or problems):
+        fail(f"{stale} sidecar(s) are stale or unreadable", code=1)

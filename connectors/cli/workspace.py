@@ -1,0 +1,98 @@
+"""``connectors workspace``: where the workspace is, key rotation, export and import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from connectors.cli.output import json_option, print_json, print_table
+
+
+@click.group("workspace")
+def workspace_group() -> None:
+    """The workspace itself: info, rotate-key, export, import (wmill sync format)."""
+
+
+@workspace_group.command("info")
+@json_option
+def info_command(json_: bool) -> None:
+    """Which store is in use, where, and what it holds."""
+    from connectors.workspace.store import open_store
+
+    info = open_store().info()
+    if json_:
+        print_json(info)
+    else:
+        print_table(["setting", "value"], [[k, v] for k, v in info.items()])
+
+
+@workspace_group.command("rotate-key")
+@json_option
+def rotate_key_command(json_: bool) -> None:
+    """Re-encrypt every secret with a new workspace key, in one transaction."""
+    from connectors.workspace.store import open_store
+
+    store = open_store()
+    count = store.rotate_key()
+    info = store.info()
+    if json_:
+        print_json({"reencrypted": count, "key_id": info.get("key_id")})
+    else:
+        click.echo(f"re-encrypted {count} value(s) with key {info.get('key_id')}")
+
+
+@workspace_group.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--plain-secrets",
+    "--show-secrets",
+    "plain_secrets",
+    is_flag=True,
+    help="Write secret variables in clear (for wmill sync push --plain-secrets).",
+)
+@click.option("--include-states", is_flag=True, help="Export states too.")
+@json_option
+def export_command(directory: Path, plain_secrets: bool, include_states: bool, json_: bool) -> None:
+    """Write DIRECTORY/<path>.resource.yaml and <path>.variable.yaml files (wmill sync layout).
+
+    Secret fields become $var: references to linked secret variables, whose values are this
+    workspace's ciphertext unless --plain-secrets.
+    """
+    from connectors.workspace.store import open_store
+    from connectors.workspace.sync_format import export_workspace
+
+    report = export_workspace(
+        open_store(), directory, plain_secrets=plain_secrets, include_states=include_states
+    )
+    data = {
+        "directory": str(directory),
+        "resources": report.resources,
+        "variables": report.variables,
+        "linked_secrets": report.linked_secrets,
+    }
+    if json_:
+        print_json(data)
+    else:
+        click.echo(
+            f"exported {report.resources} resource(s), {report.variables} variable(s) and "
+            f"{report.linked_secrets} linked secret(s) to {directory}"
+        )
+
+
+@workspace_group.command("import")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+def import_command(directory: Path, json_: bool) -> None:
+    """Read *.resource.yaml|json and *.variable.yaml|json files from DIRECTORY.
+
+    Every file is validated first; when one is wrong nothing is imported.
+    """
+    from connectors.workspace.store import open_store
+    from connectors.workspace.sync_format import import_workspace
+
+    report = import_workspace(open_store(), directory)
+    if json_:
+        print_json({"resources": report.resources, "variables": report.variables})
+    else:
+        click.echo(f"imported {report.resources} resource(s) and {report.variables} variable(s)")

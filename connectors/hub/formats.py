@@ -1,0 +1,338 @@
+"""A Resource in the formats of the tools next door (``connectors parse --format``).
+
+- ``airflow``: an Airflow connection in JSON form (``AIRFLOW_CONN_<ID>`` accepts it):
+  ``conn_type, host, login, password, schema, port, extra`` (reference/peers.md §1).
+- ``dlt``: a ``secrets.toml`` section (``[destination.postgres.credentials]``,
+  ``[destination.filesystem.credentials]``, ``[sources.mongodb]`` ...; peers.md §3).
+- ``env``: environment-variable lines (``DATABASE_URL``, ``PG*``, ``MONGODB_URI``, ``REDIS_URL``,
+  ``UPSTASH_REDIS_REST_*``, ``AWS_*``, ``AZURE_STORAGE_CONNECTION_STRING``).
+- ``wmill``: a ``*.resource.yaml`` for ``wmill sync`` (windmill.md §5).
+
+Every output is built from the real value, then passed through the resource's Redactor unless
+``show_secrets``, so secrets are masked in every encoded form they take.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from connectors.errors import ConnectorsError
+from connectors.redact import MASK, Redactor, redactor_for
+from connectors.resource import Resource
+
+FORMATS = ("airflow", "dlt", "env", "wmill")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class FormatError(ConnectorsError, ValueError):
+    """A resource that cannot be written in the asked format."""
+
+
+def render(resource: Resource, fmt: str, *, show_secrets: bool = False) -> str:
+    """``resource`` in format ``fmt`` (text ending in a newline), secrets masked by default.
+
+    The structure is built from the real value and its strings masked before serialising, so a
+    secret is masked whole whatever quoting or escaping the format then applies.
+    """
+    if fmt not in FORMATS:
+        raise FormatError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    redactor = redactor_for(resource.resource_type, resource.value)
+
+    def shown(data: Any) -> Any:
+        return data if show_secrets else _mask(data, redactor)
+
+    if fmt == "airflow":
+        text = json.dumps(shown(airflow_connection(resource)), indent=2, ensure_ascii=False)
+    elif fmt == "dlt":
+        text = toml_tables(shown(dlt_tables(resource)))
+    elif fmt == "env":
+        text = "\n".join(f"{k}={_shell(v)}" for k, v in shown(env_vars(resource)).items())
+    else:
+        text = wmill_resource_yaml(Resource(resource.resource_type, shown(resource.value)))
+    return text.rstrip("\n") + "\n"
+
+
+def _mask(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask(v, redactor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask(v, redactor) for v in value]
+    if isinstance(value, str) and value:
+        masked = redactor(value)
+        return MASK if masked.replace(MASK, "") == "" else masked
+    return value
+
+
+def _connection_string(resource: Resource) -> str:
+    from connectors.api import to_connection_string
+
+    try:
+        return to_connection_string(resource)
+    except NotImplementedError as exc:
+        raise FormatError(f"{resource.resource_type}: no connection string renderer yet") from exc
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, "", {}, [])}
+
+
+# -- Airflow -------------------------------------------------------------------------------------
+
+
+def airflow_connection(resource: Resource) -> dict[str, Any]:
+    """The Airflow connection JSON of ``resource``."""
+    v = resource.value
+    kind = resource.resource_type
+    if kind == "postgresql":
+        known = {"host", "port", "user", "password", "dbname", "root_certificate_pem"}
+        extra = {k: val for k, val in v.items() if k not in known}
+        conn = {
+            "conn_type": "postgres",
+            "host": v.get("host"),
+            "login": v.get("user"),
+            "password": v.get("password"),
+            "schema": v.get("dbname"),
+            "port": v.get("port"),
+            "extra": extra,
+        }
+    elif kind == "mongodb":
+        servers = v.get("servers") or []
+        cred = v.get("credential") or {}
+        hosts = [s.get("host", "") for s in servers]
+        single = len(servers) == 1 and not v.get("srv")
+        host = (
+            hosts[0]
+            if single
+            else ",".join(
+                f"{s['host']}:{s['port']}"
+                if s.get("port") and not v.get("srv")
+                else s.get("host", "")
+                for s in servers
+            )
+        )
+        extra = dict(v.get("options") or {})
+        extra.update(
+            _clean(
+                {
+                    "srv": bool(v.get("srv")) or None,
+                    "ssl": v.get("tls"),
+                    "authSource": cred.get("db"),
+                    "authMechanism": cred.get("mechanism"),
+                }
+            )
+        )
+        conn = {
+            "conn_type": "mongo",
+            "host": host,
+            "login": cred.get("username"),
+            "password": cred.get("password"),
+            "schema": v.get("db"),
+            "port": servers[0].get("port") if single else None,
+            "extra": extra,
+        }
+    elif kind == "redis":
+        conn = {
+            "conn_type": "redis",
+            "host": v.get("host"),
+            "login": v.get("username"),
+            "password": v.get("password"),
+            "port": v.get("port"),
+            "extra": _clean({"db": v.get("db"), "ssl": v.get("tls") or None}),
+        }
+    elif kind == "upstash_redis":
+        host = urlsplit(str(v.get("url", ""))).hostname
+        conn = {
+            "conn_type": "redis",
+            "host": host,
+            "login": "default",
+            "password": v.get("token"),
+            "port": 6379,
+            "extra": {"ssl": True},
+        }
+    elif kind == "s3":
+        extra = _clean(
+            {
+                "region_name": v.get("region"),
+                "endpoint_url": v.get("endPoint"),
+                "aws_session_token": v.get("token"),
+                "service_config": {"s3": {"bucket_name": v["bucket"]}} if v.get("bucket") else None,
+            }
+        )
+        if v.get("pathStyle"):
+            extra["config_kwargs"] = {"s3": {"addressing_style": "path"}}
+        conn = {
+            "conn_type": "aws",
+            "login": v.get("accessKey"),
+            "password": v.get("secretKey"),
+            "extra": extra,
+        }
+    elif kind == "azure_blob":
+        conn = {
+            "conn_type": "wasb",
+            "host": v.get("endpoint") or None,
+            "login": v.get("accountName"),
+            "password": v.get("accessKey"),
+            "extra": {},
+        }
+    else:
+        raise FormatError(f"no Airflow connection mapping for {kind}")
+    return _clean(conn) | {"conn_type": conn["conn_type"]}
+
+
+# -- dlt -----------------------------------------------------------------------------------------
+
+
+def dlt_tables(resource: Resource) -> dict[str, dict[str, Any]]:
+    """TOML table name -> keys of the ``secrets.toml`` fragment dlt reads for ``resource``."""
+    v = resource.value
+    kind = resource.resource_type
+    tables: dict[str, dict[str, Any]]
+    if kind == "postgresql":
+        query = _clean({"sslmode": v.get("sslmode")})
+        tables = {
+            "destination.postgres.credentials": _clean(
+                {
+                    "database": v.get("dbname"),
+                    "username": v.get("user"),
+                    "password": v.get("password"),
+                    "host": v.get("host"),
+                    "port": v.get("port"),
+                    "query": query,
+                }
+            )
+        }
+    elif kind in ("mongodb", "redis"):
+        tables = {f"sources.{kind}": {"connection_url": _connection_string(resource)}}
+    elif kind == "upstash_redis":
+        tables = {"sources.upstash_redis": _clean({"url": v.get("url"), "token": v.get("token")})}
+    elif kind == "s3":
+        tables = {
+            "destination.filesystem": {"bucket_url": f"s3://{v.get('bucket', '')}"},
+            "destination.filesystem.credentials": _clean(
+                {
+                    "aws_access_key_id": v.get("accessKey"),
+                    "aws_secret_access_key": v.get("secretKey"),
+                    "aws_session_token": v.get("token"),
+                    "region_name": v.get("region"),
+                    "endpoint_url": v.get("endPoint"),
+                }
+            ),
+        }
+    elif kind == "azure_blob":
+        endpoint = urlsplit(str(v.get("endpoint") or "")).netloc
+        tables = {
+            "destination.filesystem": {"bucket_url": f"az://{v.get('containerName', '')}"},
+            "destination.filesystem.credentials": _clean(
+                {
+                    "azure_storage_account_name": v.get("accountName"),
+                    "azure_storage_account_key": v.get("accessKey"),
+                    "azure_account_host": endpoint,
+                }
+            ),
+        }
+    else:
+        raise FormatError(f"no dlt secrets mapping for {kind}")
+    return tables
+
+
+def toml_tables(tables: dict[str, dict[str, Any]]) -> str:
+    """``[name]`` tables of ``key = value`` lines."""
+    blocks = []
+    for name, table in tables.items():
+        lines = [f"[{name}]", *(f"{_toml_key(k)} = {_toml(val)}" for k, val in table.items())]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        inner = ", ".join(f"{_toml_key(k)} = {_toml(v)}" for k, v in value.items() if v is not None)
+        return "{ " + inner + " }" if inner else "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(str(value))  # a JSON string is a TOML basic string
+
+
+# -- environment variables -----------------------------------------------------------------------
+
+
+def env_vars(resource: Resource) -> dict[str, str]:
+    """The environment variables the usual clients of this type read."""
+    v = resource.value
+    kind = resource.resource_type
+    if kind == "postgresql":
+        found = {"DATABASE_URL": _connection_string(resource)}
+        libpq = {
+            "PGHOST": "host",
+            "PGPORT": "port",
+            "PGUSER": "user",
+            "PGPASSWORD": "password",
+            "PGDATABASE": "dbname",
+            "PGSSLMODE": "sslmode",
+        }
+        found |= {env: str(v[key]) for env, key in libpq.items() if v.get(key) not in (None, "")}
+        return found
+    if kind == "mongodb":
+        return {"MONGODB_URI": _connection_string(resource)}
+    if kind == "redis":
+        return {"REDIS_URL": _connection_string(resource)}
+    if kind == "upstash_redis":
+        return {
+            "UPSTASH_REDIS_REST_URL": str(v.get("url", "")),
+            "UPSTASH_REDIS_REST_TOKEN": str(v.get("token", "")),
+        }
+    if kind == "s3":
+        pairs = {
+            "AWS_ACCESS_KEY_ID": v.get("accessKey"),
+            "AWS_SECRET_ACCESS_KEY": v.get("secretKey"),
+            "AWS_SESSION_TOKEN": v.get("token"),
+            "AWS_REGION": v.get("region"),
+            "AWS_DEFAULT_REGION": v.get("region"),
+            "AWS_ENDPOINT_URL_S3": v.get("endPoint"),
+            "S3_BUCKET": v.get("bucket"),
+        }
+        return {k: str(val) for k, val in pairs.items() if val not in (None, "")}
+    if kind == "azure_blob":
+        found = {
+            "AZURE_STORAGE_CONNECTION_STRING": _connection_string(resource),
+            "AZURE_STORAGE_ACCOUNT": str(v.get("accountName", "")),
+        }
+        if v.get("accessKey"):
+            found["AZURE_STORAGE_KEY"] = str(v["accessKey"])
+        return found
+    raise FormatError(f"no environment-variable mapping for {kind}")
+
+
+def _shell(value: str) -> str:
+    """Quoted for a shell and for .env readers, only when it needs to be."""
+    if re.fullmatch(r"[A-Za-z0-9_@%+=:,./\-]*", value):
+        return value
+    if "'" not in value:
+        return f"'{value}'"
+    return '"' + re.sub(r'(["\\$`])', r"\\\1", value) + '"'
+
+
+# -- wmill ---------------------------------------------------------------------------------------
+
+
+def wmill_resource_yaml(resource: Resource, description: str = "") -> str:
+    """``<path>.resource.yaml``: ``{description, value, resource_type}``, as in ``wmill sync``."""
+    body = {
+        "description": description,
+        "value": resource.value,
+        "resource_type": resource.resource_type,
+    }
+    return yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)

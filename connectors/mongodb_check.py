@@ -1,0 +1,253 @@
+"""pymongo client and the timed live check of a ``mongodb`` resource.
+
+Steps, in order, against one deadline: ``srv`` (DNS SRV + TXT, only for ``srv: true``), ``tcp``
+(the first seed that answers), ``tls`` (a handshake with the value's TLS options, only when TLS
+is on), ``hello`` (without credentials), ``authentication`` (only with a credential), ``ping``
+and ``server version``. Each pymongo client gets the time left as its server-selection,
+connect and socket timeouts. pymongo and dnspython are imported here only.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from typing import Any
+
+from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
+from connectors.mongodb_value import to_connection_string
+from connectors.redact import Redactor
+from connectors.resource import CheckResult
+
+DEFAULT_PORT = 27017
+AUTH_FAILED = 18
+UNAUTHORIZED = 13
+COMMAND_NOT_FOUND = 59
+
+
+def connect(value: dict[str, Any], **kwargs: Any) -> Any:
+    """A ``pymongo.MongoClient`` for ``value``; keyword arguments override URI options."""
+    from pymongo import MongoClient
+
+    client: Any = MongoClient(to_connection_string(value), **kwargs)
+    return client
+
+
+def check(value: dict[str, Any], secrets: list[str], timeout: float) -> CheckResult:
+    steps = CheckSteps(timeout, Redactor(secrets))
+    options = value.get("options") or {}
+    with steps:
+        seeds = [(str(s["host"]), s.get("port")) for s in value.get("servers", [])]
+        if not seeds:
+            steps.run("tcp", _no_servers)
+        if value.get("srv"):
+            service = options.get("srvServiceName", "mongodb")
+            host = seeds[0][0]
+            seeds = steps.run(
+                "srv",
+                lambda: resolve_srv(host, service, steps.remaining()),
+                detail=lambda found: (
+                    f"{len(found)} hosts: " + ", ".join(f"{h}:{p}" for h, p in found)
+                ),
+            )
+        reached = steps.run(
+            "tcp",
+            lambda: _reach_any(seeds, steps.remaining()),
+            detail=lambda found: found[0] if found[1] is None else f"{found[0]}:{found[1]}",
+        )
+        if value.get("tls"):
+            steps.run(
+                "tls", lambda: _tls_handshake(reached, options, steps.remaining()), detail=str
+            )
+        anonymous = {k: v for k, v in value.items() if k != "credential"}
+        steps.run(
+            "hello",
+            lambda: _command(anonymous, "admin", "hello", steps.remaining()),
+            explain=_explain_selection,
+            detail=_describe_hello,
+        )
+        credential = value.get("credential") or {}
+        if credential:
+            steps.run(
+                "authentication",
+                lambda: _authenticate(value, steps.remaining()),
+                explain=lambda exc: _explain_auth(exc, credential),
+                detail=str,
+            )
+        database = value.get("db") or "admin"
+        steps.run(
+            "ping",
+            lambda: _command(value, database, "ping", steps.remaining()),
+            explain=_explain_selection,
+            detail=lambda _: f"database {database!r}",
+        )
+        info = steps.run(
+            "server version",
+            lambda: _command(value, "admin", "buildInfo", steps.remaining()),
+            detail=lambda found: f"MongoDB {found.get('version', '?')}",
+        )
+        steps.server_version = str(info.get("version")) if info.get("version") else None
+    return steps.result()
+
+
+def _no_servers() -> None:
+    raise StepFailed("the value has no servers")
+
+
+def resolve_srv(host: str, service: str, timeout: float) -> list[tuple[str, int]]:
+    """The seed list of ``_<service>._tcp.<host>`` (the SRV targets, in DNS order)."""
+    import dns.exception
+    import dns.resolver
+
+    name = f"_{service}._tcp.{host}"
+    try:
+        answer = dns.resolver.resolve(name, "SRV", lifetime=timeout)
+    except dns.resolver.NXDOMAIN as exc:
+        raise StepFailed(f"no SRV record {name} (NXDOMAIN): is the host name right?") from exc
+    except dns.resolver.NoAnswer as exc:
+        raise StepFailed(f"{name} has no SRV record") from exc
+    except dns.exception.Timeout as exc:
+        raise StepFailed(f"DNS lookup of {name} timed out") from exc
+    except dns.exception.DNSException as exc:
+        raise StepFailed(f"DNS lookup of {name} failed: {describe(exc)}") from exc
+    return [(str(record.target).rstrip("."), int(record.port)) for record in answer]
+
+
+def _reach_any(seeds: list[tuple[str, int | None]], timeout: float) -> tuple[str, int | None]:
+    reasons = []
+    for host, port in seeds:
+        try:
+            if "/" in host:
+                _open_unix(host, timeout)
+            else:
+                open_tcp(host, port or DEFAULT_PORT, timeout)
+            return host, port
+        except StepFailed as exc:
+            reasons.append(str(exc))
+    raise StepFailed("; ".join(reasons))
+
+
+def _open_unix(path: str, timeout: float) -> None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        sock.connect(path)
+    except OSError as exc:
+        raise StepFailed(f"cannot connect to socket {path}: {exc.strerror or exc}") from exc
+    finally:
+        sock.close()
+
+
+def _tls_context(options: dict[str, Any]) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=options.get("tlsCAFile"))
+    insecure = options.get("tlsInsecure") or options.get("tlsAllowInvalidCertificates")
+    if insecure or options.get("tlsAllowInvalidHostnames"):
+        context.check_hostname = False
+    if insecure:
+        context.verify_mode = ssl.CERT_NONE
+    if options.get("tlsCertificateKeyFile"):
+        context.load_cert_chain(
+            options["tlsCertificateKeyFile"],
+            password=options.get("tlsCertificateKeyFilePassword"),
+        )
+    return context
+
+
+def _tls_handshake(reached: tuple[str, int | None], options: dict[str, Any], timeout: float) -> str:
+    host, port = reached
+    if "/" in host:
+        return "Unix socket: no TLS handshake to check"
+    context = _tls_context(options)
+    try:
+        address = (host, port or DEFAULT_PORT)
+        with (
+            socket.create_connection(address, timeout=timeout) as raw,
+            context.wrap_socket(raw, server_hostname=host) as tls,
+        ):
+            cipher = tls.cipher()
+            return f"{tls.version()} {cipher[0] if cipher else ''}".strip()
+    except ssl.SSLCertVerificationError as exc:
+        raise StepFailed(f"server certificate rejected: {exc.verify_message}") from exc
+    except ssl.SSLError as exc:
+        if "WRONG_VERSION_NUMBER" in str(exc) or "wrong version" in str(exc):
+            raise StepFailed("the server does not speak TLS (set tls=false?)") from exc
+        raise StepFailed(f"TLS handshake failed: {exc.reason or exc}") from exc
+    except TimeoutError as exc:
+        raise StepFailed(
+            f"no TLS answer from {host}:{port} within {timeout:.1f} s "
+            "(does the server speak TLS? set tls=false if not)"
+        ) from exc
+    except OSError as exc:
+        raise StepFailed(f"TLS handshake failed: {describe(exc)}") from exc
+
+
+def _client(value: dict[str, Any], timeout: float) -> Any:
+    ms = max(int(timeout * 1000), 1)
+    return connect(
+        value,
+        serverSelectionTimeoutMS=ms,
+        connectTimeoutMS=ms,
+        socketTimeoutMS=ms,
+        appname="connectors-check",
+    )
+
+
+def _command(value: dict[str, Any], database: str, command: str, timeout: float) -> Any:
+    client = _client(value, timeout)
+    try:
+        return client[database].command(command)
+    finally:
+        client.close()
+
+
+def _authenticate(value: dict[str, Any], timeout: float) -> str:
+    from pymongo.errors import OperationFailure
+
+    client = _client(value, timeout)
+    try:
+        status = client.admin.command("connectionStatus")
+    except OperationFailure as exc:
+        if exc.code != COMMAND_NOT_FOUND:
+            raise
+        status = {}
+    finally:
+        client.close()
+    users = status.get("authInfo", {}).get("authenticatedUsers", [])
+    names = ", ".join(f"{u.get('user')}@{u.get('db')}" for u in users)
+    return f"authenticated as {names}" if names else "authenticated"
+
+
+def _describe_hello(reply: Any) -> str:
+    if reply.get("setName"):
+        role = "primary" if reply.get("isWritablePrimary") else "member"
+        kind = f"{role} of replica set {reply['setName']!r}"
+    elif reply.get("msg") == "isdbgrid":
+        kind = "mongos"
+    else:
+        kind = "standalone"
+    return f"{kind}, wire version {reply.get('maxWireVersion', '?')}"
+
+
+def _explain_selection(exc: BaseException) -> str | None:
+    from pymongo.errors import ConfigurationError, ServerSelectionTimeoutError
+
+    if isinstance(exc, ServerSelectionTimeoutError):
+        text = str(exc).split(", Timeout:")[0].split(" (configured timeouts")[0]
+        return f"no server could be selected: {text}"
+    if isinstance(exc, ConfigurationError):
+        return f"pymongo configuration error: {exc}"
+    return None
+
+
+def _explain_auth(exc: BaseException, credential: dict[str, Any]) -> str | None:
+    from pymongo.errors import OperationFailure
+
+    if isinstance(exc, OperationFailure) and exc.code in (AUTH_FAILED, UNAUTHORIZED):
+        user = credential.get("username", "")
+        source = credential.get("db", "admin")
+        mechanism = credential.get("mechanism") or "the negotiated mechanism"
+        return (
+            f"authentication failed for user {user!r} on database {source!r} with {mechanism} "
+            f"(code {exc.code}): wrong user name or password, or the user lives in another "
+            "database (authSource)"
+        )
+    return _explain_selection(exc)

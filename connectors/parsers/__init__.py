@@ -1,0 +1,1 @@
+"""Connection-string parsers, one module per connector family."""

@@ -1,0 +1,364 @@
+"""Azure Blob Storage strings -> ``azure_blob`` values, and back.
+
+Accepted inputs (reference/connstrings.md section 5):
+
+- storage connection strings ``Key=Value;...`` parsed as azure-storage-blob does: segments split
+  on ``;`` and each on its first ``=``, keys case-insensitive, trailing ``;`` stripped, an empty
+  or ``=``-less segment is an error, the last of a repeated key wins, unknown keys are ignored
+  (with a note), values are not percent-decoded. The blob endpoint is derived with the SDK's
+  rules: ``UseDevelopmentStorage=true`` (Azurite), else ``BlobEndpoint``, else
+  ``{DefaultEndpointsProtocol}://{AccountName}.blob.{EndpointSuffix}`` when all three are given,
+  else ``https://{AccountName}.blob.{EndpointSuffix or core.windows.net}``;
+- URLs ``https://<account>.blob.<suffix>/<container>/<blob>?<sas>`` at account, container and
+  blob level, Azurite's IP-style ``http://127.0.0.1:10000/<account>/<container>/...`` and custom
+  domains;
+- ``az://``, ``azure://``, ``abfs[s]://`` and ``wasb[s]://`` URIs: ``<container>/<path>`` or
+  ``<container>@<account>[.blob|.dfs.<suffix>]/<path>``.
+
+The value is Windmill's ``azure_blob`` shape (accountName, containerName, accessKey, useSSL,
+endpoint) plus the extension fields ``sasToken``, ``endpointSuffix`` and ``blobPrefix``.
+``endpoint`` is kept only when it is not ``https://<account>.blob.core.windows.net``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from connectors.azure_values import (
+    DEFAULT_SUFFIX,
+    DEV_VALUE,
+    FIELD_ORDER,
+    TYPE,
+    default_endpoint,
+    is_local_host,
+    set_endpoint,
+)
+from connectors.errors import ParseError
+from connectors.parsing import parse_env_block, percent_decode
+
+#: query keys the SDK treats as SAS parameters (QueryStringConstants)
+# fmt: off
+SAS_KEYS = frozenset({
+    "sv", "ss", "srt", "sp", "st", "se", "spr", "sip", "sr", "si", "sig", "rscc", "rscd",
+    "rsce", "rscl", "rsct", "skoid", "sktid", "skt", "ske", "sks", "skv", "sdd", "ses", "srh",
+    "srq", "skdutid", "sduoid", "saoid", "suoid", "scid", "spk", "srk", "epk", "erk",
+})
+# fmt: on
+URI_SCHEMES = ("az", "azure", "abfs", "abfss", "wasb", "wasbs")
+_SERVICE_HOST = re.compile(r"^(?P<label>[^.]+)\.(?P<service>blob|dfs)\.(?P<suffix>.+)$", re.I)
+_FEATURE_SUFFIX = re.compile(r"(-secondary|-ipv6|-dualstack)+$")
+_KNOWN_KEYS = {
+    "DEFAULTENDPOINTSPROTOCOL",
+    "ACCOUNTNAME",
+    "ACCOUNTKEY",
+    "ENDPOINTSUFFIX",
+    "BLOBENDPOINT",
+    "BLOBSECONDARYENDPOINT",
+    "SHAREDACCESSSIGNATURE",
+    "USEDEVELOPMENTSTORAGE",
+    "DEVELOPMENTSTORAGEPROXYURI",
+    "CONTAINERNAME",
+    "BLOBPREFIX",
+}
+_OTHER_SERVICES = {
+    f"{service}{kind}ENDPOINT"
+    for service in ("QUEUE", "TABLE", "FILE", "DFS")
+    for kind in ("", "SECONDARY")
+}
+
+
+def _error(message: str, position: int | None = None) -> ParseError:
+    return ParseError(message, position=position, type_name=TYPE)
+
+
+def parse(text: str) -> tuple[dict[str, Any], list[str]]:
+    """Parse any accepted form; returns the value and the notes about the input."""
+    stripped = text.strip()
+    if not stripped:
+        raise _error("empty connection string")
+    if _ENV_START.match(stripped):
+        stripped = _from_environment(stripped)
+    if re.match(r"^[a-z][a-z0-9+.\-]*://", stripped, re.I):
+        value, notes = parse_url(stripped)
+    else:
+        value, notes = parse_connection_string(stripped)
+    return {key: value[key] for key in FIELD_ORDER if key in value}, notes
+
+
+_ENV_START = re.compile(r"^(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=")
+#: environment variables (az CLI, object_store) -> connection-string keys
+_ENV_KEYS = {
+    "AZURE_STORAGE_ACCOUNT": "AccountName",
+    "AZURE_STORAGE_ACCOUNT_NAME": "AccountName",
+    "AZURE_STORAGE_KEY": "AccountKey",
+    "AZURE_STORAGE_ACCOUNT_KEY": "AccountKey",
+    "AZURE_STORAGE_ACCESS_KEY": "AccountKey",
+    "AZURE_STORAGE_SAS_TOKEN": "SharedAccessSignature",
+    "AZURE_STORAGE_SAS_KEY": "SharedAccessSignature",
+    "AZURE_STORAGE_ENDPOINT": "BlobEndpoint",
+    "AZURE_STORAGE_CONTAINER": "ContainerName",
+    "AZURE_STORAGE_CONTAINER_NAME": "ContainerName",
+}
+
+
+def _from_environment(text: str) -> str:
+    """A ``KEY=VALUE`` block of AZURE_STORAGE_* variables as one connection string."""
+    env = parse_env_block(text)
+    if not env:
+        raise _error("cannot read the AZURE_STORAGE_* variables (expected KEY=VALUE lines)", 0)
+    if env.get("AZURE_STORAGE_CONNECTION_STRING"):
+        container = env.get("AZURE_STORAGE_CONTAINER") or env.get("AZURE_STORAGE_CONTAINER_NAME")
+        extra = f";ContainerName={container}" if container else ""
+        return env["AZURE_STORAGE_CONNECTION_STRING"].rstrip(";") + extra
+    pairs = {_ENV_KEYS[k]: v for k, v in env.items() if k in _ENV_KEYS and v}
+    if "SharedAccessSignature" in pairs:
+        pairs["SharedAccessSignature"] = pairs["SharedAccessSignature"].lstrip("?")
+    if not pairs:
+        raise _error("no AZURE_STORAGE_ACCOUNT, _KEY, _SAS_TOKEN or _CONNECTION_STRING found", 0)
+    return ";".join(f"{key}={value}" for key, value in pairs.items())
+
+
+# -- connection strings ------------------------------------------------------------------------
+
+
+def split_settings(text: str) -> dict[str, tuple[str, int]]:
+    """``KEY -> (value, offset of the value)``, keys upper-cased, with the SDK's rules."""
+    body = text.rstrip(";")
+    settings: dict[str, tuple[str, int]] = {}
+    offset = 0
+    for segment in body.split(";"):
+        if "=" not in segment:
+            what = "an empty segment (two ';' in a row)" if not segment.strip() else "a segment"
+            raise _error(f"{what} without 'Key=Value'", position=offset)
+        key, value = segment.split("=", 1)
+        if not key.strip():
+            raise _error("a segment with an empty key", position=offset)
+        value_at = offset + len(key) + 1 + (len(value) - len(value.lstrip()))
+        settings[key.strip().upper()] = (value.strip(), value_at)
+        offset += len(segment) + 1
+    return settings
+
+
+def parse_connection_string(text: str) -> tuple[dict[str, Any], list[str]]:
+    settings = split_settings(text)
+    notes: list[str] = []
+    get = {key: item[0] for key, item in settings.items()}
+    if get.get("USEDEVELOPMENTSTORAGE", "").lower() == "true":
+        ignored = sorted(set(get) - {"USEDEVELOPMENTSTORAGE", "CONTAINERNAME", "BLOBPREFIX"})
+        if ignored:
+            notes.append(f"UseDevelopmentStorage=true: ignored {', '.join(ignored)} (as the SDK)")
+        dev = dict(DEV_VALUE)
+        _set_extensions(dev, get, settings)
+        return dev, notes
+    for key in sorted(set(get) - _KNOWN_KEYS):
+        if key not in _OTHER_SERVICES:
+            notes.append(f"unknown key {key} ignored (at position {settings[key][1]})")
+    if "BLOBSECONDARYENDPOINT" in get and "BLOBENDPOINT" not in get:
+        raise _error("the connection string gives only a secondary blob endpoint (no BlobEndpoint)")
+    protocol = get.get("DEFAULTENDPOINTSPROTOCOL")
+    if protocol is not None and protocol.lower() not in ("http", "https"):
+        raise _error(
+            "DefaultEndpointsProtocol must be http or https",
+            settings["DEFAULTENDPOINTSPROTOCOL"][1],
+        )
+    account = get.get("ACCOUNTNAME", "")
+    suffix = get.get("ENDPOINTSUFFIX")
+    if "BLOBENDPOINT" in get:
+        raw, at = settings["BLOBENDPOINT"]
+        endpoint = _endpoint_url(raw if "://" in raw else f"https://{raw}", at)
+        if not account:
+            account = _account_from_endpoint(endpoint)
+    elif account and protocol and suffix:
+        endpoint = f"{protocol.lower()}://{account}.blob.{suffix}"
+    elif account:
+        if protocol and protocol.lower() == "http":
+            notes.append(
+                "DefaultEndpointsProtocol=http has no effect without EndpointSuffix or "
+                "BlobEndpoint (azure-storage-blob uses https)"
+            )
+        endpoint = f"https://{account}.blob.{suffix or DEFAULT_SUFFIX}"
+    else:
+        raise _error("the connection string has neither AccountName nor BlobEndpoint")
+    value: dict[str, Any] = {"accountName": account, "containerName": ""}
+    if "ACCOUNTKEY" in get:
+        key_text, at = settings["ACCOUNTKEY"]
+        _check_base64(key_text, "AccountKey", at)
+        value["accessKey"] = key_text
+    if suffix:
+        value["endpointSuffix"] = suffix
+    set_endpoint(value, endpoint)
+    if "SHAREDACCESSSIGNATURE" in get:
+        sas, at = settings["SHAREDACCESSSIGNATURE"]
+        value["sasToken"] = _check_sas(sas.removeprefix("?"), at)
+    _set_extensions(value, get, settings)
+    return value, notes
+
+
+def _set_extensions(
+    value: dict[str, Any], get: dict[str, str], settings: dict[str, tuple[str, int]]
+) -> None:
+    if get.get("CONTAINERNAME"):
+        value["containerName"] = get["CONTAINERNAME"]
+    if get.get("BLOBPREFIX"):
+        raw, at = settings["BLOBPREFIX"]
+        value["blobPrefix"] = percent_decode(raw, offset=at, what="BlobPrefix")
+
+
+def _check_base64(text: str, what: str, position: int) -> None:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise _error(f"{what} is not valid base64", position) from None
+
+
+def _check_sas(token: str, position: int) -> str:
+    keys = [part.split("=", 1)[0] for part in token.split("&") if part]
+    if "sig" not in keys:
+        raise _error("the SAS token has no 'sig' (signature) parameter", position)
+    return token
+
+
+# -- URLs and URIs -----------------------------------------------------------------------------
+
+
+def parse_url(text: str) -> tuple[dict[str, Any], list[str]]:
+    scheme = text.split("://", 1)[0].lower()
+    if scheme in URI_SCHEMES:
+        return _parse_uri(text, scheme)
+    if scheme not in ("http", "https"):
+        raise _error(f"unsupported scheme {scheme!r} (expected https, http or az)", 0)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise _error(f"invalid URL: {exc}", len(scheme) + 3) from None
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise _error("the URL has no host", len(scheme) + 3)
+    path_at = text.find(parts.path, len(scheme) + 3) if parts.path else len(text)
+    segments = _path_segments(parts.path, path_at)
+    origin = f"{scheme}://{_host_text(host)}{f':{port}' if port else ''}"
+    notes: list[str] = []
+    matched = _SERVICE_HOST.match(host)
+    if is_local_host(host) and not matched:
+        if not segments:
+            raise _error("an emulator URL needs the account as its first path segment", path_at)
+        account = segments.pop(0)
+        endpoint = f"{origin}/{account}"
+    elif matched:
+        account = _FEATURE_SUFFIX.sub("", matched["label"])
+        endpoint = origin.replace(".dfs.", ".blob.", 1)
+    else:
+        account = ""
+        endpoint = origin
+    value = _location_value(account, endpoint, segments, parts.path.endswith("/"))
+    if matched and matched["suffix"] != DEFAULT_SUFFIX and not is_local_host(host):
+        value["endpointSuffix"] = matched["suffix"]
+    _add_query(value, parts.query, notes, text.find("?"))
+    return value, notes
+
+
+def _parse_uri(text: str, scheme: str) -> tuple[dict[str, Any], list[str]]:
+    rest = text[len(scheme) + 3 :]
+    rest, _, query = rest.partition("?")
+    authority, _, path = rest.partition("/")
+    container, at, host = authority.partition("@")
+    offset = len(scheme) + 3
+    if not container:
+        raise _error("the URI names no container", offset)
+    notes: list[str] = []
+    host = host.lower()
+    matched = _SERVICE_HOST.match(host)
+    suffix = DEFAULT_SUFFIX
+    if not at:
+        account = ""
+    elif matched:
+        account, suffix = _FEATURE_SUFFIX.sub("", matched["label"]), matched["suffix"].lower()
+    elif host and "." not in host:
+        account = host
+    else:
+        raise _error("expected <container>@<account>[.blob|.dfs.<suffix>]", offset + len(container))
+    if scheme in ("abfs", "wasb"):
+        notes.append(f"{scheme}:// is treated as TLS, as adlfs and object_store do")
+    endpoint = f"https://{account}.blob.{suffix}" if account else ""
+    path_at = offset + len(authority) + 1
+    segments = [percent_decode(container, offset=offset, what="container name")]
+    segments += _path_segments(path, path_at)
+    value = _location_value(account, endpoint, segments, path.endswith("/"))
+    value["useSSL"] = True
+    if suffix != DEFAULT_SUFFIX:
+        value["endpointSuffix"] = suffix
+    _add_query(value, query, notes, text.find("?"))
+    return value, notes
+
+
+def _location_value(
+    account: str, endpoint: str, segments: list[str], trailing: bool
+) -> dict[str, Any]:
+    value: dict[str, Any] = {"accountName": account, "containerName": ""}
+    if segments:
+        value["containerName"] = segments[0]
+    value["useSSL"] = not endpoint.startswith("http:")
+    if endpoint and endpoint != default_endpoint(account):
+        value["endpoint"] = endpoint
+    if len(segments) > 1:
+        value["blobPrefix"] = "/".join(segments[1:]) + ("/" if trailing else "")
+    return value
+
+
+def _path_segments(path: str, offset: int) -> list[str]:
+    segments = []
+    position = offset
+    for raw in path.split("/"):
+        if raw:
+            segments.append(percent_decode(raw, offset=position, what="path"))
+        position += len(raw) + 1
+    return segments
+
+
+def _add_query(value: dict[str, Any], query: str, notes: list[str], position: int) -> None:
+    if not query:
+        return
+    kept: list[str] = []
+    dropped: list[str] = []
+    for part in query.split("&"):
+        key = part.split("=", 1)[0]
+        (kept if key in SAS_KEYS else dropped).append(part)
+    if dropped:
+        names = ", ".join(sorted({p.split("=", 1)[0] for p in dropped if p}))
+        notes.append(f"query parameters that are not SAS ignored: {names}")
+    if kept:
+        value["sasToken"] = _check_sas("&".join(kept), position + 1)
+
+
+def _host_text(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _endpoint_url(text: str, position: int) -> str:
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise _error(f"BlobEndpoint is not a valid URL: {exc}", position) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise _error("BlobEndpoint must be an http(s) URL with a host", position)
+    host = _host_text(parts.hostname.lower())
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme.lower()}://{host}{f':{port}' if port else ''}{path}"
+
+
+def _account_from_endpoint(endpoint: str) -> str:
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    matched = _SERVICE_HOST.match(host)
+    if matched:
+        return _FEATURE_SUFFIX.sub("", matched["label"])
+    segments = [s for s in parts.path.split("/") if s]
+    if is_local_host(host) and segments:
+        return unquote(segments[0])
+    return ""

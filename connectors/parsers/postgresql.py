@@ -1,0 +1,368 @@
+"""PostgreSQL connection strings to libpq keywords, following libpq's own parser.
+
+Forms: the libpq URI (``postgresql://`` / ``postgres://``) and keyword/value strings exactly as
+``PQconninfoParse`` reads them (libpq 18: spaces around URI query keys and values are trimmed),
+plus what users paste from elsewhere: ``jdbc:postgresql:``, SQLAlchemy ``postgresql+<driver>://``,
+``psql '<uri>'`` command lines and ``PGHOST=...`` / ``DATABASE_URL=...`` environment blocks.
+
+The result is the dict libpq would build (keyword -> string), plus notes about what the input
+implied. Positions in errors are 0-based offsets into the text; no message quotes a value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote_plus
+
+from connectors.errors import ParseError
+from connectors.parsing import parse_env_block, percent_decode
+from connectors.postgresql_keywords import ENVIRONMENT, KEYWORDS, SSLMODES
+
+TYPE = "postgresql"
+URI_PREFIXES = ("postgresql://", "postgres://")
+_SPACE = " \t\n\r\f\v"
+_USERINFO_END = re.compile(r"[@/]")
+_HOSTSPEC = re.compile(r"([^:/?,]*)(?::([^/?,]*))?")
+_PORT = re.compile(r"(?::([^/?,]*))?")
+_SQLALCHEMY = re.compile(r"postgres(?:ql)?\+([A-Za-z0-9_]+)://")
+_KEY = re.compile(r"[^ \t\n\r\f\v=]*")
+_UNQUOTED = re.compile(r"(?:[^ \t\n\r\f\v\\]|\\.)*", re.DOTALL)
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'", re.DOTALL)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_KEYWORD_START = re.compile(r"\s*([a-z_]+)\s*=")
+_PSQL = re.compile(r"psql\s+(['\"])(.*)\1\s*$", re.DOTALL)
+_PLACEHOLDER = re.compile(
+    r"\[[^\]]*password[^\]]*\]|<[^>]*password[^>]*>|\{[^}]*password[^}]*\}|"
+    r"your[-_ ]?password|\*{3,}",
+    re.IGNORECASE,
+)
+PLACEHOLDER_NOTE = (
+    "the password in the string is a console placeholder (such as [YOUR-PASSWORD]), not a "
+    "password: it was left out; set the real password before connecting"
+)
+
+
+@dataclass
+class Conninfo:
+    """What a string says, as libpq keywords, and what the parser noticed on the way."""
+
+    params: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+    form: str = "uri"
+
+
+def parse_conninfo(text: str) -> Conninfo:
+    """Any supported form to libpq keywords (ParseError when it is not one)."""
+    if text.startswith(URI_PREFIXES):
+        result = Conninfo(parse_uri(text))
+    elif text.startswith("jdbc:postgresql:"):
+        result = _parse_jdbc(text)
+    elif text.startswith(("postgresql+", "postgres+")):
+        result = _parse_sqlalchemy(text)
+    elif text.startswith("psql"):
+        match = _PSQL.match(text)
+        if not match:
+            raise ParseError("a psql command line needs the connection string in quotes")
+        result = parse_conninfo(match[2].strip())
+    elif text.lower().startswith(("postgresql:", "postgres:")):
+        raise ParseError(
+            "a PostgreSQL URI starts with exactly 'postgresql://' or 'postgres://' (lowercase)",
+            position=0,
+        )
+    else:
+        env = _parse_environment(text)
+        result = env if env is not None else Conninfo(parse_keyword_value(text), form="keyword")
+    _drop_placeholder_password(result)
+    return result
+
+
+def parse_uri(text: str) -> dict[str, str]:
+    """A libpq URI, as libpq's ``conninfo_uri_parse_options`` reads it."""
+    params, query_at = _parse_uri_head(text)
+    if query_at >= 0:
+        _parse_query(text, query_at, params)
+    return params
+
+
+def _parse_uri_head(text: str) -> tuple[dict[str, str], int]:
+    """Everything before the query; returns the params and where the query starts (or -1)."""
+    start = text.index("//") + 2
+    params: dict[str, str] = {}
+    n = len(text)
+    i = start
+    found = _USERINFO_END.search(text, start)
+    if found is not None and found.group() == "@":
+        at = found.start()
+        user, _, password = text[start:at].partition(":")
+        if user:
+            params["user"] = _decode(user, start, "user name")
+        if password:
+            params["password"] = _decode(password, start + len(user) + 1, "password")
+        i = at + 1
+    hosts: list[str] = []
+    ports: list[str] = []
+    host_at = i
+    while True:
+        if i < n and text[i] == "[":
+            i = _ipv6(text, i, hosts)
+            spec = _PORT.match(text, i)
+            assert spec is not None  # the pattern matches the empty string
+        else:
+            spec = _HOSTSPEC.match(text, i)
+            assert spec is not None
+            hosts.append(spec[1])
+        ports.append(spec[spec.re.groups] or "")
+        i = spec.end()
+        if i < n and text[i] == ",":
+            i += 1
+            continue
+        break
+    host = ",".join(hosts) if len(hosts) > 1 else hosts[0]
+    if host:
+        params["host"] = _decode(host, host_at, "host")
+    port = ",".join(ports) if len(ports) > 1 else ports[0]
+    if port:
+        params["port"] = _decode(port, host_at, "port")
+    if i < n and text[i] == "/":
+        query_at = text.find("?", i + 1)
+        end = n if query_at < 0 else query_at
+        if end > i + 1:
+            params["dbname"] = _decode(text[i + 1 : end], i + 1, "dbname")
+        i = end
+    return params, (i + 1 if i < n else -1)  # text[i] == "?" when i < n
+
+
+def _ipv6(text: str, i: int, hosts: list[str]) -> int:
+    end = text.find("]", i)
+    if end < 0:
+        raise ParseError("IPv6 address is missing its closing ']'", position=i)
+    if end == i + 1:
+        raise ParseError("empty IPv6 address '[]'", position=i)
+    hosts.append(text[i + 1 : end])
+    if end + 1 < len(text) and text[end + 1] not in ":/?,":
+        raise ParseError(
+            f"unexpected character {text[end + 1]!r} after an IPv6 address "
+            "(expected ':', '/', '?' or ',')",
+            position=end + 1,
+        )
+    return end + 1
+
+
+def _decode(part: str, offset: int, what: str) -> str:
+    return percent_decode(part, offset=offset, what=what) if "%" in part else part
+
+
+def _parse_query(text: str, start: int, params: dict[str, str]) -> None:
+    at = start
+    for pair in text[start:].split("&"):
+        here = at
+        at += len(pair) + 1
+        if not pair and at > len(text):
+            break  # a trailing '&' (or an empty query) is allowed
+        key, eq, value = pair.partition("=")
+        if not eq:
+            raise ParseError("missing '=' in a URI query parameter", position=here)
+        if "=" in value:
+            raise ParseError(f"extra '=' in the URI query parameter {key!r}", position=here)
+        if " " in pair:
+            key, value = key.strip(" "), value.strip(" ")
+            if " " in key or " " in value:
+                raise ParseError(
+                    "unexpected space in a URI query parameter (write it as %20)", position=here
+                )
+        if "%" in pair:
+            key = _decode(key, here, "query parameter name")
+            value = _decode(value, here + len(key) + 1, f"value of {key}")
+        if key not in KEYWORDS:
+            if key != "ssl" or value != "true":
+                raise ParseError(f"unknown URI query parameter {key!r}", position=here)
+            key, value = "sslmode", "require"
+        params[key] = value
+
+
+def parse_keyword_value(text: str) -> dict[str, str]:
+    """A keyword/value string (``host=h dbname='my db'``), as libpq's ``conninfo_parse``."""
+    params: dict[str, str] = {}
+    n = len(text)
+    i = 0
+    while True:
+        while i < n and text[i] in _SPACE:
+            i += 1
+        if i >= n:
+            return params
+        key_at = i
+        key = _KEY.match(text, i).group()  # type: ignore[union-attr]
+        i += len(key)
+        while i < n and text[i] in _SPACE:
+            i += 1
+        if i >= n or text[i] != "=":
+            raise ParseError(f"missing '=' after {key!r}", position=key_at)
+        i += 1
+        while i < n and text[i] in _SPACE:
+            i += 1
+        if i < n and text[i] == "'":
+            quoted = _QUOTED.match(text, i)
+            if quoted is None:
+                raise ParseError("unterminated quoted string", position=i)
+            raw = quoted.group(1)
+            i = quoted.end()
+        else:
+            raw = _UNQUOTED.match(text, i).group()  # type: ignore[union-attr]
+            i += len(raw)
+            if i == n - 1 and text[i] == "\\":
+                i = n  # libpq drops a backslash that ends the string
+        if key not in KEYWORDS:
+            raise ParseError(f"unknown connection keyword {key!r}", position=key_at)
+        params[key] = _ESCAPE.sub(r"\1", raw) if "\\" in raw else raw
+
+
+def looks_like_keyword_value(text: str) -> bool:
+    """True when ``text`` starts with a libpq keyword and '=' (cheap, for detection)."""
+    match = _KEYWORD_START.match(text)
+    return match is not None and match[1] in KEYWORDS
+
+
+_ENV_START = re.compile(r"\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*['\"]?(\S{0,20})")
+
+
+def looks_like_environment(text: str) -> bool:
+    """True for ``PGHOST=...`` blocks and ``DATABASE_URL=postgresql://...`` (cheap)."""
+    match = _ENV_START.match(text)
+    if match is None:
+        return False
+    return match[1] in ENVIRONMENT or match[2].startswith(("postgres", "jdbc:postgresql"))
+
+
+def _parse_environment(text: str) -> Conninfo | None:
+    """``PGHOST=... PGUSER=...`` blocks, or one ``*_URL=postgresql://...`` assignment."""
+    if _ENV_START.match(text) is None:
+        return None
+    variables = parse_env_block(text)
+    urls = [v for v in variables.values() if v.startswith((*URI_PREFIXES, "jdbc:postgresql:"))]
+    if len(urls) == 1 and not any(name in ENVIRONMENT for name in variables):
+        result = parse_conninfo(urls[0])
+        result.form = "environment"
+        return result
+    params = {ENVIRONMENT[k]: v for k, v in variables.items() if k in ENVIRONMENT}
+    if not params:
+        return None
+    ignored = sorted(k for k in variables if k not in ENVIRONMENT)
+    notes = [f"ignored variables that are not libpq settings: {', '.join(ignored)}"]
+    return Conninfo(params, notes if ignored else [], form="environment")
+
+
+# JDBC query parameter -> libpq keyword (pgjdbc documents these names)
+_JDBC_KEYS = {
+    "user": "user",
+    "password": "password",
+    "sslmode": "sslmode",
+    "sslcert": "sslcert",
+    "sslkey": "sslkey",
+    "sslrootcert": "sslrootcert",
+    "sslpassword": "sslpassword",
+    "options": "options",
+    "ApplicationName": "application_name",
+    "connectTimeout": "connect_timeout",
+    "gssEncMode": "gssencmode",
+    "channelBinding": "channel_binding",
+    "targetServerType": "target_session_attrs",
+    "kerberosServerName": "krbsrvname",
+}
+_JDBC_TARGETS = {
+    "any": "any",
+    "primary": "primary",
+    "master": "primary",
+    "secondary": "standby",
+    "slave": "standby",
+    "preferSecondary": "prefer-standby",
+    "preferSlave": "prefer-standby",
+}
+
+
+def _parse_jdbc(text: str) -> Conninfo:
+    """``jdbc:postgresql://host:port/db?user=..&password=..`` (pgjdbc: query values are
+    URL-decoded, ``+`` is a space) and the short ``jdbc:postgresql:db`` form."""
+    offset = len("jdbc:postgresql:")
+    query = ""
+    if text.startswith("//", offset):
+        params, query_at = _parse_uri_head(text)
+        query = text[query_at:] if query_at >= 0 else ""
+    else:
+        body, _, query = text[offset:].partition("?")
+        params = {"dbname": percent_decode(body, offset=offset, what="dbname")}
+        if body in ("", "/"):
+            params = {}
+    notes = ["converted from a JDBC URL"]
+    dropped: list[str] = []
+    ssl: str | None = None
+    for pair in query.split("&") if query else []:
+        name, _, raw = pair.partition("=")
+        value = unquote_plus(raw)
+        if name == "ssl":
+            ssl = value.lower()
+        elif name == "currentSchema":
+            params["options"] = _join_options(params.get("options"), f"-c search_path={value}")
+        elif name == "loadBalanceHosts":
+            if value.lower() == "true":
+                params["load_balance_hosts"] = "random"
+        elif name == "targetServerType" and value in _JDBC_TARGETS:
+            params["target_session_attrs"] = _JDBC_TARGETS[value]
+        elif name in _JDBC_KEYS and name != "targetServerType":
+            params[_JDBC_KEYS[name]] = value
+        else:
+            dropped.append(name)
+    if ssl in ("true", "1", "") and "sslmode" not in params:
+        params["sslmode"] = "require"
+    elif ssl == "false" and "sslmode" not in params:
+        params["sslmode"] = "disable"
+    if dropped:
+        notes.append(
+            f"JDBC parameters with no libpq equivalent were left out: {', '.join(dropped)}"
+        )
+    return Conninfo(params, notes, form="jdbc")
+
+
+def _join_options(existing: str | None, extra: str) -> str:
+    return f"{existing} {extra}" if existing else extra
+
+
+def _parse_sqlalchemy(text: str) -> Conninfo:
+    """``postgresql+<driver>://``: a libpq URI whose query holds driver arguments
+    (``ssl=require`` for asyncpg; other non-libpq arguments are left out with a note)."""
+    match = _SQLALCHEMY.match(text)
+    if match is None:
+        raise ParseError("a SQLAlchemy URL looks like postgresql+<driver>://...", position=0)
+    driver = match[1]
+    params, query_at = _parse_uri_head(text)
+    query = text[query_at:] if query_at >= 0 else ""
+    notes = [
+        f"converted from a SQLAlchemy URL (driver {driver} left out: the resource is "
+        "driver-neutral)"
+    ]
+    dropped: list[str] = []
+    for pair in query.split("&") if query else []:
+        name, _, raw = pair.partition("=")
+        value = unquote_plus(raw)
+        if name == "ssl":
+            mode = "require" if value.lower() in ("true", "1") else value
+            if mode in SSLMODES:
+                params["sslmode"] = mode
+            else:
+                dropped.append(name)
+        elif name in KEYWORDS:
+            params[name] = value
+        elif name:
+            dropped.append(name)
+    if dropped:
+        notes.append(
+            f"driver arguments with no libpq equivalent were left out: {', '.join(dropped)}"
+        )
+    return Conninfo(params, notes, form="sqlalchemy")
+
+
+def _drop_placeholder_password(result: Conninfo) -> None:
+    password = result.params.get("password")
+    if password and _PLACEHOLDER.fullmatch(password):
+        del result.params["password"]
+        result.notes.append(PLACEHOLDER_NOTE)

@@ -1,0 +1,306 @@
+"""redis-py ``from_url`` semantics: redis://, rediss:// and unix:// URLs to a redis value.
+
+The rules are those of ``redis.connection.parse_url`` (redis-py 8.1):
+
+- user name, password, host and unix socket path are percent-decoded like ``unquote``
+  (``+`` stays ``+``; a ``%`` that starts no escape is kept as written);
+- the host is lower-cased (``urlsplit``); ``[v6]`` literals lose their brackets;
+- the query is read like ``parse_qs``: ``&``-separated, ``+`` is a space, values decoded once,
+  the first of repeated keys wins, empty values and fields without ``=`` are dropped;
+- the database number comes from ``?db=`` first, then from the path (``/3``; a path that is not
+  an integer is ignored), then 0; for ``unix://`` the path is the socket, so only ``?db=``;
+- the parameters redis-py types are checked with its rules (``int``, ``float``, ``to_bool``),
+  ``ssl_cert_reqs`` must be none, optional or required, and any other parameter is kept as a
+  string in ``options``.
+
+Where this parser is stricter than redis-py it raises a ParseError rather than building a value
+that fails later: port 0, a negative database, a ``protocol`` other than 2 or 3, invalid UTF-8
+in an escape, an unencoded tab or line break. Messages never quote user info or query values.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+from urllib.parse import quote
+
+from connectors.errors import ParseError
+
+TYPE = "redis"
+DEFAULT_PORT = 6379
+SCHEMES = ("rediss", "redis", "unix")
+
+#: query parameters that become typed fields of the value, with their kind
+TYPED_FIELDS: dict[str, str] = {
+    "socket_timeout": "float",
+    "socket_connect_timeout": "float",
+    "socket_keepalive": "bool",
+    "retry_on_timeout": "bool",
+    "health_check_interval": "int",
+    "max_connections": "int",
+    "protocol": "int",
+    "client_name": "str",
+    "decode_responses": "bool",
+    "ssl_cert_reqs": "str",
+    "ssl_check_hostname": "bool",
+    "ssl_ca_certs": "str",
+    "ssl_ca_data": "str",
+    "ssl_certfile": "str",
+    "ssl_keyfile": "str",
+    "ssl_password": "str",
+}
+#: parameters redis-py types that stay strings in ``options`` (checked, kept as written)
+CHECKED_OPTIONS: dict[str, str] = {
+    "socket_read_size": "int",
+    "ssl_min_version": "int",
+    "timeout": "float",
+    "legacy_responses": "bool",
+    "ssl_include_verify_flags": "verify_flags",
+    "ssl_exclude_verify_flags": "verify_flags",
+}
+SSL_CERT_REQS = ("none", "optional", "required")
+_FALSE_STRINGS = ("0", "F", "FALSE", "N", "NO")
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def to_bool(text: str) -> bool:
+    """redis-py's ``to_bool`` for a non-empty string: 0/F/FALSE/N/NO (any case) are false."""
+    return text.upper() not in _FALSE_STRINGS
+
+
+def unquote(text: str, *, offset: int, what: str) -> str:
+    """``urllib.parse.unquote``, except that escaped bytes must be UTF-8 (else a ParseError)."""
+    if "%" not in text:
+        return text
+
+    def decode(match: re.Match[str]) -> str:
+        raw = bytes.fromhex(match.group().replace("%", ""))
+        try:
+            return raw.decode()
+        except UnicodeDecodeError as exc:
+            message = f"percent-encoded bytes in the {what} are not UTF-8"
+            raise ParseError(message, position=offset + match.start(), type_name=TYPE) from exc
+
+    return _ESCAPES.sub(decode, text)
+
+
+def parse_redis_url(text: str) -> dict[str, Any]:
+    """The redis resource value of a ``redis://``, ``rediss://`` or ``unix://`` URL."""
+    for bad in ("\t", "\r", "\n"):
+        if bad in text:
+            raise ParseError(
+                "unencoded tab or line break in the URL (percent-encode it)",
+                position=text.index(bad),
+                type_name=TYPE,
+            )
+    scheme = next((s for s in SCHEMES if text[: len(s) + 3].lower() == f"{s}://"), None)
+    if scheme is None:
+        raise ParseError(
+            "a Redis URL must start with redis://, rediss:// or unix://", position=0, type_name=TYPE
+        )
+    start = len(scheme) + 3
+    end = next((i for i in range(start, len(text)) if text[i] in "/?#"), len(text))
+    netloc = text[start:end]
+    tail, _, _fragment = text[end:].partition("#")
+    path, _, query = tail.partition("?")
+    path_at, query_at = end, end + len(path) + 1
+
+    value: dict[str, Any] = {}
+    userinfo, at, hostport = netloc.rpartition("@")
+    username, password = _userinfo(userinfo, start)
+    params = _query(query, query_at)
+
+    # Query values of these redis-py keyword arguments count only when the URL lacks them.
+    fallback = {
+        name: params.pop(name)
+        for name in ("host", "port", "username", "password")
+        if name in params
+    }
+    if scheme == "unix":
+        socket_path = unquote(path, offset=path_at, what="socket path") or params.pop("path", "")
+        if not socket_path:
+            raise ParseError("a unix:// URL needs a socket path", position=end, type_name=TYPE)
+        value["unix_socket_path"] = socket_path
+        value["db"] = params.pop("db", 0)
+    else:
+        host, port = _host_port(hostport, start + len(userinfo) + len(at), text)
+        value["host"] = host or fallback.get("host") or "localhost"
+        value["port"] = port or _query_port(fallback.get("port")) or DEFAULT_PORT
+        db = params.pop("db") if "db" in params else _path_db(path, path_at)
+        value["db"] = db if db is not None else 0
+    value["username"] = username or fallback.get("username", "")
+    value["password"] = password or fallback.get("password", "")
+    value["tls"] = scheme == "rediss"
+    options = {}
+    for name, item in params.items():
+        if name in TYPED_FIELDS:
+            value[name] = item
+        else:
+            options[name] = item
+    if options:
+        value["options"] = options
+    return value
+
+
+def _userinfo(userinfo: str, offset: int) -> tuple[str, str]:
+    raw_user, colon, raw_password = userinfo.partition(":")
+    username = unquote(raw_user, offset=offset, what="user name")
+    password = unquote(raw_password, offset=offset + len(raw_user) + len(colon), what="password")
+    return username, password
+
+
+def _host_port(hostport: str, offset: int, text: str) -> tuple[str, int | None]:
+    if "[" in hostport or "]" in hostport:
+        before, bracket, bracketed = hostport.partition("[")
+        host, closed, rest = bracketed.partition("]")
+        if before or not bracket or not closed:
+            raise ParseError("malformed IPv6 address in brackets", position=offset, type_name=TYPE)
+        try:
+            ipaddress.ip_address(unquote(host, offset=offset + 1, what="host"))
+        except ValueError as exc:
+            raise ParseError(
+                "the bracketed host is not an IPv6 address", position=offset + 1, type_name=TYPE
+            ) from exc
+        if rest and not rest.startswith(":"):
+            raise ParseError(
+                "expected ':' after an IPv6 address",
+                position=offset + len(host) + 2,
+                type_name=TYPE,
+            )
+        port_text, port_at = rest[1:], offset + len(host) + 3
+    else:
+        host, _, port_text = hostport.partition(":")
+        port_at = offset + len(host) + 1
+    host = unquote(host.lower(), offset=offset, what="host")
+    if not port_text:
+        return host, None
+    if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
+        hint = ""
+        if "@" in text[offset:]:
+            hint = "; a '/', '?' or '#' in a user name or password must be percent-encoded"
+        elif ":" in port_text and not host:
+            hint = "; an IPv6 address must be written in brackets"
+        raise ParseError(f"invalid port (expected 1-65535){hint}", position=port_at, type_name=TYPE)
+    return host, int(port_text)
+
+
+def _query_port(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 65536:
+        raise ParseError("invalid port in the query (expected 1-65535)", type_name=TYPE)
+    return int(raw)
+
+
+def _path_db(path: str, offset: int) -> int | None:
+    if not path:
+        return None
+    try:
+        db = int(unquote(path, offset=offset, what="path").replace("/", ""))
+    except ValueError:
+        return None  # redis-py ignores a path that is not a database number
+    if db < 0:
+        raise ParseError("the database number must be 0 or more", position=offset, type_name=TYPE)
+    return db
+
+
+def _query(query: str, offset: int) -> dict[str, Any]:
+    """``parse_qs`` of the query (first value wins), each value typed or checked."""
+    params: dict[str, Any] = {}
+    at = offset
+    for field in query.split("&"):
+        field_at, at = at, at + len(field) + 1
+        raw_name, eq, raw_value = field.partition("=")
+        if not eq or not raw_value:
+            continue
+        name = unquote(raw_name.replace("+", " "), offset=field_at, what="query parameter name")
+        if name in params:
+            continue
+        value_at = field_at + len(raw_name) + 1
+        item = unquote(raw_value.replace("+", " "), offset=value_at, what=f"value of {name!r}")
+        params[name] = _typed(name, item, value_at)
+    return params
+
+
+def _typed(name: str, text: str, position: int) -> Any:
+    kind = "int" if name == "db" else TYPED_FIELDS.get(name) or CHECKED_OPTIONS.get(name, "str")
+    try:
+        converted = _convert(kind, text)
+    except ValueError as exc:
+        expected = {"int": "an integer", "float": "a number", "verify_flags": "ssl.VerifyFlags"}
+        raise ParseError(
+            f"invalid value for {name!r} in the query (expected {expected[kind]})",
+            position=position,
+            type_name=TYPE,
+        ) from exc
+    if name in CHECKED_OPTIONS:
+        return text
+    if name == "db" and converted < 0:
+        raise ParseError("the database number must be 0 or more", position=position, type_name=TYPE)
+    if name == "protocol" and converted not in (2, 3):
+        raise ParseError("protocol must be 2 or 3", position=position, type_name=TYPE)
+    if name == "ssl_cert_reqs":
+        converted = text.lower()
+        if converted not in SSL_CERT_REQS:
+            raise ParseError(
+                "ssl_cert_reqs must be none, optional or required",
+                position=position,
+                type_name=TYPE,
+            )
+    return converted
+
+
+def _convert(kind: str, text: str) -> Any:
+    if kind == "int":
+        return int(text)
+    if kind == "float":
+        return float(text)
+    if kind == "bool":
+        return to_bool(text)
+    if kind == "verify_flags":
+        import ssl
+
+        for flag in text.replace("[", "").replace("]", "").split(","):
+            if not hasattr(ssl.VerifyFlags, flag.strip()):
+                raise ValueError(flag)
+    return text
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+_HOST_SAFE = "!$&'()*+,;=-._~"
+
+
+def render_redis_url(value: dict[str, Any]) -> str:
+    """The URL redis-py's ``from_url`` (and ``parse_redis_url``) reads back as ``value``."""
+    username = str(value.get("username") or "")
+    password = str(value.get("password") or "")
+    userinfo = quote(username, safe="")
+    if password:
+        userinfo += ":" + quote(password, safe="")
+    if userinfo:
+        userinfo += "@"
+    query: list[tuple[str, Any]] = []
+    socket_path = value.get("unix_socket_path")
+    db = int(value.get("db") or 0)
+    if socket_path:
+        head = f"unix://{userinfo}{quote(str(socket_path), safe='/')}"
+        query.append(("db", db))
+    else:
+        scheme = "rediss" if value.get("tls") else "redis"
+        host = str(value.get("host") or "localhost")
+        shown = f"[{quote(host, safe=':')}]" if ":" in host else quote(host, safe=_HOST_SAFE)
+        port = int(value.get("port") or DEFAULT_PORT)
+        head = f"{scheme}://{userinfo}{shown}:{port}/{db}"
+    query += [(name, value[name]) for name in TYPED_FIELDS if value.get(name) not in (None, "")]
+    query += [(k, v) for k, v in (value.get("options") or {}).items() if v not in (None, "")]
+    if not query:
+        return head
+    return head + "?" + "&".join(f"{quote(k, safe='')}={_render(v)}" for k, v in query)
+
+
+def _render(item: Any) -> str:
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    return quote(str(item), safe="")

@@ -1,0 +1,420 @@
+"""S3 strings -> ``s3`` values, and back.
+
+Accepted inputs (reference/connstrings.md section 4):
+
+- ``s3://<bucket>[/<prefix>]`` URIs (also ``s3a://``, ``s3n://``); the key part is literal, as in
+  the AWS CLI (no percent-decoding);
+- AWS URLs, virtual-hosted (``https://<bucket>.s3.<region>.amazonaws.com/<key>``) and path-style
+  (``https://s3.<region>.amazonaws.com/<bucket>/<key>``), with every region form: dot and legacy
+  dash regions, ``dualstack``, ``s3-fips``, China (``.amazonaws.com.cn``), the global endpoint
+  ``s3.amazonaws.com`` and ``s3-external-1`` (region ``us-east-1``), transfer acceleration (no
+  region) and S3 Express directory buckets; the path is percent-decoded;
+- Cloudflare R2 account endpoints ``https://<account>[.<jurisdiction>].r2.cloudflarestorage.com``
+  with the bucket in the path or as the first host label; region ``auto``;
+- any other endpoint (MinIO, Ceph, LocalStack, ...): path style, the bucket is the first path
+  segment, region ``us-east-1`` (MinIO's default);
+- a block of environment variables (``KEY=VALUE`` lines, ``export`` lines, ``.env``):
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION / AWS_DEFAULT_REGION,
+  AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, a bucket variable (S3_BUCKET, AWS_S3_BUCKET,
+  AWS_STORAGE_BUCKET_NAME, ...), the addressing style (AWS_S3_ADDRESSING_STYLE=path|virtual, or
+  S3_FORCE_PATH_STYLE=true|false) and S3_PREFIX.
+
+The value is the 2026 hub ``s3`` shape with ``endPoint`` a full URL (``useSSL`` agrees with its
+scheme, no ``port``), plus the extension fields ``token`` (the session token, Windmill's own
+backend field) and ``prefix`` (the key or prefix the string pointed at; informational).
+Empty ``accessKey``/``secretKey`` mean the default AWS credential chain.
+
+``to_connection_string`` gives the shortest native form that parses back to the same value: the
+``s3://`` URI or the endpoint URL with the bucket when the value holds no credentials, else the
+environment block.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from connectors.errors import ParseError
+from connectors.parsing import parse_env_block, percent_decode, split_host_port
+from connectors.resource import Resource
+from connectors.s3_endpoint import (
+    R2_JURISDICTIONS,
+    R2_SUFFIX,
+    REGION,
+    Endpoint,
+    endpoint_of,
+    is_aws_host,
+    is_local,
+    is_r2_host,
+    is_virtual_hostable,
+    path_style,
+)
+
+TYPE = "s3"
+_URI_SCHEMES = ("s3://", "s3a://", "s3n://")
+_SERVICE = re.compile(
+    r"^s3(?P<kind>-fips|-accelerate|-accesspoint(?:-fips)?|-object-lambda(?:-fips)?|-control"
+    r"|-outposts|-global|-website)?(?:-(?P<region>[a-z]{2,4}(?:-[a-z]+)+-\d{1,2})|-external-1)?$"
+)
+_EXPRESS = re.compile(r"^s3express(?P<control>-control)?(?:-fips)?(?:-[a-z0-9-]+)?$")
+_UNSUPPORTED = {
+    "-accesspoint": "access point",
+    "-accesspoint-fips": "access point",
+    "-object-lambda": "Object Lambda",
+    "-object-lambda-fips": "Object Lambda",
+    "-control": "S3 Control",
+    "-outposts": "Outposts",
+    "-global": "Multi-Region Access Point",
+    "-website": "static website",
+}
+_R2_ACCOUNT = re.compile(r"^[0-9a-f]{32}$")
+
+ACCESS_VARS = ("AWS_ACCESS_KEY_ID", "R2_ACCESS_KEY_ID", "MINIO_ACCESS_KEY", "MINIO_ROOT_USER")
+SECRET_VARS = (
+    "AWS_SECRET_ACCESS_KEY",
+    "R2_SECRET_ACCESS_KEY",
+    "MINIO_SECRET_KEY",
+    "MINIO_ROOT_PASSWORD",
+)
+TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+REGION_VARS = ("AWS_REGION", "AWS_DEFAULT_REGION")
+ENDPOINT_VARS = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "S3_ENDPOINT", "R2_ENDPOINT")
+BUCKET_VARS = (
+    "S3_BUCKET",
+    "S3_BUCKET_NAME",
+    "AWS_S3_BUCKET",
+    "AWS_BUCKET",
+    "AWS_BUCKET_NAME",
+    "AWS_STORAGE_BUCKET_NAME",
+    "R2_BUCKET",
+    "BUCKET",
+    "BUCKET_NAME",
+)
+STYLE_VARS = ("AWS_S3_ADDRESSING_STYLE", "S3_FORCE_PATH_STYLE", "AWS_S3_FORCE_PATH_STYLE")
+PREFIX_VARS = ("S3_PREFIX",)
+_KNOWN_VARS = frozenset(
+    ACCESS_VARS + SECRET_VARS + TOKEN_VARS + REGION_VARS + ENDPOINT_VARS + BUCKET_VARS
+) | frozenset(STYLE_VARS + PREFIX_VARS)
+
+
+def looks_like_env_block(text: str) -> bool:
+    env = parse_env_block(text)
+    return bool(env) and any(key in _KNOWN_VARS for key in env)
+
+
+def parse(text: str) -> Resource:
+    """Parse an S3 URI, endpoint URL or environment block into an ``s3`` Resource."""
+    stripped = text.strip()
+    lowered = stripped.lower()
+    if lowered.startswith(_URI_SCHEMES):
+        return _parse_uri(stripped)
+    if lowered.startswith(("http://", "https://")):
+        return _finish(*_parse_url(stripped))
+    env = parse_env_block(stripped)
+    if env and any(key in _KNOWN_VARS for key in env):
+        return _parse_env(env)
+    first = lowered.split("/", 1)[0]
+    if " " not in first and (is_aws_host(first.split(":")[0]) or is_r2_host(first.split(":")[0])):
+        return _finish(*_parse_url("https://" + stripped, offset=-len("https://")))
+    raise _error("not an s3:// URI, an S3 endpoint URL or a block of AWS_* variables")
+
+
+def _error(message: str, position: int | None = None) -> ParseError:
+    return ParseError(message, position=position, type_name=TYPE)
+
+
+# -- s3:// URIs ---------------------------------------------------------------------------------
+
+
+def _parse_uri(text: str) -> Resource:
+    scheme_end = text.index("://") + 3
+    rest = text[scheme_end:]
+    bucket, _, prefix = rest.partition("/")
+    if not bucket:
+        raise _error("the s3:// URI has no bucket", scheme_end)
+    if "@" in bucket or ":" in bucket:
+        raise _error("credentials or a port in an s3:// URI are not supported", scheme_end)
+    value = _value(bucket=bucket, region="", endpoint=None, path=not is_virtual_hostable(bucket))
+    if prefix:
+        value["prefix"] = prefix
+    return _finish(value, [])
+
+
+# -- endpoint URLs ------------------------------------------------------------------------------
+
+
+def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
+    """The value an endpoint URL describes, and the notes only the input implies."""
+    scheme_end = text.index("://")
+    scheme = text[:scheme_end].lower()
+    start = scheme_end + 3
+    end = len(text)
+    for stop in "/?#":
+        found = text.find(stop, start)
+        if found >= 0:
+            end = min(end, found)
+    authority = text[start:end]
+    if "@" in authority:
+        raise _error("credentials inside an endpoint URL are not supported", offset + start)
+    if not authority:
+        raise _error("the URL has no host", offset + start)
+    hostport = split_host_port(authority, offset=offset + start)
+    host = hostport.host.lower().rstrip(".")
+    path_end = len(text)
+    extra: list[str] = []
+    for stop in "?#":
+        found = text.find(stop, end)
+        if found >= 0:
+            path_end = min(path_end, found)
+    if path_end < len(text):
+        extra.append("the URL's query string and fragment are not part of the resource")
+    path = text[end:path_end]
+    segments = path[1:].split("/", 1) if path.startswith("/") else [""]
+    path_bucket = percent_decode(segments[0], offset=offset + end + 1, what="bucket")
+    key_text = segments[1] if len(segments) > 1 else ""
+    key = percent_decode(key_text, offset=offset + end + 2 + len(segments[0]), what="object key")
+
+    if is_aws_host(host):
+        host_bucket, region, base, notes = _aws_host(host, offset + start)
+    elif is_r2_host(host):
+        host_bucket, region, base, notes = _r2_host(host)
+    else:
+        host_bucket, region, base, notes = "", "us-east-1", host, []
+    extra.extend(notes)
+    endpoint = Endpoint(scheme, base, hostport.port)
+    if host_bucket:
+        bucket, prefix, path_addressing = host_bucket, (path[1:] and _join(path_bucket, key)), False
+    else:
+        bucket, prefix, path_addressing = path_bucket, key, True
+    value = _value(bucket=bucket, region=region, endpoint=endpoint, path=path_addressing)
+    if prefix:
+        value["prefix"] = prefix
+    return value, extra
+
+
+def _join(first: str, rest: str) -> str:
+    return f"{first}/{rest}" if rest else first
+
+
+def _aws_host(host: str, position: int) -> tuple[str, str, str, list[str]]:
+    """(bucket from the host, region, endpoint host without the bucket, notes) for AWS."""
+    labels = host.split(".")
+    suffix = labels[-3:] if host.endswith(".com.cn") else labels[-2:]
+    core = labels[: len(labels) - len(suffix)]
+    for index in range(len(core) - 1, -1, -1):
+        label, rest = core[index], core[index + 1 :]
+        service = _SERVICE.match(label)
+        express = _EXPRESS.match(label)
+        if not (service or express):
+            continue
+        regions = [part for part in rest if REGION.match(part)]
+        if len(regions) > 1 or any(p != "dualstack" and not REGION.match(p) for p in rest):
+            continue
+        notes: list[str] = []
+        kind = service["kind"] if service else None
+        if kind in _UNSUPPORTED:
+            raise _error(
+                f"an S3 {_UNSUPPORTED[kind]} endpoint is not a bucket endpoint; "
+                "use the bucket's regional endpoint",
+                position,
+            )
+        region = regions[0] if regions else (service["region"] if service else None) or ""
+        if not region:
+            if kind == "-accelerate":
+                notes.append("transfer acceleration endpoint: it names no region; set `region`")
+            else:
+                region = "us-east-1"  # s3.amazonaws.com, s3-external-1: the aws-global endpoint
+        bucket = ".".join(core[:index])
+        if express and express["control"] and bucket:
+            raise _error("an S3 Express control endpoint is not a bucket endpoint", position)
+        return bucket, region, ".".join(core[index:] + suffix), notes
+    raise _error("not an S3 endpoint host under amazonaws.com", position)
+
+
+def _r2_host(host: str) -> tuple[str, str, str, list[str]]:
+    labels = host[: -len(R2_SUFFIX)].split(".")
+    tail: list[str] = []
+    if len(labels) > 1 and labels[-1] in R2_JURISDICTIONS:
+        tail.append(labels.pop())
+    account = labels[-1]
+    notes = [] if _R2_ACCOUNT.match(account) else ["R2 account ids are 32 hex characters"]
+    base = ".".join([account, *tail]) + R2_SUFFIX
+    return ".".join(labels[:-1]), "auto", base, notes
+
+
+# -- environment blocks -------------------------------------------------------------------------
+
+
+def _first(env: dict[str, str], names: tuple[str, ...]) -> str | None:
+    return next((env[name] for name in names if name in env), None)
+
+
+def _parse_env(env: dict[str, str]) -> Resource:
+    extra: list[str] = []
+    unknown = sorted(key for key in env if key not in _KNOWN_VARS)
+    if unknown:
+        extra.append(f"ignored variables: {', '.join(unknown)}")
+    access = _first(env, ACCESS_VARS) or ""
+    secret = _first(env, SECRET_VARS) or ""
+    if bool(access) != bool(secret):
+        missing = "secret access key" if access else "access key id"
+        raise _error(f"the block has one credential but not its {missing}")
+    endpoint_text = _first(env, ENDPOINT_VARS)
+    endpoint: Endpoint | None = None
+    region_from_host = ""
+    host_bucket = ""
+    default_path = True
+    if endpoint_text:
+        if not endpoint_text.lower().startswith(("http://", "https://")):
+            raise _error("the endpoint variable must be a URL with http:// or https://")
+        parsed, notes = _parse_url(endpoint_text)
+        extra.extend(note for note in notes if "query" not in note)
+        endpoint = endpoint_of(parsed)
+        region_from_host = parsed["region"]
+        if not parsed["pathStyle"]:
+            host_bucket = parsed["bucket"]
+    bucket = _first(env, BUCKET_VARS) or host_bucket
+    explicit_region = _first(env, REGION_VARS)
+    if "AWS_REGION" in env and "AWS_DEFAULT_REGION" in env:
+        if env["AWS_REGION"] != env["AWS_DEFAULT_REGION"]:
+            extra.append("AWS_REGION and AWS_DEFAULT_REGION differ; AWS_REGION is used")
+    region = explicit_region if explicit_region is not None else region_from_host
+    if endpoint is None or is_aws_host(endpoint.host):
+        default_path = not is_virtual_hostable(bucket) if bucket else False
+    style = _first(env, STYLE_VARS)
+    path = default_path if style is None else _path_style_of(style)
+    value = _value(bucket=bucket, region=region, endpoint=endpoint, path=path)
+    value["accessKey"], value["secretKey"] = access, secret
+    token = _first(env, TOKEN_VARS)
+    if token:
+        value["token"] = token
+    prefix = _first(env, PREFIX_VARS)
+    if prefix:
+        value["prefix"] = prefix
+    return _finish(value, extra)
+
+
+def _path_style_of(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("path", "true", "1", "yes"):
+        return True
+    if lowered in ("virtual", "false", "0", "no", "auto"):
+        return False
+    raise _error("the addressing style must be path or virtual (or true/false)")
+
+
+# -- values, providers, notes -------------------------------------------------------------------
+
+
+def _value(*, bucket: str, region: str, endpoint: Endpoint | None, path: bool) -> dict[str, Any]:
+    return {
+        "endPoint": endpoint.url if endpoint else "",
+        "region": region,
+        "pathStyle": path,
+        "bucket": bucket,
+        "accessKey": "",
+        "secretKey": "",
+        "useSSL": endpoint.use_ssl if endpoint else True,
+    }
+
+
+def provider_of(value: dict[str, Any]) -> str | None:
+    """aws, r2 or minio (any local endpoint), from the endpoint; None for other services."""
+    if not str(value.get("endPoint") or "").strip():
+        return "aws"
+    host = endpoint_of(value).host
+    if is_aws_host(host):
+        return "aws"
+    if is_r2_host(host):
+        return "r2"
+    return "minio" if is_local(host) else None
+
+
+def notes_of(value: dict[str, Any], provider: str | None) -> list[str]:
+    """The advice a value implies; the same value always gives the same notes."""
+    notes: list[str] = []
+    if not value.get("bucket"):
+        notes.append("no bucket: set `bucket` before use")
+    if not value.get("accessKey") and not value.get("secretKey"):
+        notes.append(
+            "no access keys: clients use the default AWS credential chain "
+            "(environment, shared config, instance or task role)"
+        )
+    if value.get("token"):
+        notes.append("temporary credentials (session token): they expire")
+    if provider == "r2":
+        notes.append("Cloudflare R2: region 'auto'")
+    elif provider != "aws" and path_style(value):
+        notes.append("custom endpoint: path-style addressing (<endpoint>/<bucket>/<key>)")
+    if provider == "aws" and not value.get("region"):
+        notes.append("no region: set `region` (Windmill derives the AWS endpoint from it)")
+    if value.get("endPoint") and not endpoint_of(value).use_ssl:
+        notes.append("plain HTTP endpoint: traffic and credentials are not encrypted")
+    return notes
+
+
+def _finish(value: dict[str, Any], extra: list[str]) -> Resource:
+    provider = provider_of(value)
+    return Resource(TYPE, value, provider=provider, notes=notes_of(value, provider) + extra)
+
+
+# -- back to a string ---------------------------------------------------------------------------
+
+
+def to_connection_string(resource: Resource) -> str:
+    """The shortest native form whose parse gives ``resource.value`` back."""
+    value = resource.value
+    if not (value.get("accessKey") or value.get("secretKey") or value.get("token")):
+        for candidate in (_uri_form(value), _url_form(value)):
+            if candidate and _parses_to(candidate, value):
+                return candidate
+    return env_block(value)
+
+
+def _parses_to(text: str, value: dict[str, Any]) -> bool:
+    try:
+        return parse(text).value == value
+    except ParseError:
+        return False
+
+
+def _uri_form(value: dict[str, Any]) -> str | None:
+    bucket = str(value.get("bucket") or "")
+    if value.get("endPoint") or not bucket or "/" in bucket:
+        return None
+    prefix = str(value.get("prefix") or "")
+    return f"s3://{bucket}/{prefix}" if prefix else f"s3://{bucket}"
+
+
+def _url_form(value: dict[str, Any]) -> str | None:
+    if not value.get("endPoint"):
+        return None
+    endpoint = endpoint_of(value)
+    bucket = str(value.get("bucket") or "")
+    prefix = quote(str(value.get("prefix") or ""), safe="/")
+    if path_style(value):
+        base = f"{endpoint.url}/{quote(bucket, safe='')}" if bucket else endpoint.url
+    elif bucket:
+        base = endpoint.with_bucket(bucket)
+    else:
+        return None
+    return f"{base}/{prefix}" if prefix else base
+
+
+def env_block(value: dict[str, Any]) -> str:
+    """The value as AWS environment variables (what ``parse`` reads back)."""
+    lines = []
+    if value.get("accessKey") or value.get("secretKey"):
+        lines.append(f"AWS_ACCESS_KEY_ID={value.get('accessKey') or ''}")
+        lines.append(f"AWS_SECRET_ACCESS_KEY={value.get('secretKey') or ''}")
+    if value.get("token"):
+        lines.append(f"AWS_SESSION_TOKEN={value['token']}")
+    lines.append(f"AWS_REGION={value.get('region') or ''}")
+    if value.get("endPoint"):
+        lines.append(f"AWS_ENDPOINT_URL_S3={endpoint_of(value).url}")
+    lines.append(f"S3_BUCKET={value.get('bucket') or ''}")
+    lines.append(f"AWS_S3_ADDRESSING_STYLE={'path' if path_style(value) else 'virtual'}")
+    if value.get("prefix"):
+        lines.append(f"S3_PREFIX={value['prefix']}")
+    return "\n".join(lines)

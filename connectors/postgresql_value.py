@@ -1,0 +1,159 @@
+"""libpq keywords <-> the ``postgresql`` resource value, and the value back to strings.
+
+The value is Windmill's shape (host, port, user, password, dbname, sslmode,
+root_certificate_pem) plus extension fields: ``hosts`` for several hosts and every other libpq
+keyword under its own name (``options``, ``target_session_attrs``, ``connect_timeout``, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from connectors.errors import ParseError
+from connectors.postgresql_keywords import INTEGER_KEYWORDS, SSLMODES
+
+TYPE = "postgresql"
+_FIRST = ("host", "port", "user", "password", "dbname", "sslmode")
+_URI_PARTS = frozenset(("host", "port", "user", "password", "dbname"))
+
+
+def conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
+    """The resource value for libpq keywords (ParseError for a bad port, sslmode or timeout)."""
+    value: dict[str, Any] = {}
+    hosts = _hosts(params.get("host", ""), params.get("port", ""))
+    if len(hosts) == 1:
+        value.update(hosts[0])
+    elif len(hosts) > 1:
+        value.update(hosts[0])
+        value["hosts"] = hosts
+    for key, text in params.items():
+        if key in ("host", "port"):
+            continue
+        if key == "sslmode" and text not in SSLMODES:
+            raise ParseError(f"unknown sslmode {text!r} (expected one of {', '.join(SSLMODES)})")
+        if key in INTEGER_KEYWORDS:
+            if text.strip() == "":
+                continue
+            try:
+                value[key] = int(text)
+            except ValueError:
+                raise ParseError(f"{key} must be a whole number of seconds") from None
+        else:
+            value[key] = text
+    return value
+
+
+def _hosts(host_text: str, port_text: str) -> list[dict[str, Any]]:
+    names = host_text.split(",") if host_text else []
+    ports = [_port(p) for p in port_text.split(",")] if port_text else []
+    if not names:
+        if len(ports) > 1:
+            raise ParseError(f"{len(ports)} ports given without hosts")
+        return [{"port": ports[0]}] if ports and ports[0] is not None else []
+    if len(ports) == 1:
+        ports *= len(names)
+    elif ports and len(ports) != len(names):
+        raise ParseError(f"{len(names)} hosts but {len(ports)} ports (give one port or one each)")
+    entries: list[dict[str, Any]] = []
+    for index, name in enumerate(names):
+        entry: dict[str, Any] = {"host": name} if name or len(names) > 1 else {}
+        port = ports[index] if ports else None
+        if port is not None:
+            entry["port"] = port
+        entries.append(entry)
+    return entries
+
+
+def _port(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ParseError(f"invalid port {text!r} (expected 1-65535)")
+    return int(text)
+
+
+def value_to_conninfo(value: dict[str, Any]) -> dict[str, str]:
+    """libpq keywords for a value (root_certificate_pem, content not a path, is left out)."""
+    params: dict[str, str] = {}
+    hosts = value.get("hosts") or (
+        [{k: value[k] for k in ("host", "port") if k in value}]
+        if "host" in value or "port" in value
+        else []
+    )
+    if hosts:
+        names = [str(entry.get("host", "")) for entry in hosts]
+        ports = ["" if entry.get("port") is None else str(entry["port"]) for entry in hosts]
+        if any(names):
+            params["host"] = ",".join(names)
+        if any(ports):
+            params["port"] = ",".join(ports)
+    for key in _FIRST[2:]:
+        if key in value and value[key] is not None:
+            params[key] = str(value[key])
+    for key, item in value.items():
+        if key in ("hosts", "root_certificate_pem", *_FIRST) or item is None:
+            continue
+        params[key] = str(item)
+    return params
+
+
+def to_uri(value: dict[str, Any]) -> str:
+    """A libpq URI for the value; ``parse_uri`` of it gives the same keywords back."""
+    params = value_to_conninfo(value)
+    out = ["postgresql://"]
+    user, password = params.get("user"), params.get("password")
+    if user or password:
+        out.append(_q(user or ""))
+        if password:
+            out.append(":" + _q(password))
+        out.append("@")
+    hosts = value.get("hosts") or ([value] if "host" in value or "port" in value else [])
+    rendered = []
+    for entry in hosts:
+        name = str(entry.get("host", ""))
+        text = f"[{quote(name, safe=':')}]" if ":" in name else _q(name)
+        if entry.get("port") is not None:
+            text += f":{entry['port']}"
+        rendered.append(text)
+    out.append(",".join(rendered))
+    if params.get("dbname"):
+        out.append("/" + _q(params["dbname"]))
+    query = [
+        f"{key}={_q(text)}"
+        for key, text in params.items()
+        if key not in _URI_PARTS or (text == "" and key in ("user", "password", "dbname"))
+    ]
+    if query:
+        out.append("?" + "&".join(query))
+    return "".join(out)
+
+
+def to_keyword_value(value: dict[str, Any]) -> str:
+    """A libpq keyword/value string (``host=h port=5432 dbname='my db'``) for the value."""
+    parts = []
+    for key, text in value_to_conninfo(value).items():
+        plain = text and not any(c in text for c in " \t\n\r\f\v'\\")
+        shown = text if plain else "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        parts.append(f"{key}={shown}")
+    return " ".join(parts)
+
+
+def _q(text: str) -> str:
+    return quote(text, safe="")
+
+
+def normalise(value: dict[str, Any]) -> dict[str, Any]:
+    """Canonical form: ``host``/``port`` mirror the first of ``hosts``; one host needs no list."""
+    hosts = value.get("hosts")
+    if isinstance(hosts, list) and hosts:
+        first = hosts[0]
+        for key in ("host", "port"):
+            if key in first:
+                value[key] = first[key]
+            else:
+                value.pop(key, None)
+        if len(hosts) == 1:
+            del value["hosts"]
+    return value

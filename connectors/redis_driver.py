@@ -1,0 +1,142 @@
+"""redis-py clients and the live check for ``redis`` resources (redis-py imported lazily)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from typing import Any
+
+from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
+from connectors.parsers.redis import TYPED_FIELDS
+from connectors.redact import Redactor
+from connectors.resource import CheckResult
+
+
+def connection_kwargs(value: dict[str, Any]) -> dict[str, Any]:
+    """``redis.ConnectionPool`` keyword arguments for a value, as ``from_url`` builds them."""
+    import redis
+    from redis.connection import URL_QUERY_ARGUMENT_PARSERS
+
+    kwargs: dict[str, Any] = {"db": int(value.get("db") or 0)}
+    for name, item in (value.get("options") or {}).items():
+        parser: Any = URL_QUERY_ARGUMENT_PARSERS.get(name)
+        kwargs[name] = parser(item) if parser and isinstance(item, str) else item
+    for name in ("username", "password"):
+        if value.get(name):
+            kwargs[name] = value[name]
+    tls = bool(value.get("tls")) and not value.get("unix_socket_path")
+    for name in TYPED_FIELDS:
+        if value.get(name) not in (None, "") and (tls or not name.startswith("ssl_")):
+            kwargs[name] = value[name]
+    if value.get("unix_socket_path"):
+        kwargs["connection_class"] = redis.UnixDomainSocketConnection
+        kwargs["path"] = value["unix_socket_path"]
+    else:
+        kwargs["host"] = value.get("host") or "localhost"
+        kwargs["port"] = int(value.get("port") or 6379)
+        if tls:
+            kwargs["connection_class"] = redis.SSLConnection
+    return kwargs
+
+
+def make_client(value: dict[str, Any], **overrides: Any) -> Any:
+    """A ``redis.Redis`` for the value; ``overrides`` win over the value's own settings."""
+    import redis
+
+    pool = redis.ConnectionPool(**{**connection_kwargs(value), **overrides})
+    client = redis.Redis(connection_pool=pool)
+    client.auto_close_connection_pool = True
+    return client
+
+
+def check_redis(value: dict[str, Any], timeout: float, redactor: Redactor) -> CheckResult:
+    """Steps: tcp (or unix socket), authentication (TLS, AUTH, SELECT), ping, server version."""
+    steps = CheckSteps(timeout, redactor)
+    socket_path = value.get("unix_socket_path")
+    with steps:
+        if socket_path:
+            steps.run("unix socket", lambda: _open_unix(socket_path, steps.remaining()))
+        else:
+            host, port = value.get("host") or "localhost", int(value.get("port") or 6379)
+            steps.run("tcp", lambda: open_tcp(host, port, steps.remaining()))
+        budget = steps.remaining()
+        client = make_client(value, socket_timeout=budget, socket_connect_timeout=budget)
+        with contextlib.closing(client):
+            steps.run(
+                "authentication",
+                lambda: _authenticate(client),
+                explain=lambda exc: _explain(exc, value),
+                detail=lambda user: f"authenticated as {user}",
+            )
+            steps.run("ping", client.ping, explain=lambda exc: _explain(exc, value), detail=_pong)
+            info = steps.run(
+                "server version",
+                lambda: client.info("server"),
+                explain=lambda exc: _explain(exc, value),
+                detail=_version_detail,
+            )
+            steps.server_version = str(info.get("redis_version") or "") or None
+    return steps.result()
+
+
+def _open_unix(path: str, timeout: float) -> str:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(path)
+        except FileNotFoundError as exc:
+            raise StepFailed(f"no socket at {path} (is the server running?)") from exc
+        except OSError as exc:
+            raise StepFailed(f"cannot connect to {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def _authenticate(client: Any) -> str:
+    """Open one connection: TLS handshake, HELLO/AUTH, SELECT db; returns who we are."""
+    connection = client.connection_pool.get_connection()
+    try:
+        connection.connect()
+        connection.send_command("ACL", "WHOAMI", check_health=False)
+        try:
+            user = connection.read_response()
+        except Exception as exc:  # ACL is Redis 6+; older servers have one password only
+            if type(exc).__name__ != "ResponseError":
+                raise
+            user = b"default"
+    finally:
+        client.connection_pool.release(connection)
+    return user.decode() if isinstance(user, bytes) else str(user)
+
+
+def _pong(answer: Any) -> str:
+    return "PONG" if answer is True else repr(answer)
+
+
+def _version_detail(info: dict[str, Any]) -> str:
+    name = "valkey" if info.get("valkey_version") else "redis"
+    version = info.get("valkey_version") or info.get("redis_version") or "unknown"
+    return f"{name} {version} ({info.get('redis_mode', 'standalone')})"
+
+
+def _explain(exc: BaseException, value: dict[str, Any]) -> str | None:
+    """Name the cause: wrong credentials, missing password, bad db, TLS, timeouts."""
+    import redis
+
+    text = describe(exc)
+    if isinstance(exc, redis.AuthenticationError) or "WRONGPASS" in text:
+        lowered = text.lower()
+        if "noauth" in lowered or "required" in lowered or "already authenticated" in lowered:
+            return "authentication failed: the server requires a password and none was given"
+        if "without any password configured" in text or "no password is set" in text:
+            return "authentication failed: a password was given but the server has none set"
+        user = value.get("username") or "default"
+        return f"authentication failed: wrong password or user name (user {user!r}) [{text}]"
+    if isinstance(exc, redis.ResponseError) and "DB index is out of range" in text:
+        return f"database {value.get('db')} does not exist on this server [{text}]"
+    if isinstance(exc, redis.ResponseError) and "NOPERM" in text:
+        return f"the user may not run this command (ACL) [{text}]"
+    if isinstance(exc, redis.TimeoutError):
+        return f"the server did not answer in time [{text}]"
+    if isinstance(exc, redis.ConnectionError) and ("SSL" in text or "certificate" in text):
+        return f"TLS failed (is the server speaking TLS? is its certificate trusted?) [{text}]"
+    return None

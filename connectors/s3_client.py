@@ -1,0 +1,77 @@
+"""boto3 clients for ``s3`` values, configured per provider (boto3 is imported lazily).
+
+- endpoint: ``endpoint_of(value).url`` (Windmill's render rules), none for plain AWS so that
+  botocore picks the regional endpoint from the region;
+- addressing style: ``path`` when ``pathStyle`` (the default), else ``virtual``;
+- region: the value's region; ``auto`` for R2; ``us-east-1`` when empty on a custom endpoint;
+- signature v4 always; ``request_checksum_calculation`` / ``response_checksum_validation`` =
+  ``when_required`` on non-AWS endpoints (R2, MinIO and older servers reject or mangle the
+  default CRC checksums that botocore >= 1.36 sends);
+- credentials: accessKey/secretKey/token when set, else the default credential chain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.s3_endpoint import endpoint_of, is_aws_host, path_style
+
+
+def is_aws(value: dict[str, Any]) -> bool:
+    return not str(value.get("endPoint") or "").strip() or is_aws_host(endpoint_of(value).host)
+
+
+def region_of(value: dict[str, Any]) -> str | None:
+    region = str(value.get("region") or "")
+    if region:
+        return region
+    return None if is_aws(value) else "us-east-1"
+
+
+def client_kwargs(value: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments for ``boto3.client("s3", ...)`` except ``config``."""
+    kwargs: dict[str, Any] = {"region_name": region_of(value)}
+    if str(value.get("endPoint") or "").strip():
+        kwargs["endpoint_url"] = endpoint_of(value).url
+    if value.get("accessKey") or value.get("secretKey"):
+        kwargs["aws_access_key_id"] = value.get("accessKey") or ""
+        kwargs["aws_secret_access_key"] = value.get("secretKey") or ""
+        if value.get("token"):
+            kwargs["aws_session_token"] = value["token"]
+    return kwargs
+
+
+def config_kwargs(value: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments for ``botocore.config.Config``."""
+    options: dict[str, Any] = {
+        "signature_version": "s3v4",
+        "s3": {"addressing_style": "path" if path_style(value) else "virtual"},
+    }
+    if not is_aws(value):
+        options["request_checksum_calculation"] = "when_required"
+        options["response_checksum_validation"] = "when_required"
+    return options
+
+
+def make_client(
+    value: dict[str, Any],
+    *,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    max_attempts: int | None = None,
+    max_pool_connections: int = 10,
+) -> Any:
+    """A boto3 S3 client for ``value``."""
+    import boto3
+    from botocore.config import Config
+
+    options = config_kwargs(value)
+    options["max_pool_connections"] = max_pool_connections
+    if connect_timeout is not None:
+        options["connect_timeout"] = connect_timeout
+    if read_timeout is not None:
+        options["read_timeout"] = read_timeout
+    if max_attempts is not None:
+        options["retries"] = {"max_attempts": max_attempts, "mode": "standard"}
+    session = boto3.session.Session()
+    return session.client("s3", config=Config(**options), **client_kwargs(value))

@@ -1,0 +1,173 @@
+"""ServerFactory: start each live server once per session, from the first source that works."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, final
+
+import pytest
+
+from connectors.resource import Resource
+from connectors.testing.process import ServerStartError
+from connectors.testing.servers import (
+    Products,
+    ServerUnavailable,
+    azure_blob,
+    mongodb,
+    postgresql,
+    redis,
+    s3,
+    upstash_redis,
+)
+
+REQUIRE_LIVE_ENV: Final = "CONNECTORS_REQUIRE_LIVE"
+DOCKER_ENV: Final = "CONNECTORS_TEST_DOCKER"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to start one kind of server: as a local process, or (optionally) a container."""
+
+    local: Callable[[Path], AbstractContextManager[Products]]
+    container: Callable[[], AbstractContextManager[Products]] | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    """A resource the harness offers: its type, its recipe and its per-test isolation."""
+
+    resource_type: str
+    recipe: str
+    fresh: Callable[[dict[str, Any]], AbstractContextManager[dict[str, Any]]] | None = None
+
+    def env_name(self, name: str) -> str:
+        return f"CONNECTORS_TEST_{name.upper()}_URL"
+
+
+RECIPES: Final[dict[str, Recipe]] = {
+    "postgresql": Recipe(postgresql.local, postgresql.container),
+    "mongodb": Recipe(mongodb.local, mongodb.container),
+    "redis": Recipe(redis.local, redis.container),
+    "upstash_redis": Recipe(upstash_redis.local, upstash_redis.container),
+    "s3": Recipe(s3.local, s3.container),
+    "s3_strict": Recipe(s3.strict),
+    "azure_blob": Recipe(azure_blob.local, azure_blob.container),
+}
+
+SERVICES: Final[dict[str, Service]] = {
+    "postgresql": Service("postgresql", "postgresql", postgresql.fresh),
+    "postgresql_tls": Service("postgresql", "postgresql", postgresql.fresh),
+    "mongodb": Service("mongodb", "mongodb", mongodb.fresh),
+    "redis": Service("redis", "redis", redis.fresh),
+    "upstash_redis": Service("upstash_redis", "upstash_redis", upstash_redis.fresh),
+    "s3": Service("s3", "s3", s3.fresh),
+    "s3_strict": Service("s3", "s3_strict", s3.fresh),
+    "azure_blob": Service("azure_blob", "azure_blob", azure_blob.fresh),
+}
+
+
+def docker_available() -> bool:
+    """Whether a Docker daemon answers a ping (about 1 ms when there is none).
+
+    ``CONNECTORS_TEST_DOCKER=0`` forces local processes even when Docker runs.
+    """
+    if os.environ.get(DOCKER_ENV, "").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    try:
+        import docker
+
+        docker.from_env(timeout=2).ping()
+    except Exception:
+        return False
+    return True
+
+
+@final
+class ServerFactory:
+    """Starts the live servers of a test session lazily and stops them at its end.
+
+    Each service comes from, in order: ``CONNECTORS_TEST_<NAME>_URL`` (parsed with
+    ``connectors.parse``), a testcontainers container when Docker answers, a local process.
+    A server that cannot start skips the tests that need it, or fails them when
+    ``CONNECTORS_REQUIRE_LIVE=1``. Build it through the ``connectors_servers`` fixture.
+    """
+
+    def __init__(self, rootpath: Path, *, require_live: bool | None = None) -> None:
+        self.rootpath = rootpath
+        if require_live is None:
+            require_live = os.environ.get(REQUIRE_LIVE_ENV, "").strip() in ("1", "true", "yes")
+        self.require_live = require_live
+        self._stack = contextlib.ExitStack()
+        self._products: dict[str, Products] = {}
+        self._failures: dict[str, str] = {}
+        self._docker: bool | None = None
+        self.sources: dict[str, str] = {}
+        """How each started service was obtained: ``env``, ``container`` or ``local``."""
+
+    def resource(self, name: str) -> Resource:
+        """The session's Resource for service ``name`` (``postgresql``, ``s3_strict``, ...)."""
+        service = SERVICES[name]
+        url = os.environ.get(service.env_name(name))
+        if url:
+            from connectors.api import parse
+
+            self.sources[name] = "env"
+            return parse(url, type=service.resource_type)
+        products = self._start(service.recipe)
+        if name not in products:
+            self._unavailable(
+                name,
+                f"the {self.sources[service.recipe]} {service.recipe} server does not provide "
+                f"{name}; set {service.env_name(name)}",
+            )
+        self.sources.setdefault(name, self.sources[service.recipe])
+        return Resource(service.resource_type, products[name])
+
+    def fresh(self, name: str, request: pytest.FixtureRequest) -> Resource:
+        """A per-test isolated Resource on service ``name``, cleaned up by a finalizer."""
+        live = self.resource(name)
+        isolate = SERVICES[name].fresh
+        if isolate is None:
+            return live
+        scope = contextlib.ExitStack()
+        request.addfinalizer(scope.close)
+        value = scope.enter_context(isolate(live.value))
+        return Resource(live.resource_type, value, live.provider, list(live.notes))
+
+    def close(self) -> None:
+        """Stop every server this factory started, newest first."""
+        self._stack.close()
+
+    def _start(self, recipe_name: str) -> Products:
+        if recipe_name in self._failures:
+            self._unavailable(recipe_name, self._failures[recipe_name])
+        if recipe_name not in self._products:
+            recipe = RECIPES[recipe_name]
+            try:
+                if recipe.container is not None and self._use_docker():
+                    self.sources[recipe_name] = "container"
+                    products = self._stack.enter_context(recipe.container())
+                else:
+                    self.sources[recipe_name] = "local"
+                    products = self._stack.enter_context(recipe.local(self.rootpath))
+            except (ServerStartError, ServerUnavailable) as exc:
+                self._failures[recipe_name] = str(exc)
+                self._unavailable(recipe_name, str(exc))
+            self._products[recipe_name] = products
+        return self._products[recipe_name]
+
+    def _use_docker(self) -> bool:
+        if self._docker is None:
+            self._docker = docker_available()
+        return self._docker
+
+    def _unavailable(self, name: str, reason: str) -> None:
+        message = f"live {name} server unavailable: {reason}"
+        if self.require_live:
+            pytest.fail(f"{message} ({REQUIRE_LIVE_ENV}=1)", pytrace=False)
+        pytest.skip(message)

@@ -1,0 +1,27 @@
+"""One module per server recipe: ``local`` (a process from packages), ``container`` (Docker)
+and ``fresh`` (per-test isolation on any server of that kind, including one given by URL).
+
+A recipe is a context manager that yields ``{resource name: Windmill value}``: most yield one
+resource, PostgreSQL also yields ``postgresql_tls`` for the same server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Products = dict[str, dict[str, Any]]
+"""What a recipe yields: each resource it provides, by name, with its Windmill value."""
+
+
+class ServerUnavailable(RuntimeError):
+    """The server cannot be started here: a binary or a driver is not installed."""
+
+
+def require_module(module: str, extra: str) -> None:
+    """Fail as unavailable when a driver the recipe needs is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ServerUnavailable(
+            f"{module} is not installed (pip install 'storage-connectors[{extra},test]')"
+        )

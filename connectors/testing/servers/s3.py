@@ -1,0 +1,169 @@
+"""S3: moto's threaded server (accepts any key) and s3rver from npm (checks its fixed key)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from connectors.testing.process import free_port, running, spawn, wait_port, wait_until, workdir
+from connectors.testing.secrets import S3_ACCESS_KEY, S3_SECRET_KEY, S3RVER_KEY
+from connectors.testing.servers import Products, ServerUnavailable, require_module
+
+BUCKET = "connectors-live"
+"""The bucket that exists on every session server; ``fresh_s3`` makes a new one per test."""
+
+# Exported while an S3 server runs, so that no client (botocore, polars' object_store) falls back
+# to instance metadata at 169.254.169.254 (backends.md gotcha 3).
+_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": S3_ACCESS_KEY,
+    "AWS_SECRET_ACCESS_KEY": S3_SECRET_KEY,
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def value_for(
+    endpoint: str, access_key: str, secret_key: str, bucket: str = BUCKET
+) -> dict[str, Any]:
+    """The Windmill-shaped value of a path-style, plain-HTTP S3 endpoint."""
+    return {
+        "bucket": bucket,
+        "region": "us-east-1",
+        "endPoint": endpoint,
+        "pathStyle": True,
+        "accessKey": access_key,
+        "secretKey": secret_key,
+        "useSSL": False,
+    }
+
+
+@contextlib.contextmanager
+def aws_environment() -> Iterator[None]:
+    """Set the AWS_* variables that are not set yet; restore them afterwards."""
+    added = {k: v for k, v in _AWS_ENVIRONMENT.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
+@contextlib.contextmanager
+def local(root: Path) -> Iterator[Products]:
+    """moto's ThreadedMotoServer, in this process, on a free port."""
+    require_module("boto3", "s3")
+    require_module("moto", "s3")
+    from moto.server import ThreadedMotoServer
+
+    # werkzeug logs every request to stderr; keep test output readable.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with aws_environment():
+        port = free_port()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server.start()
+        try:
+            value = value_for(f"http://127.0.0.1:{port}", S3_ACCESS_KEY, S3_SECRET_KEY)
+            wait_until(lambda: client(value).create_bucket(Bucket=BUCKET), what="moto server")
+            yield {"s3": value}
+        finally:
+            server.stop()
+
+
+def s3rver_executable(root: Path) -> str:
+    """``$S3RVER_BIN``, else ``<repo>/.ci/node/node_modules/.bin/s3rver``."""
+    found = os.environ.get("S3RVER_BIN") or str(root / ".ci/node/node_modules/.bin/s3rver")
+    found = os.path.abspath(found)
+    if not Path(found).exists():
+        raise ServerUnavailable(
+            f"s3rver not found at {found} "
+            "(npm install --prefix .ci/node s3rver@3.7.1, or S3RVER_BIN)"
+        )
+    return found
+
+
+@contextlib.contextmanager
+def strict(root: Path) -> Iterator[Products]:
+    """s3rver: it rejects any key but S3RVER/S3RVER, so bad credentials can be tested."""
+    require_module("boto3", "s3")
+    exe = s3rver_executable(root)
+    with aws_environment(), workdir("connectors-s3rver-") as base:
+        log = base / "s3rver.log"
+        port = free_port()
+        cmd = [exe, "-d", str(base / "data"), "-a", "127.0.0.1", "-p", str(port), "--silent"]
+        proc = spawn(cmd, log, cwd=base)
+        with running(proc):
+            wait_port(port, what="s3rver", proc=proc, log=log)
+            value = value_for(f"http://127.0.0.1:{port}", S3RVER_KEY, S3RVER_KEY)
+            wait_until(lambda: client(value).create_bucket(Bucket=BUCKET), what="s3rver", log=log)
+            yield {"s3_strict": value}
+
+
+@contextlib.contextmanager
+def container() -> Iterator[Products]:
+    """MinIO through testcontainers, with its own keys."""
+    require_module("boto3", "s3")
+    from testcontainers.community.minio import MinioContainer
+
+    with (
+        aws_environment(),
+        MinioContainer(access_key="connectors", secret_key="c0nnect:ors/") as mc,
+    ):
+        config = mc.get_config()
+        value = value_for(
+            f"http://{config['endpoint']}", config["access_key"], config["secret_key"]
+        )
+        wait_until(lambda: client(value).create_bucket(Bucket=BUCKET), what="minio container")
+        yield {"s3": value}
+
+
+@contextlib.contextmanager
+def fresh(value: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A new, empty bucket; emptied and deleted afterwards."""
+    s3 = client(value)
+    bucket = f"connectors-test-{uuid.uuid4().hex[:16]}"
+    region = value.get("region") or "us-east-1"
+    if value.get("endPoint") or region == "us-east-1":
+        s3.create_bucket(Bucket=bucket)
+    else:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    try:
+        yield {**value, "bucket": bucket}
+    finally:
+        _delete_bucket(s3, bucket)
+
+
+def _delete_bucket(s3: Any, bucket: str) -> None:
+    from botocore.exceptions import ClientError
+
+    with contextlib.suppress(ClientError):
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for obj in page.get("Contents", []):
+                s3.delete_object(Bucket=bucket, Key=obj["Key"])
+        s3.delete_bucket(Bucket=bucket)
+
+
+def client(value: dict[str, Any]) -> Any:
+    """A boto3 S3 client from a Windmill value."""
+    import boto3
+    from botocore.config import Config
+
+    endpoint = value.get("endPoint") or None
+    if endpoint and "://" not in endpoint:
+        scheme = "https" if value.get("useSSL", True) else "http"
+        port = f":{value['port']}" if value.get("port") else ""
+        endpoint = f"{scheme}://{endpoint}{port}"
+    style = "path" if value.get("pathStyle") else "auto"
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=value.get("region") or "us-east-1",
+        aws_access_key_id=value.get("accessKey"),
+        aws_secret_access_key=value.get("secretKey"),
+        config=Config(s3={"addressing_style": style}, retries={"max_attempts": 2}),
+    )

@@ -1,0 +1,86 @@
+"""The embedded store: one SQLite file per workspace, WAL, safe for several processes.
+
+Every connection sets ``journal_mode=WAL`` (readers never block the writer), ``busy_timeout``
+(30 s; a writer waits for another instead of failing), ``secure_delete`` and
+``synchronous=NORMAL`` (a process
+killed at any point leaves the last committed state; WAL keeps the file consistent). Writes use
+``BEGIN IMMEDIATE``, which takes the write lock before reading, so a read-modify-write
+(``update_state``) in one process cannot interleave with another's.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from connectors.errors import WorkspaceError
+from connectors.workspace.sql_store import DDL, SCHEMA_VERSION, SqlStore
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class SqliteStore(SqlStore):
+    kind = "sqlite"
+
+    def __init__(self, database: Path, *, workspace: str, key_file: Path) -> None:
+        super().__init__(workspace=workspace, key_file=key_file)
+        self.database = database
+        database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not database.exists():
+            # Owner-only from the start (SQLite gives the -wal/-shm files the same mode).
+            os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+        try:
+            self._conn = sqlite3.connect(
+                database,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            # Deleted or replaced rows are overwritten, so an old value (a secret stored before
+            # it was marked secret, a ciphertext under a rotated key) does not linger in free pages.
+            self._conn.execute("PRAGMA secure_delete = ON")
+            with self.transaction(write=True) as cur:
+                for statement in DDL:
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO connectors_meta (workspace, key, value) VALUES (?, "
+                    "'schema_version', ?) ON CONFLICT (workspace, key) DO NOTHING",
+                    (workspace, SCHEMA_VERSION),
+                )
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(f"cannot open workspace database {database}: {exc}") from None
+
+    @property
+    def location(self) -> str:
+        return str(self.database)
+
+    @contextmanager
+    def transaction(self, write: bool = False) -> Iterator[Any]:
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.OperationalError as exc:
+            raise WorkspaceError(f"workspace database {self.database} is busy: {exc}") from None
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def rotate_key(self) -> int:
+        count = super().rotate_key()
+        # Push the rewritten pages into the main file and empty the WAL of the old ones.
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return count
+
+    def close(self) -> None:
+        self._conn.close()

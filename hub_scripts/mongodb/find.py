@@ -1,0 +1,119 @@
+"""Find documents in a MongoDB collection."""
+
+import base64
+import datetime
+import json
+import uuid
+from typing import Any, TypedDict
+
+from bson import json_util
+from bson.binary import Binary
+from bson.decimal128 import Decimal128
+from bson.objectid import ObjectId
+from pymongo import MongoClient
+
+
+class mongodb(TypedDict):
+    db: str
+    tls: bool
+    servers: list
+    credential: dict
+
+
+def main(
+    mongodb: mongodb,
+    collection: str,
+    filter: dict | None = None,
+    projection: dict | None = None,
+    sort: dict | None = None,
+    limit: int = 100,
+    skip: int = 0,
+    database: str = "",
+) -> list:
+    """Find documents and return them as JSON-safe dicts.
+
+    Args:
+        mongodb (mongodb): the MongoDB resource.
+        collection (str): the collection to read.
+        filter (dict): a query document; MongoDB Extended JSON such as {"_id": {"$oid": "..."}}
+            or {"at": {"$gt": {"$date": "2024-01-01T00:00:00Z"}}} is understood.
+        projection (dict): fields to include (1) or exclude (0).
+        sort (dict): field -> 1 (ascending) or -1 (descending), in priority order.
+        limit (int): at most this many documents (0: no limit).
+        skip (int): documents to skip first.
+        database (str): the database, when not the resource's db.
+
+    ObjectId, UUID and Decimal128 come back as strings, datetimes as ISO 8601, binary as base64.
+    """
+    client = _client(mongodb)
+    try:
+        cursor = _database(client, mongodb, database)[collection].find(
+            _extended(filter or {}), projection or None, skip=skip, limit=limit
+        )
+        if sort:
+            cursor = cursor.sort(list(sort.items()))
+        return [_json_safe(document) for document in cursor]
+    finally:
+        client.close()
+
+
+def _extended(document: dict) -> dict:
+    """Turn MongoDB Extended JSON ($oid, $date, $numberDecimal, ...) into BSON types."""
+    return json_util.loads(json.dumps(document))
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, ObjectId | Decimal128 | uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Binary | bytes):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _database(client: MongoClient, resource: mongodb, database: str) -> Any:
+    name = database or resource.get("db") or ""
+    if not name:
+        raise ValueError("no database: set the resource's db or the database argument")
+    return client[name]
+
+
+def _client(resource: mongodb) -> MongoClient:
+    """A MongoClient for a Windmill mongodb value (plus the srv/options extension fields)."""
+    servers = resource.get("servers") or []
+    if resource.get("srv"):
+        hosts: Any = f"mongodb+srv://{servers[0]['host']}/"
+    else:
+        hosts = [_host(server) for server in servers]
+    kwargs: dict[str, Any] = dict(resource.get("options") or {})
+    if "readPreferenceTags" in kwargs:
+        tag_sets = kwargs["readPreferenceTags"]
+        kwargs["readPreferenceTags"] = [
+            ",".join(f"{k}:{v}" for k, v in t.items()) for t in tag_sets
+        ]
+    credential = resource.get("credential") or {}
+    if credential.get("username") is not None:
+        kwargs["username"] = credential["username"]
+    if credential.get("password") is not None:
+        kwargs["password"] = credential["password"]
+    if credential.get("db"):
+        kwargs["authSource"] = credential["db"]
+    if credential.get("mechanism"):
+        kwargs["authMechanism"] = credential["mechanism"]
+    kwargs["tls"] = bool(resource.get("tls", False))
+    return MongoClient(hosts, **kwargs)
+
+
+def _host(server: dict) -> str:
+    host = str(server["host"])
+    if "/" in host:
+        return host
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{server.get('port') or 27017}"

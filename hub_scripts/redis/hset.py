@@ -1,0 +1,56 @@
+from typing import Any, Dict, TypedDict
+
+from redis import Redis
+
+
+class redis(TypedDict):
+    host: str
+    port: int
+    db: int
+    username: str
+    password: str
+    tls: bool
+
+
+def _client(resource: redis) -> Redis:
+    """A client for the resource (replies decoded as UTF-8 text)."""
+    settings: Dict[str, Any] = {
+        "db": resource.get("db") or 0,
+        "username": resource.get("username") or None,
+        "password": resource.get("password") or None,
+        "decode_responses": True,
+    }
+    for name in ("socket_timeout", "socket_connect_timeout", "client_name", "protocol"):
+        if resource.get(name) is not None:
+            settings[name] = resource[name]
+    if resource.get("unix_socket_path"):
+        return Redis(unix_socket_path=resource["unix_socket_path"], **settings)
+    if resource.get("tls"):
+        settings["ssl"] = True
+        for name, value in resource.items():
+            if name.startswith("ssl_") and value is not None:
+                settings[name] = value
+    return Redis(
+        host=resource.get("host") or "localhost", port=resource.get("port") or 6379, **settings
+    )
+
+
+def main(redis: redis, key: str, values: Dict[str, Any], ttl_seconds: int = 0) -> Dict[str, Any]:
+    """Set fields of a hash.
+
+    Args:
+        redis (redis): the Redis server
+        key (str): the hash key
+        values (dict): field -> value; values are stored as text
+        ttl_seconds (int): expire the whole hash after this many seconds; 0 keeps it
+    """
+    if not values:
+        raise ValueError("values must hold at least one field")
+    mapping = {str(field): str(value) for field, value in values.items()}
+    with _client(redis) as client:
+        pipe = client.pipeline(transaction=True)
+        pipe.hset(key, mapping=mapping)
+        if ttl_seconds > 0:
+            pipe.expire(key, ttl_seconds)
+        added = pipe.execute()[0]
+    return {"key": key, "added": added, "updated": len(mapping) - added}

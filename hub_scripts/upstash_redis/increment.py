@@ -1,0 +1,28 @@
+from typing import TypedDict
+
+from upstash_redis import Redis
+
+
+class upstash_redis(TypedDict):
+    url: str
+    token: str
+
+
+def _client(resource: upstash_redis) -> Redis:
+    return Redis(url=resource["url"].rstrip("/"), token=resource["token"])
+
+
+def main(upstash_redis: upstash_redis, key: str, amount: int = 1, ttl_seconds: int = 0) -> int:
+    """Increment an integer counter and return its new value.
+
+    Args:
+        upstash_redis (upstash_redis): the Upstash Redis database
+        key (str): the counter key
+        amount (int): how much to add (negative to decrement)
+        ttl_seconds (int): when the counter is created, expire it after this many seconds
+    """
+    tx = _client(upstash_redis).multi()
+    tx.incrby(key, amount)
+    if ttl_seconds > 0:
+        tx.expire(key, ttl_seconds, nx=True)
+    return tx.exec()[0]

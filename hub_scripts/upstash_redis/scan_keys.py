@@ -1,0 +1,41 @@
+from typing import Any, Dict, List, TypedDict
+
+from upstash_redis import Redis
+
+
+class upstash_redis(TypedDict):
+    url: str
+    token: str
+
+
+def _client(resource: upstash_redis) -> Redis:
+    return Redis(url=resource["url"].rstrip("/"), token=resource["token"])
+
+
+def main(
+    upstash_redis: upstash_redis, pattern: str = "*", limit: int = 1000, key_type: str = ""
+) -> Dict[str, Any]:
+    """List keys matching a pattern, page by page.
+
+    Args:
+        upstash_redis (upstash_redis): the Upstash Redis database
+        pattern (str): a glob-style pattern, e.g. user:* or session:??
+        limit (int): return at most this many keys (1-100000)
+        key_type (str): only keys of this type (string, hash, list, set, zset), or all
+    """
+    if not 1 <= limit <= 100_000:
+        raise ValueError("limit must be between 1 and 100000")
+    client = _client(upstash_redis)
+    keys: List[str] = []
+    cursor = 0
+    while True:
+        cursor, page = client.scan(
+            cursor, match=pattern, count=min(limit, 1000), type=key_type or None
+        )
+        for key in page:
+            if key not in keys:
+                if len(keys) == limit:
+                    return {"keys": sorted(keys), "truncated": True}
+                keys.append(key)
+        if int(cursor) == 0:
+            return {"keys": sorted(keys), "truncated": False}

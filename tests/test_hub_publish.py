@@ -1,0 +1,292 @@
+"""`connectors hub publish` against a local HTTP server that checks every request's shape.
+
+The server implements the documented endpoints (reference/windmill.md §2.1 and the openapi
+``ResourceType`` / ``EditResourceType`` / ``NewScript`` components) with an in-memory store and
+answers 400 to any request that does not match them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from hub_demo import install
+
+from connectors.cli import main
+from connectors.hub.catalog import HubError, discover
+from connectors.hub.export import resource_type_documents
+from connectors.hub.publish import Publisher
+
+TOKEN = "tok-very-secret-123"
+WS = "team"
+NEW_SCRIPT_KEYS = {"path", "summary", "description", "content", "schema", "language", "kind"}
+NEW_SCRIPT_REQUIRED = {"path", "summary", "description", "content", "language"}
+
+
+class FakeWindmill:
+    def __init__(self):
+        self.types: dict[str, dict] = {}
+        self.scripts: dict[str, dict] = {}
+        self.requests: list[tuple[str, str, object]] = []
+        self.problems: list[str] = []
+        self.hashes = 0
+
+    def handle(self, method, path, headers, body):
+        self.requests.append((method, path, body))
+        if headers.get("Authorization") != f"Bearer {TOKEN}":
+            return 401, "Unauthorized"
+        prefix = f"/api/w/{WS}/"
+        if not path.startswith(prefix):
+            return self.bad(f"unexpected path {path}")
+        tail = path[len(prefix) :]
+        routes = [
+            ("GET", r"resources/type/exists/([\w-]+)", self.type_exists),
+            ("GET", r"resources/type/get/([\w-]+)", self.type_get),
+            ("POST", r"resources/type/create", self.type_create),
+            ("POST", r"resources/type/update/([\w-]+)", self.type_update),
+            ("GET", r"scripts/exists/p/(.+)", self.script_exists),
+            ("GET", r"scripts/get/p/(.+)", self.script_get),
+            ("POST", r"scripts/create", self.script_create),
+        ]
+        for verb, pattern, handler in routes:
+            match = re.fullmatch(pattern, tail)
+            if verb == method and match:
+                return handler(body, *match.groups())
+        return self.bad(f"no route {method} {tail}")
+
+    def bad(self, problem):
+        self.problems.append(problem)
+        return 400, problem
+
+    def type_exists(self, body, name):
+        return 200, json.dumps(name in self.types)
+
+    def type_get(self, body, name):
+        if name not in self.types:
+            return 404, "not found"
+        return 200, json.dumps({"workspace_id": WS, "name": name, **self.types[name]})
+
+    def type_create(self, body, *_):
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+            return self.bad("ResourceType needs a name")
+        if set(body) - {"name", "schema", "description", "format_extension", "is_fileset"}:
+            return self.bad(f"unknown ResourceType keys {set(body)}")
+        if not isinstance(body.get("schema"), dict) or not isinstance(body.get("description"), str):
+            return self.bad("schema must be an object and description a string")
+        if body["name"] in self.types:
+            return 400, f"Resource type {body['name']} already exists"
+        self.types[body["name"]] = {"schema": body["schema"], "description": body["description"]}
+        return 201, body["name"]
+
+    def type_update(self, body, name):
+        if name not in self.types:
+            return 404, "not found"
+        if not isinstance(body, dict) or set(body) - {"schema", "description"}:
+            return self.bad(f"EditResourceType takes schema and description, got {body}")
+        self.types[name].update(body)
+        return 200, name
+
+    def script_exists(self, body, path):
+        return 200, json.dumps(path in self.scripts)
+
+    def script_get(self, body, path):
+        if path not in self.scripts:
+            return 404, "not found"
+        return 200, json.dumps(self.scripts[path])
+
+    def script_create(self, body, *_):
+        if not isinstance(body, dict):
+            return self.bad("NewScript must be an object")
+        missing = NEW_SCRIPT_REQUIRED - set(body)
+        extra = set(body) - NEW_SCRIPT_KEYS - {"parent_hash"}
+        if missing or extra:
+            return self.bad(f"NewScript missing {missing} extra {extra}")
+        if body["language"] != "python3" or body["kind"] not in ("script", "trigger"):
+            return self.bad("language/kind")
+        if not re.fullmatch(r"[uf]/[\w-]+/[\w-]+", body["path"]):
+            return self.bad("path")
+        current = self.scripts.get(body["path"])
+        if current is not None and body.get("parent_hash") != current["hash"]:
+            return 400, "path already exists and parent_hash is not its current hash"
+        self.hashes += 1
+        self.scripts[body["path"]] = {**body, "hash": f"h{self.hashes}", "archived": False}
+        return 201, f"h{self.hashes}"
+
+    def posts(self):
+        return [(path, body) for method, path, body in self.requests if method == "POST"]
+
+
+@pytest.fixture
+def windmill():
+    fake = FakeWindmill()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            body = None
+            if raw:
+                if self.headers.get("Content-Type") != "application/json":
+                    fake.bad("body is not application/json")
+                body = json.loads(raw)
+            status, text = fake.handle(self.command, self.path, dict(self.headers), body)
+            data = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json" if status == 200 else "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = _serve
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield fake
+    server.shutdown()
+    server.server_close()
+    assert fake.problems == []
+
+
+@pytest.fixture
+def demo(monkeypatch, tmp_path):
+    return install(monkeypatch, tmp_path / "scripts" / "demo")
+
+
+def demo_docs():
+    return {"demo": resource_type_documents()["demo"]}
+
+
+def publisher(windmill, token=TOKEN):
+    return Publisher(windmill.url, WS, token)
+
+
+def test_first_publish_creates_then_nothing_changes(windmill, demo):
+    pub = publisher(windmill)
+    changes = pub.plan(demo_docs(), discover("demo"))
+    assert [(c.kind, c.name, c.action) for c in changes] == [
+        ("resource_type", "demo", "create"),
+        ("script", "f/demo/echo", "create"),
+    ]
+    assert windmill.posts() == []  # planning writes nothing
+    pub.apply(changes)
+    (type_path, type_body), (script_path, script_body) = windmill.posts()
+    assert type_path == f"/api/w/{WS}/resources/type/create"
+    assert type_body == {"name": "demo", "schema": demo.schema, "description": "A demo server"}
+    assert script_path == f"/api/w/{WS}/scripts/create"
+    assert script_body["path"] == "f/demo/echo"
+    assert script_body["content"] == (demo.scripts_dir / "echo.py").read_text()
+    assert script_body["schema"]["properties"]["conn"]["format"] == "resource-demo"
+    assert "parent_hash" not in script_body
+    again = publisher(windmill).plan(demo_docs(), discover("demo"))
+    assert [c.action for c in again] == ["unchanged", "unchanged"]
+
+
+def test_dry_run_cli_shows_diff_and_writes_nothing(windmill, demo, capsys):
+    windmill.types["demo"] = {
+        "schema": {
+            **demo.schema,
+            "properties": {**demo.schema["properties"], "port": {"type": "integer"}},
+        },
+        "description": "old",
+    }
+    code = cli(
+        "hub",
+        "publish",
+        "--url",
+        windmill.url,
+        "--workspace",
+        WS,
+        "--token",
+        TOKEN,
+        "--type",
+        "demo",
+        "--dry-run",
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "~ resource type demo: update" in out
+    assert "port: property removed (breaking)" in out
+    assert "description changed" in out
+    assert "+ script f/demo/echo: create" in out
+    assert windmill.posts() == []
+
+
+def test_breaking_change_is_refused_unless_allowed(windmill, demo, capsys):
+    old = {"type": "object", "properties": {"host": {"type": "integer"}}, "required": []}
+    windmill.types["demo"] = {"schema": old, "description": "A demo server"}
+    args = [
+        "hub",
+        "publish",
+        "--url",
+        windmill.url,
+        "--workspace",
+        WS,
+        "--token",
+        TOKEN,
+        "--type",
+        "demo",
+    ]
+    assert cli(*args) == 2
+    err = capsys.readouterr().err
+    assert "breaking changes" in err and "host: type 'integer' -> 'string' (breaking)" in err
+    assert "host: now required (breaking)" in err
+    assert windmill.posts() == []  # nothing at all was written
+    assert cli(*args, "--allow-breaking") == 0
+    paths = [path for path, _ in windmill.posts()]
+    assert paths == [f"/api/w/{WS}/resources/type/update/demo", f"/api/w/{WS}/scripts/create"]
+    assert windmill.types["demo"]["schema"] == demo.schema
+
+
+def test_script_update_names_parent_hash(windmill, demo):
+    pub = publisher(windmill)
+    pub.apply(pub.plan(demo_docs(), discover("demo")))
+    path = demo.scripts_dir / "echo.py"
+    path.write_text(path.read_text().replace("Echo what it got.", "Echo what it received."))
+    changes = pub.plan(demo_docs(), discover("demo"))
+    assert changes[1].action == "update" and changes[1].notes == ["content changed"]
+    assert changes[1].breaking == []
+    pub.apply(changes)
+    _, body = windmill.posts()[-1]
+    assert body["parent_hash"] == "h1"
+    assert windmill.scripts["f/demo/echo"]["hash"] == "h2"
+
+
+def test_script_input_removed_is_breaking(windmill, demo):
+    pub = publisher(windmill)
+    pub.apply(pub.plan(demo_docs(), discover("demo")))
+    path = demo.scripts_dir / "echo.py"
+    path.write_text(path.read_text().replace("    flag: bool = False,\n", ""))
+    changes = pub.plan(demo_docs(), discover("demo"))
+    assert [str(c) for c in changes[1].breaking] == ["flag: property removed (breaking)"]
+    with pytest.raises(HubError, match="f/demo/echo: flag: property removed"):
+        pub.apply(changes)
+
+
+def test_bad_token_error_does_not_show_it(windmill, demo):
+    wrong = "tok-wrong-but-secret-456"
+    with pytest.raises(HubError) as info:
+        publisher(windmill, token=wrong).plan(demo_docs(), [])
+    assert "HTTP 401" in str(info.value)
+    assert wrong not in str(info.value)
+
+
+def test_unreachable_server(demo):
+    pub = Publisher("http://127.0.0.1:9", WS, TOKEN)
+    with pytest.raises(HubError, match="GET resources/type/exists/demo: ConnectError"):
+        pub.plan(demo_docs(), [])
+
+
+def cli(*argv):
+    try:
+        main(list(argv))
+    except SystemExit as exc:
+        return exc.code or 0
+    return 0
