@@ -55,8 +55,12 @@ def raw_postgres(value: dict, n: int) -> tuple[float, float]:
     import psycopg
 
     conn = psycopg.connect(
-        host=value["host"], port=value["port"], user=value["user"], password=value["password"],
-        dbname=value["dbname"], autocommit=True,
+        host=value["host"],
+        port=value["port"],
+        user=value["user"],
+        password=value["password"],
+        dbname=value["dbname"],
+        autocommit=True,
     )
     conn.execute("CREATE TABLE IF NOT EXISTS bench_kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
     text = json.dumps(STATE)

@@ -134,7 +134,7 @@ def to_keyword_value(value: dict[str, Any]) -> str:
     """A libpq keyword/value string (``host=h port=5432 dbname='my db'``) for the value."""
     parts = []
     for key, text in value_to_conninfo(value).items():
-        plain = text and not any(c in text for c in " \t\n\r\f\v'\\")
+        plain = text and not any(c.isspace() or c in "'\\" for c in text)
         shown = text if plain else "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
         parts.append(f"{key}={shown}")
     return " ".join(parts)

@@ -49,16 +49,23 @@ def test_resource_add_parses_connection_string(cli):
 
 
 def test_resource_add_json_from_stdin_validated(cli):
-    code, out, err = cli("resource", "add", "u/me/r", "-", "--type", "redis",
-                         stdin='{"host": "h", "port": 6379, "password": "r-Secret-1"}')
+    code, out, err = cli(
+        "resource",
+        "add",
+        "u/me/r",
+        "-",
+        "--type",
+        "redis",
+        stdin='{"host": "h", "port": 6379, "password": "r-Secret-1"}',
+    )
     assert code == 0, err
     code, out, err = cli("resource", "add", "u/me/bad", '{"host": 5}', "--type", "redis")
     assert code == 2 and err.startswith("error: invalid redis value: /host")
     code, out, err = cli("resource", "add", "u/me/bad", "{nope", "--type", "redis")
     assert code == 2 and "invalid JSON value" in err
-    code, out, err = cli("resource", "add", "bad/path", '{}')
+    code, out, err = cli("resource", "add", "bad/path", "{}")
     assert code == 2 and "invalid resource path 'bad/path'" in err
-    code, out, err = cli("resource", "add", "u/me/x", '{}', "--type", "nosuch")
+    code, out, err = cli("resource", "add", "u/me/x", "{}", "--type", "nosuch")
     assert code == 2 and "unknown resource type 'nosuch'" in err
     code, out, _ = cli("resource", "list", "--json")
     assert json.loads(out) == [{"path": "u/me/r", "resource_type": "redis", "description": ""}]
@@ -114,7 +121,7 @@ def test_workspace_info_and_rotate(cli, isolated_environment):
     info = json.loads(out)
     assert info["store"] == "sqlite" and info["secret_variables"] == 1
     assert info["location"] == str(isolated_environment / "workspaces" / "default.sqlite")
-    code, out, _ = cli("workspace", "rotate-key", "--json")
+    _, out, _ = cli("workspace", "rotate-key", "--json")
     rotated = json.loads(out)
     assert rotated["reencrypted"] == 1 and rotated["key_id"] != info["key_id"]
     assert connectors.get_variable("u/me/token") == "tk-1"
@@ -128,7 +135,10 @@ def test_export_import_wmill_sync_format(cli, tmp_path, monkeypatch):
     code, out, err = cli("workspace", "export", str(out_dir), "--json")
     assert code == 0, err
     assert json.loads(out) == {
-        "directory": str(out_dir), "resources": 1, "variables": 2, "linked_secrets": 1
+        "directory": str(out_dir),
+        "resources": 1,
+        "variables": 2,
+        "linked_secrets": 1,
     }
     resource = yaml.safe_load((out_dir / "f/data/sales.resource.yaml").read_text())
     assert resource["resource_type"] == "postgresql" and resource["description"] == "sales"
@@ -173,7 +183,7 @@ def test_import_refuses_everything_when_one_file_is_bad(cli, tmp_path):
     (tmp_path / "f/x/bad.resource.yaml").write_text(
         yaml.safe_dump({"value": {"port": "x"}, "resource_type": "postgresql"})
     )
-    code, out, err = cli("workspace", "import", str(tmp_path))
+    code, _, err = cli("workspace", "import", str(tmp_path))
     assert code == 2 and "nothing imported" in err and "f/x/bad.resource.yaml" in err
     assert connectors.list_resources() == []
 
@@ -208,7 +218,8 @@ def test_env_import(cli, tmp_path, monkeypatch):
     assert connectors.get_resource("u/ann/s3")["secretKey"] == "aws-Secret-5"
     assert connectors.get_resource("u/ann/s3")["bucket"] == "reports"
     assert connectors.get_resource("u/ann/upstash_redis") == {
-        "url": "https://eu1-cat-123.upstash.io", "token": "up-Secret-7"
+        "url": "https://eu1-cat-123.upstash.io",
+        "token": "up-Secret-7",
     }
     assert connectors.get_resource("u/ann/redis")["password"] == "r-Secret-3"
 

@@ -59,8 +59,10 @@ def _clear_wm(monkeypatch):
             {"WM_FLOW_PATH": "f/etl/flow", "WM_FLOW_STEP_ID": "b", "WM_JOB_PATH": "f/etl/poll"},
             "f/etl/flow/b_user",
         ),
-        ({"WM_FLOW_PATH": "f/etl/flow", "WM_USERNAME": "ann", "WM_SCHEDULE_PATH": "x"},
-         "f/etl/flow/nostep_ann"),
+        (
+            {"WM_FLOW_PATH": "f/etl/flow", "WM_USERNAME": "ann", "WM_SCHEDULE_PATH": "x"},
+            "f/etl/flow/nostep_ann",
+        ),
     ],
 )
 def test_state_path_windmill_formula(monkeypatch, env, expected):
@@ -136,8 +138,9 @@ def test_shared_state_in_local_shared_dir(tmp_path, monkeypatch):
 def test_shared_state_prefers_slash_shared(tmp_path, monkeypatch):
     from connectors import client
 
-    monkeypatch.setattr(client, "Path", lambda p: tmp_path / "root" if p == "/shared" else
-                        tmp_path / p)
+    monkeypatch.setattr(
+        client, "Path", lambda p: tmp_path / "root" if p == "/shared" else tmp_path / p
+    )
     (tmp_path / "root").mkdir()
     assert client._shared_dir() == tmp_path / "root"
 
@@ -151,7 +154,8 @@ def test_flow_user_state_local_run_id_per_process(monkeypatch):
     env = {**os.environ, "CONNECTORS_FLOW_RUN_ID": "r1"}
     subprocess.run(
         [sys.executable, "-c", "import connectors; connectors.set_flow_user_state('k', 5)"],
-        env=env, check=True,
+        env=env,
+        check=True,
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "5"

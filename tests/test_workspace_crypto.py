@@ -54,9 +54,7 @@ def _store_secrets() -> None:
 
 def _raw_files() -> bytes:
     db = workspace_files()["database"]
-    return b"".join(
-        p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name)
-    )
+    return b"".join(p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name))
 
 
 def test_no_plaintext_secret_in_database_files():

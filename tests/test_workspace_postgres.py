@@ -28,8 +28,11 @@ def _raw(value: dict, sql: str) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(
-        host=value["host"], port=value["port"], user=value["user"],
-        password=value["password"], dbname=value["dbname"],
+        host=value["host"],
+        port=value["port"],
+        user=value["user"],
+        password=value["password"],
+        dbname=value["dbname"],
     ) as conn:
         return conn.execute(sql).fetchall()
 
@@ -43,9 +46,15 @@ def team(fresh_postgresql, monkeypatch):
 def test_schema_created_on_first_use_and_functions_work(team):
     store = open_store()
     assert store.kind == "postgresql"
-    tables = {r[0] for r in _raw(team, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'connectors_%'")}
+    tables = {
+        r[0]
+        for r in _raw(team, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'connectors_%'")
+    }
     assert tables == {
-        "connectors_meta", "connectors_resource", "connectors_variable", "connectors_flow_user_state"
+        "connectors_meta",
+        "connectors_resource",
+        "connectors_variable",
+        "connectors_flow_user_state",
     }
     connectors.set_variable("u/team/pw", "team-Secret-42", is_secret=True)
     connectors.set_resource(
@@ -67,7 +76,8 @@ def test_schema_created_on_first_use_and_functions_work(team):
 def test_secrets_encrypted_in_postgres(team):
     connectors.set_variable("u/team/pw", "team-Secret-42", is_secret=True)
     connectors.set_resource(
-        "f/team/s3", {"bucket": "b", "region": "r", "accessKey": "AK", "secretKey": "s3-Secret-99"},
+        "f/team/s3",
+        {"bucket": "b", "region": "r", "accessKey": "AK", "secretKey": "s3-Secret-99"},
         "s3",
     )
     dump = repr(_raw(team, "SELECT * FROM connectors_variable")) + repr(

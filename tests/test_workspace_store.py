@@ -12,7 +12,13 @@ from connectors.errors import NotFoundError, ValidationError, WorkspaceError
 from connectors.workspace.paths import strip_resource_prefix, validate_path
 from connectors.workspace.store import load_resource, open_store, workspace_files
 
-PG = {"host": "db.example.com", "port": 5432, "user": "app", "password": "pg-Secret-1", "dbname": "x"}
+PG = {
+    "host": "db.example.com",
+    "port": 5432,
+    "user": "app",
+    "password": "pg-Secret-1",
+    "dbname": "x",
+}
 
 
 def _rows(table: str) -> list[tuple]:
@@ -62,7 +68,9 @@ def test_files_live_under_connectors_home(isolated_environment, monkeypatch):
 def test_xdg_data_home_when_no_connectors_home(monkeypatch, tmp_path):
     monkeypatch.delenv("CONNECTORS_HOME")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    assert workspace_files()["database"] == tmp_path / "connectors" / "workspaces" / "default.sqlite"
+    assert (
+        workspace_files()["database"] == tmp_path / "connectors" / "workspaces" / "default.sqlite"
+    )
 
 
 def test_sqlite_is_wal_with_busy_timeout():
@@ -107,7 +115,10 @@ def test_free_json_types_and_listing():
     [
         (lambda: connectors.set_resource("f/bad path/x", {}, "any"), "invalid resource path"),
         (lambda: connectors.set_resource("f/ok/x", {}, "nosuchtype"), "unknown resource type"),
-        (lambda: connectors.set_resource("f/ok/x", {"port": "x"}, "postgresql"), "invalid postgres"),
+        (
+            lambda: connectors.set_resource("f/ok/x", {"port": "x"}, "postgresql"),
+            "invalid postgres",
+        ),
         (lambda: connectors.set_variable("nope", "v"), "invalid variable path"),
         (lambda: connectors.set_state({1, 2}, "u/me/s"), "not JSON-serialisable"),
     ],
@@ -167,7 +178,10 @@ def test_reference_cycle_is_named():
     connectors.set_resource("u/me/c", {"next": "$res:u/me/a"})
     with pytest.raises(WorkspaceError) as info:
         connectors.get_resource("u/me/a")
-    assert str(info.value) == "reference cycle: $res:u/me/a -> $res:u/me/b -> $res:u/me/c -> $res:u/me/a"
+    assert (
+        str(info.value)
+        == "reference cycle: $res:u/me/a -> $res:u/me/b -> $res:u/me/c -> $res:u/me/a"
+    )
     connectors.set_resource("u/me/self", {"me": "$res:u/me/self"})
     with pytest.raises(WorkspaceError, match=r"cycle: \$res:u/me/self -> \$res:u/me/self"):
         connectors.get_resource("u/me/self")
@@ -176,7 +190,9 @@ def test_reference_cycle_is_named():
 
 def test_missing_reference_names_where():
     connectors.set_resource("u/me/r", {"pw": "$var:u/me/nope"})
-    with pytest.raises(NotFoundError, match=r"variable u/me/nope not found \(referenced from u/me/r\)"):
+    with pytest.raises(
+        NotFoundError, match=r"variable u/me/nope not found \(referenced from u/me/r\)"
+    ):
         connectors.get_resource("u/me/r")
 
 

@@ -77,13 +77,15 @@ class FakeWindmill:
             self.problems.append(f"{method} {path}: not under {prefix}")
             return 400, "bad prefix"
         endpoint = path[len(prefix) :]
-        for doc_method, pattern, keys in DOCUMENTED:
-            match = re.fullmatch(pattern, endpoint)
-            if doc_method == method and match:
-                break
-        else:
+        found = [
+            (m, keys)
+            for doc_method, pattern, keys in DOCUMENTED
+            if doc_method == method and (m := re.fullmatch(pattern, endpoint))
+        ]
+        if not found:
             self.problems.append(f"undocumented request {method} {endpoint}")
             return 400, "undocumented"
+        match, keys = found[0]
         data = None
         if keys is None:
             if body:
@@ -134,7 +136,9 @@ class FakeWindmill:
         if endpoint.startswith("variables/get/"):
             return (200, {"path": p, **self.variables[p]}) if p in self.variables else (404, "nf")
         if endpoint == "variables/create":
-            self.variables[data["path"]] = {k: data[k] for k in ("value", "is_secret", "description")}
+            self.variables[data["path"]] = {
+                k: data[k] for k in ("value", "is_secret", "description")
+            }
             return 201, "created"
         if endpoint.startswith("variables/update/"):
             self.variables[p].update(data)
@@ -200,16 +204,25 @@ def test_set_and_get_resource_sequence(windmill):
     connectors.set_resource("$res:f/x/pg", value, "postgresql")
     connectors.set_resource("f/x/pg", {**value, "port": 6543})
     assert connectors.get_resource("f/x/pg") == {"host": "h", "port": 6543, "password": "s3cret"}
-    assert connectors.get_resource("res://f/x/pg", interpolated=False)["password"] == "$var:u/admin/pw"
+    assert (
+        connectors.get_resource("res://f/x/pg", interpolated=False)["password"] == "$var:u/admin/pw"
+    )
     assert connectors.get_resource("f/x/none", none_if_undefined=True) is None
     with pytest.raises(NotFoundError):
         connectors.get_resource("f/x/none")
     assert windmill.requests == [
         ("GET", "variables/get/u/admin/pw", None),
-        ("POST", "variables/create",
-         {"path": "u/admin/pw", "value": "s3cret", "is_secret": True, "description": ""}),
+        (
+            "POST",
+            "variables/create",
+            {"path": "u/admin/pw", "value": "s3cret", "is_secret": True, "description": ""},
+        ),
         ("GET", "resources/get/f/x/pg", None),
-        ("POST", "resources/create", {"path": "f/x/pg", "value": value, "resource_type": "postgresql"}),
+        (
+            "POST",
+            "resources/create",
+            {"path": "f/x/pg", "value": value, "resource_type": "postgresql"},
+        ),
         ("GET", "resources/get/f/x/pg", None),
         ("POST", "resources/update_value/f/x/pg", {"value": {**value, "port": 6543}}),
         ("GET", "resources/get_value_interpolated/f/x/pg", None),
@@ -240,7 +253,9 @@ def test_states_use_state_path(windmill, monkeypatch):
     connectors.set_state({"last_id": 7})
     assert connectors.get_state() == {"last_id": 7}
     assert windmill.resources["f/jobs/poll/user"] == {
-        "value": {"last_id": 7}, "resource_type": "state", "description": ""
+        "value": {"last_id": 7},
+        "resource_type": "state",
+        "description": "",
     }
     assert connectors.update_state(lambda s: {"last_id": s["last_id"] + 1}) == {"last_id": 8}
     assert ("POST", "resources/update_value/f/jobs/poll/user", {"value": {"last_id": 8}}) in (
@@ -254,7 +269,9 @@ def test_list_resources_passes_query(windmill):
         "f/x/a"
     ]
     assert windmill.requests[-1] == (
-        "GET", "resources/list?resource_type=any%2Cstate&page=1&per_page=10", None
+        "GET",
+        "resources/list?resource_type=any%2Cstate&page=1&per_page=10",
+        None,
     )
 
 

@@ -54,7 +54,7 @@ class PostgresStore(SqlStore):
             from connectors.checks import describe
 
             raise WorkspaceError(
-                f"cannot connect to the workspace database: {describe(exc)}"
+                f"cannot connect to the workspace database: {redact_text(describe(exc))}"
             ) from None
         with self.transaction(write=True) as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
@@ -75,6 +75,11 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Any]:
+        if not write:
+            # Reads are single statements in autocommit: one round trip, no BEGIN/COMMIT.
+            with self._conn.cursor() as cur:
+                yield cur
+            return
         with self._conn.transaction(), self._conn.cursor() as cur:
             yield cur
 

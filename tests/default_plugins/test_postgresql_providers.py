@@ -180,3 +180,13 @@ def test_plain_postgres_has_no_provider():
     r = connectors.parse("postgresql://u:p@db.internal:6543/app")
     assert r.provider is None and r.notes == []
     assert uses_transaction_pooler(r.value) is False
+
+
+def test_prepared_statements_off_for_transaction_poolers():
+    from connectors.postgresql_client import connection_params
+
+    for text, pooling in [(case[0], case[4]) for case in CASES]:
+        params = connection_params(connectors.parse(text).value, None)
+        assert params["prepare_threshold"] == (None if pooling else 5)
+    plain = connection_params({"host": "h", "root_certificate_pem": "x"}, "/tmp/ca.pem")
+    assert plain == {"host": "h", "sslrootcert": "/tmp/ca.pem", "prepare_threshold": 5}
