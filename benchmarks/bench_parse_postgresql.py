@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_parse_postgresql.py [--seconds 0.5]
 
-Prints ops/s (strings parsed per second, best of 5 rounds) and each parser's ratio to
+Prints ops/s (strings parsed per second, best of interleaved rounds) and each parser's ratio to
 SQLAlchemy's make_url. The corpus holds only URIs every parser accepts, so all do the same work.
 """
 
@@ -59,30 +59,35 @@ def parsers() -> dict[str, Callable[[str], object]]:
 
 
 def ops_per_second(parse: Callable[[str], object], corpus: list[str], seconds: float) -> float:
-    best = 0.0
-    for _ in range(5):
-        done = 0
-        started = time.perf_counter()
-        while (elapsed := time.perf_counter() - started) < seconds:
-            for text in corpus:
-                parse(text)
-            done += len(corpus)
-        best = max(best, done / elapsed)
-    return best
+    done = 0
+    started = time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < seconds:
+        for text in corpus:
+            parse(text)
+        done += len(corpus)
+    return done / elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=0.4, help="per round, per parser")
+    parser.add_argument("--seconds", type=float, default=0.2, help="per round, per parser")
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     all_parsers = parsers()
     for name, parse in all_parsers.items():  # every parser must accept the whole corpus
         for text in CORPUS:
             parse(text)
         del name
-    results = {name: ops_per_second(p, CORPUS, args.seconds) for name, p in all_parsers.items()}
+    # Rounds interleave the parsers, so a change in machine load hits all of them alike.
+    results = dict.fromkeys(all_parsers, 0.0)
+    for _ in range(args.rounds):
+        for name, parse in all_parsers.items():
+            results[name] = max(results[name], ops_per_second(parse, CORPUS, args.seconds))
     baseline = results.get("sqlalchemy make_url") or max(results.values())
-    print(f"{len(CORPUS)} connection strings, best of 5 rounds of {args.seconds:g} s\n")
+    print(
+        f"{len(CORPUS)} connection strings, best of {args.rounds} interleaved rounds of "
+        f"{args.seconds:g} s\n"
+    )
     print(f"{'parser':<28}{'ops/s':>12}{'vs make_url':>14}")
     for name, rate in sorted(results.items(), key=lambda item: -item[1]):
         print(f"{name:<28}{rate:>12,.0f}{rate / baseline:>13.2f}x")

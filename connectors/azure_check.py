@@ -2,8 +2,9 @@
 
     endpoint   TCP connection to the blob endpoint
     container  container properties (account key, account SAS) or a one-item list (service SAS,
-               which cannot read properties); ``account`` (a one-item container list) when the
-               value names no container
+               which cannot read properties, or no credential); ``account`` (a one-item
+               container list) when the value names no container; ``blob`` (the blob's
+               properties, and no probe) for a blob-scoped SAS that names its blob
     put        upload a small probe blob
     get        download it and compare
     delete     delete it
@@ -15,11 +16,12 @@ bad key or an unreachable endpoint fails at once with the reason.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from connectors.azure_client import connect, container_client, is_service_sas
-from connectors.azure_values import account_url
+from connectors.azure_client import connect, container_client, credential, is_service_sas
+from connectors.azure_values import account_url, sas_parameters
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult
@@ -29,9 +31,6 @@ PROBE_PREFIX = ".connectors-check-"
 
 def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
     steps = CheckSteps(timeout, redactor_for("azure_blob", value))
-    url = urlsplit(account_url(value))
-    host = url.hostname or ""
-    port = url.port or (443 if url.scheme == "https" else 80)
     container = value.get("containerName") or ""
     servers: list[str] = []
 
@@ -53,34 +52,57 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
         return explain_error(exc, container)
 
     with steps:
-        steps.run("endpoint", lambda: open_tcp(host, port, steps.remaining()), detail=str)
+        steps.run("endpoint", lambda: _reach(value, steps), detail=str)
         if not container:
             service = connect(value, **options())
             steps.run("account", lambda: _first_container(service), explain=explain, detail=str)
         else:
             client = container_client(value, **options())
-            if is_service_sas(value):
-                steps.run("container", lambda: _first_blob(client), explain=explain, detail=str)
+            scope = sas_parameters(value.get("sasToken") or "").get("sr", "")
+            if is_service_sas(value) and scope.startswith("b") and value.get("blobPrefix"):
+                # a blob SAS reaches one blob only: read its properties, no probe
+                blob = client.get_blob_client(value["blobPrefix"])
+                steps.run("blob", lambda: _blob_properties(blob), explain=explain, detail=str)
             else:
-                steps.run("container", lambda: _properties(client), explain=explain, detail=str)
-            name = f"{PROBE_PREFIX}{uuid.uuid4().hex}"
-            payload = f"storage-connectors check {name}".encode()
-            blob = client.get_blob_client(name)
-            steps.run(
-                "put",
-                lambda: blob.upload_blob(payload, overwrite=True, timeout=_secs(steps)),
-                explain=explain,
-                detail=lambda _: f"wrote {name} ({len(payload)} bytes)",
-            )
-            steps.run("get", lambda: _read_back(blob, payload, steps), explain=explain, detail=str)
-            steps.run(
-                "delete",
-                lambda: blob.delete_blob(timeout=_secs(steps)),
-                explain=explain,
-                detail=lambda _: f"deleted {name}",
-            )
+                uses_list = is_service_sas(value) or credential(value) is None
+                step = _first_blob if uses_list else _properties
+                steps.run("container", lambda: step(client), explain=explain, detail=str)
+                _probe(client, steps, explain)
     steps.server_version = servers[0] if servers else None
     return steps.result()
+
+
+def _reach(value: dict[str, Any], steps: CheckSteps) -> str:
+    if not value.get("accountName") and not value.get("endpoint"):
+        raise StepFailed("the value has neither accountName nor endpoint")
+    url = urlsplit(account_url(value))
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return open_tcp(url.hostname or "", port, steps.remaining())
+
+
+def _probe(client: Any, steps: CheckSteps, explain: Callable[[BaseException], str | None]) -> None:
+    """Put, get and delete a small probe blob."""
+    name = f"{PROBE_PREFIX}{uuid.uuid4().hex}"
+    payload = f"storage-connectors check {name}".encode()
+    blob = client.get_blob_client(name)
+    steps.run(
+        "put",
+        lambda: blob.upload_blob(payload, overwrite=True, timeout=_secs(steps)),
+        explain=explain,
+        detail=lambda _: f"wrote {name} ({len(payload)} bytes)",
+    )
+    steps.run("get", lambda: _read_back(blob, payload, steps), explain=explain, detail=str)
+    steps.run(
+        "delete",
+        lambda: blob.delete_blob(timeout=_secs(steps)),
+        explain=explain,
+        detail=lambda _: f"deleted {name}",
+    )
+
+
+def _blob_properties(blob: Any) -> str:
+    props = blob.get_blob_properties()
+    return f"blob {blob.blob_name!r} readable with the SAS ({props.size} bytes)"
 
 
 def _secs(steps: CheckSteps) -> int:

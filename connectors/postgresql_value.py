@@ -21,14 +21,19 @@ _URI_PARTS = frozenset(("host", "port", "user", "password", "dbname"))
 def conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
     """The resource value for libpq keywords (ParseError for a bad port, sslmode or timeout)."""
     value: dict[str, Any] = {}
-    hosts = _hosts(params.get("host", ""), params.get("port", ""))
-    if len(hosts) == 1:
+    host, port = params.get("host", ""), params.get("port", "")
+    if "," in host or "," in port:
+        hosts = _hosts(host, port)
         value.update(hosts[0])
-    elif len(hosts) > 1:
-        value.update(hosts[0])
-        value["hosts"] = hosts
+        if len(hosts) > 1:
+            value["hosts"] = hosts
+    else:
+        if host:
+            value["host"] = host
+        if port and (number := _port(port)) is not None:
+            value["port"] = number
     for key, text in params.items():
-        if key in ("host", "port"):
+        if key == "host" or key == "port":
             continue
         if key == "sslmode" and text not in SSLMODES:
             raise ParseError(f"unknown sslmode {text!r} (expected one of {', '.join(SSLMODES)})")

@@ -93,15 +93,15 @@ def _open_unix(path: str, timeout: float) -> str:
 
 def _authenticate(client: Any) -> str:
     """Open one connection: TLS handshake, HELLO/AUTH, SELECT db; returns who we are."""
+    import redis
+
     connection = client.connection_pool.get_connection()
     try:
         connection.connect()
         connection.send_command("ACL", "WHOAMI", check_health=False)
         try:
             user = connection.read_response()
-        except Exception as exc:  # ACL is Redis 6+; older servers have one password only
-            if type(exc).__name__ != "ResponseError":
-                raise
+        except redis.ResponseError:  # ACL is Redis 6+ and may be denied (NOPERM)
             user = b"default"
     finally:
         client.connection_pool.release(connection)

@@ -59,9 +59,7 @@ def check(resource: Resource, timeout: float = 10.0) -> CheckResult:
 
     def client() -> Any:
         remaining = steps.remaining()
-        return make_client(
-            value, connect_timeout=remaining, read_timeout=remaining, max_attempts=1
-        )
+        return make_client(value, connect_timeout=remaining, read_timeout=remaining, max_attempts=1)
 
     def why(exc: BaseException) -> str | None:
         return explain(exc, bucket)

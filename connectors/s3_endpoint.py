@@ -113,5 +113,7 @@ def is_local(host: str) -> bool:
         return True
     if _IPV4.match(host):
         first, second = (int(part) for part in host.split(".")[:2])
-        return first == 10 or (first == 192 and second == 168) or (first == 172 and 16 <= second < 32)
+        return (
+            first == 10 or (first == 192 and second == 168) or (first == 172 and 16 <= second < 32)
+        )
     return "." not in host or "minio" in host

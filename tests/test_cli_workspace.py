@@ -117,7 +117,7 @@ def test_state_get_set(cli):
 
 def test_workspace_info_and_rotate(cli, isolated_environment):
     cli("variable", "set", "u/me/token", "tk-1", "--secret")
-    code, out, _ = cli("workspace", "info", "--json")
+    _, out, _ = cli("workspace", "info", "--json")
     info = json.loads(out)
     assert info["store"] == "sqlite" and info["secret_variables"] == 1
     assert info["location"] == str(isolated_environment / "workspaces" / "default.sqlite")

@@ -12,6 +12,7 @@ from typing import Any
 
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
+from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
 from connectors.parsers.redis import SCHEMES, parse_redis_url, render_redis_url
 from connectors.resource import CheckResult, Resource
@@ -87,6 +88,20 @@ _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 _SSL_FIELDS = ("ssl_cert_reqs", "ssl_check_hostname", "ssl_ca_certs", "ssl_ca_data")
 
 
+def from_mongodb_shape(value: dict[str, Any]) -> dict[str, Any]:
+    """A value in the shape Windmill's docs use for Redis (the ``mongodb`` type) converted."""
+    if "servers" not in value and "credential" not in value:
+        return value
+    converted = {k: v for k, v in value.items() if k not in ("servers", "credential")}
+    servers = value.get("servers") or [{}]
+    credential = value.get("credential") or {}
+    converted.setdefault("host", servers[0].get("host") or "localhost")
+    converted.setdefault("port", servers[0].get("port") or 6379)
+    converted.setdefault("username", credential.get("username") or "")
+    converted.setdefault("password", credential.get("password") or "")
+    return converted
+
+
 def provider_of(value: dict[str, Any]) -> str | None:
     host = str(value.get("host") or "").rstrip(".")
     return next((name for suffix, name in PROVIDERS.items() if host.endswith(suffix)), None)
@@ -141,8 +156,22 @@ class Redis(Connector):
         return render_redis_url(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
-        """The value as the parser would give it: defaults filled, host lower-cased."""
-        return parse_redis_url(render_redis_url(value))
+        """The value as the parser would give it: defaults filled, host lower-cased.
+
+        Windmill's docs store Redis in the ``mongodb`` shape (``servers``, ``credential``);
+        such a value is converted to this type's fields.
+        """
+        try:
+            return parse_redis_url(render_redis_url(from_mongodb_shape(value)))
+        except ParseError as exc:
+            raise ValidationError(self.name, [Problem("", exc.message)]) from exc
+
+    def secret_values(self, value: dict[str, Any]) -> list[str]:
+        found = super().secret_values(value)
+        credential = value.get("credential")
+        if isinstance(credential, dict) and isinstance(credential.get("password"), str):
+            found.append(credential["password"])
+        return [item for item in found if item]
 
     def connect(self, resource: Resource) -> Any:
         from connectors.redis_driver import make_client

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from connectors.connector import Connector, Match
-from connectors.resource import CheckResult, Resource
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
+from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
     from connectors.objectstore.base import ObjectStore

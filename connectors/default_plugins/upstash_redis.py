@@ -12,6 +12,7 @@ from typing import Any
 
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
+from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
 from connectors.parsers.upstash import (
     check_token,
@@ -71,7 +72,13 @@ class UpstashRedis(Connector):
         return render_env(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
-        return {**value, "url": check_url(value["url"]), "token": check_token(value["token"])}
+        normalised = dict(value)
+        for name, check in (("url", check_url), ("token", check_token)):
+            try:
+                normalised[name] = check(value[name])
+            except ParseError as exc:
+                raise ValidationError(self.name, [Problem(f"/{name}", exc.message)]) from exc
+        return normalised
 
     def connect(self, resource: Resource) -> Any:
         from connectors.redis_upstash_driver import make_client

@@ -106,9 +106,7 @@ def _storage_env(storage: str) -> str:
     return f"{DEFAULT_STORAGE_ENV}_{re.sub(r'[^A-Za-z0-9]', '_', storage).upper()}"
 
 
-def resolve_store(
-    s3_resource_path: str | None = None, storage: str | None = None
-) -> ObjectStore:
+def resolve_store(s3_resource_path: str | None = None, storage: str | None = None) -> ObjectStore:
     """The store a helper call addresses (see the module docstring for the order)."""
     if s3_resource_path:
         return store_for(_load(s3_resource_path))
@@ -135,9 +133,7 @@ def _store_of(s3object: S3Object, s3_resource_path: str | None) -> ObjectStore:
 # -- the Windmill functions ---------------------------------------------------------------------
 
 
-def load_s3_file_reader(
-    s3object: S3Object | str, s3_resource_path: str | None = None
-) -> IO[bytes]:
+def load_s3_file_reader(s3object: S3Object | str, s3_resource_path: str | None = None) -> IO[bytes]:
     """A streaming reader of the object (use it as a context manager)."""
     obj = parse_s3_object(s3object)
     return _store_of(obj, s3_resource_path).open_reader(obj["s3"])
@@ -167,8 +163,6 @@ def write_s3_file(
         obj = S3Object(s3=f"windmill_uploads/{uuid.uuid4().hex}", storage=None)
     else:
         obj = parse_s3_object(s3object)
-    if isinstance(file_content, str):
-        file_content = file_content.encode()
     store = _store_of(obj, s3_resource_path)
     store.write(
         obj["s3"],

@@ -2,7 +2,7 @@
 
 Uploads go through boto3's managed transfer (s3transfer) in parts of ``PART_SIZE`` bytes. A
 stream is read part by part with at most ``STREAM_CONCURRENCY`` parts in memory and in flight
-(24 MiB whatever the object's size; a 200 MiB stream peaks about 45 MiB above the baseline).
+(24 MiB whatever the object's size; a 200 MiB stream peaked 48 MiB above the baseline here).
 Bytes already in memory are sent with ``BYTES_CONCURRENCY`` parallel parts, as boto3's
 ``upload_fileobj`` does by default. Downloads stream the GET body: ``open_reader`` holds one read
 at a time; ``read_all`` is a single GET.

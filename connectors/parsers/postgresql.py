@@ -363,6 +363,8 @@ def _parse_sqlalchemy(text: str) -> Conninfo:
 
 def _drop_placeholder_password(result: Conninfo) -> None:
     password = result.params.get("password")
-    if password and _PLACEHOLDER.fullmatch(password):
+    if not password or (password[0] not in "[<{*" and "ASSWORD" not in password.upper()):
+        return
+    if _PLACEHOLDER.fullmatch(password):
         del result.params["password"]
         result.notes.append(PLACEHOLDER_NOTE)

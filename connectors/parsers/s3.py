@@ -276,9 +276,11 @@ def _parse_env(env: dict[str, str]) -> Resource:
             host_bucket = parsed["bucket"]
     bucket = _first(env, BUCKET_VARS) or host_bucket
     explicit_region = _first(env, REGION_VARS)
-    if "AWS_REGION" in env and "AWS_DEFAULT_REGION" in env:
-        if env["AWS_REGION"] != env["AWS_DEFAULT_REGION"]:
-            extra.append("AWS_REGION and AWS_DEFAULT_REGION differ; AWS_REGION is used")
+    if (
+        "AWS_REGION" in env
+        and env.get("AWS_DEFAULT_REGION", env["AWS_REGION"]) != env["AWS_REGION"]
+    ):
+        extra.append("AWS_REGION and AWS_DEFAULT_REGION differ; AWS_REGION is used")
     region = explicit_region if explicit_region is not None else region_from_host
     if endpoint is None or is_aws_host(endpoint.host):
         default_path = not is_virtual_hostable(bucket) if bucket else False

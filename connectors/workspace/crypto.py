@@ -60,6 +60,9 @@ def create_key_file(path: Path, key: bytes) -> None:
         os.link(tmp, path)
     except FileExistsError:
         pass
+    except OSError:  # a file system without hard links: best effort
+        if not path.exists():
+            os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -110,6 +110,8 @@ class SqlStore(Store):
             new = crypto.read_key_file(pending)
             if crypto.key_id(new) == expected:
                 os.replace(pending, self.key_file)
+            else:  # a rotation that never committed
+                pending.unlink(missing_ok=True)
         if not self.key_file.exists():
             if expected:
                 raise WorkspaceError(

@@ -217,3 +217,30 @@ def test_duckdb_settings_create_an_azure_secret(stored):
     except duckdb.Error:
         pytest.skip("the duckdb azure extension cannot be installed here (offline)")
     con.execute(sql)
+
+
+def test_check_with_a_blob_scoped_sas_reads_that_blob(fresh_azure_blob):
+    v = fresh_azure_blob.value
+    container = connectors.connect(fresh_azure_blob).get_container_client(v["containerName"])
+    container.upload_blob("only/this.txt", b"12345")
+    sas = azure_blob.generate_blob_sas(
+        v["accountName"],
+        v["containerName"],
+        "only/this.txt",
+        account_key=v["accessKey"],
+        permission="r",
+        expiry=datetime.now(UTC) + timedelta(hours=1),
+    )
+    resource = connectors.parse(f"{v['endpoint']}/{v['containerName']}/only/this.txt?{sas}")
+    assert resource.value["blobPrefix"] == "only/this.txt"
+    result = connectors.check(resource, timeout=10)
+    assert result.ok, result.to_dict()
+    assert [s.name for s in result.steps] == ["endpoint", "blob"]
+    assert "5 bytes" in result.steps[1].detail
+
+
+def test_check_of_a_value_without_account_or_endpoint_fails_at_the_first_step():
+    resource = Resource("azure_blob", {"accountName": "", "containerName": "c", "useSSL": True})
+    result = connectors.check(resource, timeout=2)
+    assert result.failed_step.name == "endpoint"
+    assert "neither accountName nor endpoint" in result.failed_step.detail

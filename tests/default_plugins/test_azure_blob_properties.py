@@ -98,7 +98,20 @@ def test_malformed_corpus_is_rejected_like_the_sdk(text):
         connectors.parse(text, type="azure_blob")
 
 
-@pytest.mark.parametrize("text", CORPUS)
+URLS = [
+    f"https://acct.blob.core.windows.net/?{SAS}",
+    f"https://acct.blob.core.windows.net/c1?{SAS}",
+    f"https://acct.blob.core.windows.net/c1/dir/a%3Bb%25c.csv?{SAS}",
+    "https://acct-secondary.blob.core.chinacloudapi.cn/c1/",
+    "http://127.0.0.1:10000/devstoreaccount1/c1/x",
+    "http://devstoreaccount1.blob.localhost:10000/c1",
+    "https://files.example.com/c1/blob",
+    "abfss://c1@acct.dfs.core.usgovcloudapi.net/x/y",
+    "AZURE_STORAGE_ACCOUNT=acct\nAZURE_STORAGE_KEY=" + KEY,
+]
+
+
+@pytest.mark.parametrize("text", CORPUS + URLS)
 def test_corpus_round_trips(text):
     first = connectors.parse(text, type="azure_blob")
     again = connectors.parse(connectors.to_connection_string(first))
@@ -135,7 +148,15 @@ endpoints = st.sampled_from(
 
 @st.composite
 def values(draw):
-    account = draw(accounts)
+    account = draw(st.one_of(accounts, st.just("")))
+    if not account:  # a custom domain: the account is unknown, the endpoint says where
+        value = {"accountName": "", "containerName": draw(containers), "useSSL": True}
+        value["endpoint"] = draw(
+            st.sampled_from(["https://files.example.com", "http://cdn.example.org:8080"])
+        )
+        if draw(st.booleans()):
+            value["sasToken"] = f"sv=2022-11-02&sr=c&sp=rl&sig={draw(sigs)}"
+        return get_connector("azure_blob").normalise(value)
     value = {"accountName": account, "containerName": draw(containers), "useSSL": True}
     credential = draw(st.sampled_from(["key", "sas", "both", "none"]))
     if credential in ("key", "both"):
@@ -255,3 +276,29 @@ def test_parse_error_output_hides_the_sas():
     result = CliRunner().invoke(cli, ["parse", text])
     assert result.exit_code != 0
     assert SIG not in result.output and unquote(SIG) not in result.output
+
+
+def test_validate_normalises_a_windmill_value():
+    windmill = {
+        "accountName": "acct",
+        "containerName": "c1",
+        "accessKey": KEY,
+        "useSSL": True,
+        "endpoint": "",
+    }
+    assert connectors.validate("azure_blob", windmill) == {
+        "accountName": "acct",
+        "containerName": "c1",
+        "accessKey": KEY,
+        "useSSL": True,
+    }
+    azurite = {**windmill, "useSSL": True, "endpoint": "http://127.0.0.1:10000/devstoreaccount1/"}
+    normal = connectors.validate("azure_blob", azurite)
+    assert normal["endpoint"] == "http://127.0.0.1:10000/devstoreaccount1"
+    assert normal["useSSL"] is False
+
+
+def test_a_value_without_account_or_endpoint_has_no_connection_string():
+    resource = connectors.parse("az://c1/data/")
+    with pytest.raises(connectors.ValidationError, match="accountName"):
+        connectors.to_connection_string(resource)

@@ -249,6 +249,25 @@ def test_validate_normalises():
     assert value == connectors.parse("redis://:x@cache.example.com").value
 
 
+def test_validate_reports_bad_options():
+    with pytest.raises(connectors.ValidationError, match="socket_read_size"):
+        connectors.validate("redis", {"host": "h", "options": {"socket_read_size": "big"}})
+
+
+def test_windmill_mongodb_shaped_value_is_converted():
+    value = {
+        "db": 2,
+        "tls": True,
+        "servers": [{"host": "cache.example.com", "port": 6380}],
+        "credential": {"password": "pw-secret"},
+    }
+    assert (
+        connectors.validate("redis", value)
+        == connectors.parse("rediss://:pw-secret@cache.example.com:6380/2").value
+    )
+    assert "pw-secret" not in repr(connectors.Resource("redis", value))
+
+
 # --- property tests ------------------------------------------------------------------------
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=24)

@@ -110,7 +110,9 @@ SERVICE_LEVEL = [
 
 
 @pytest.mark.skipif(not CASES, reason="shared/conformance/s3 not present")
-@pytest.mark.parametrize("case", SERVICE_LEVEL, ids=[c["documentation"][:50] for c in SERVICE_LEVEL])
+@pytest.mark.parametrize(
+    "case", SERVICE_LEVEL, ids=[c["documentation"][:50] for c in SERVICE_LEVEL]
+)
 def test_service_endpoint_region(case):
     """A service-level URL parses to no bucket and the region botocore signs with."""
     resource = parse(case["expect"]["endpoint"]["url"])

@@ -346,7 +346,9 @@ def test_round_trip(text):
 
 
 def test_native_forms():
-    assert connectors.to_connection_string(connectors.parse("s3://my-bucket/x")) == "s3://my-bucket/x"
+    assert (
+        connectors.to_connection_string(connectors.parse("s3://my-bucket/x")) == "s3://my-bucket/x"
+    )
     minio = connectors.parse("http://127.0.0.1:9000/my-bucket")
     assert connectors.to_connection_string(minio) == "http://127.0.0.1:9000/my-bucket"
     env = connectors.to_connection_string(connectors.parse(ENV_BLOCK))

@@ -138,6 +138,9 @@ def test_validate():
     assert connectors.validate("upstash_redis", {"url": URL + "/", "token": TOKEN}) == EXPECTED
     with pytest.raises(connectors.ValidationError):
         connectors.validate("upstash_redis", {"url": URL})
+    with pytest.raises(connectors.ValidationError, match="/token") as info:
+        connectors.validate("upstash_redis", {"url": URL, "token": "has a space-secret"})
+    assert "space-secret" not in str(info.value)
 
 
 _token = st.text(
