@@ -75,7 +75,7 @@ def test_validate_returns_a_normalised_copy():
 def test_resource_types_have_names_schemas_and_secret_fields():
     by_name = {rt.name: rt for rt in connectors.resource_types()}
     assert "password" in by_name["postgresql"].secret_fields
-    assert by_name["mongodb"].secret_fields == ("credential.password",)
+    assert "credential.password" in by_name["mongodb"].secret_fields
     assert by_name["upstash_redis"].secret_fields == ("token",)
     for rt in by_name.values():
         assert rt.schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
