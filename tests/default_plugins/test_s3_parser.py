@@ -419,6 +419,7 @@ def test_round_trip_property(bucket, region, endpoint, path_style, keys, token, 
     native = connectors.to_connection_string(Resource("s3", v))
     back = connectors.parse(native, type="s3")
     assert back.value == v
-    for secret in [*(keys or ()), token if keys else None]:
+    for secret in [keys[1] if keys else None, token if keys else None]:  # the access key id is
+        # an identifier, not a secret
         if secret and len(secret) > 8:
             assert secret not in repr(back)
