@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,7 +55,8 @@ def main() -> None:
         "AWS_EC2_METADATA_DISABLED": "true",
     }.items():
         os.environ.setdefault(name, default)
-    os.environ["CONNECTORS_HOME"] = tempfile.mkdtemp(prefix="bench-s3-")
+    home = tempfile.mkdtemp(prefix="bench-s3-")
+    os.environ["CONNECTORS_HOME"] = home
 
     from connectors import client
     from connectors.objectstore import S3Object, load_s3_file, write_s3_file
@@ -107,6 +109,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        shutil.rmtree(home, ignore_errors=True)
 
     median = {k: statistics.median(v) for k, v in results.items()}
     mib = args.mib

@@ -9,8 +9,10 @@ Computed locally with the keys of the ``wmill`` client (reference/windmill.md se
   default credential chain then applies) and the session token is added as ``token`` /
   ``aws_session_token``. ``storage_options`` uses object_store's names (polars' native reader);
   for virtual-hosted style its endpoint includes the bucket, as object_store requires;
-- duckdb: ``{"connection_settings_str": "SET ...;\\n...", "s3_bucket": bucket}`` with the
-  statements of Windmill's generator, in its order;
+- duckdb: ``{"connection_settings_str": "INSTALL 'httpfs';\\nSET ...;", "s3_bucket": bucket}``
+  with the statements of Windmill's generator, in its order, except its first one,
+  ``SET home_directory='./'``: Windmill needs it in job directories; locally it would make DuckDB
+  look for (and download) httpfs under the current directory instead of ``~/.duckdb``;
 - boto3: ``{endpoint_url, region_name, use_ssl, aws_access_key_id, aws_secret_access_key}`` (+
   ``aws_session_token``), ready for ``boto3.client("s3", **settings)``.
 """
@@ -67,7 +69,7 @@ def _sql(text: str) -> str:
 def duckdb_settings(value: dict[str, Any]) -> dict[str, Any]:
     endpoint = endpoint_of(value)
     access, secret, token = _keys(value)
-    lines = ["SET home_directory='./';", "INSTALL 'httpfs';"]
+    lines = ["INSTALL 'httpfs';"]
     if path_style(value):
         lines.append("SET s3_url_style='path';")
     lines.append(f"SET s3_region={_sql(region_of(value) or 'us-east-1')};")

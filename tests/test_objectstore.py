@@ -117,7 +117,7 @@ def test_settings_keys_minio(monkeypatch):
         "aws_virtual_hosted_style_request": "false",
     }
     assert duck == {
-        "connection_settings_str": "SET home_directory='./';\nINSTALL 'httpfs';\n"
+        "connection_settings_str": "INSTALL 'httpfs';\n"
         "SET s3_url_style='path';\nSET s3_region='us-east-1';\n"
         "SET s3_endpoint='127.0.0.1:9000';\nSET s3_use_ssl=0;\n"
         "SET s3_access_key_id='ak';\nSET s3_secret_access_key='sk''q';",
@@ -284,7 +284,12 @@ def _duckdb_with_httpfs():
         con.execute("LOAD httpfs")
     except duckdb.Error:
         try:
-            con.execute("INSTALL httpfs")
+            try:  # the duckdb-extension-httpfs wheel ships the extension (offline install)
+                from duckdb_extensions import import_extension
+
+                import_extension("httpfs", con=con)
+            except ImportError:
+                con.execute("INSTALL httpfs")
             con.execute("LOAD httpfs")
         except duckdb.Error as exc:
             pytest.skip(
@@ -303,17 +308,6 @@ def test_duckdb_reads_parquet(storage):
     con = _duckdb_with_httpfs()
     con.execute(duckdb_connection_settings()["connection_settings_str"])
     assert con.execute(f"select sum(n) from read_parquet('{url}')").fetchone() == (3,)
-
-
-def test_duckdb_settings_statements_run_without_httpfs(monkeypatch):
-    """Every SET in the string is valid duckdb syntax (checked up to the httpfs options)."""
-    duckdb = pytest.importorskip("duckdb")
-    value = {"bucket": "b1b", "endPoint": "http://127.0.0.1:9000", "region": "us-east-1"}
-    _, duck, _ = _settings_for(value, monkeypatch)
-    con = duckdb.connect()
-    first = duck["connection_settings_str"].splitlines()[0]
-    con.execute(first)  # SET home_directory is a core option
-    assert con.execute("select current_setting('home_directory')").fetchone() == ("./",)
 
 
 def test_resource_object_store_dispatch():

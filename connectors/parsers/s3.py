@@ -31,7 +31,6 @@ environment block.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -39,9 +38,6 @@ from connectors.errors import ParseError
 from connectors.parsing import parse_env_block, percent_decode, split_host_port
 from connectors.resource import Resource
 from connectors.s3_endpoint import (
-    R2_JURISDICTIONS,
-    R2_SUFFIX,
-    REGION,
     Endpoint,
     endpoint_of,
     is_aws_host,
@@ -50,25 +46,10 @@ from connectors.s3_endpoint import (
     is_virtual_hostable,
     path_style,
 )
+from connectors.s3_hosts import aws_host_parts, r2_host_parts
 
 TYPE = "s3"
 _URI_SCHEMES = ("s3://", "s3a://", "s3n://")
-_SERVICE = re.compile(
-    r"^s3(?P<kind>-fips|-accelerate|-accesspoint(?:-fips)?|-object-lambda(?:-fips)?|-control"
-    r"|-outposts|-global|-website)?(?:-(?P<region>[a-z]{2,4}(?:-[a-z]+)+-\d{1,2})|-external-1)?$"
-)
-_EXPRESS = re.compile(r"^s3express(?P<control>-control)?(?:-fips)?(?:-[a-z0-9-]+)?$")
-_UNSUPPORTED = {
-    "-accesspoint": "access point",
-    "-accesspoint-fips": "access point",
-    "-object-lambda": "Object Lambda",
-    "-object-lambda-fips": "Object Lambda",
-    "-control": "S3 Control",
-    "-outposts": "Outposts",
-    "-global": "Multi-Region Access Point",
-    "-website": "static website",
-}
-_R2_ACCOUNT = re.compile(r"^[0-9a-f]{32}$")
 
 ACCESS_VARS = ("AWS_ACCESS_KEY_ID", "R2_ACCESS_KEY_ID", "MINIO_ACCESS_KEY", "MINIO_ROOT_USER")
 SECRET_VARS = (
@@ -176,9 +157,9 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     key = percent_decode(key_text, offset=offset + end + 2 + len(segments[0]), what="object key")
 
     if is_aws_host(host):
-        host_bucket, region, base, notes = _aws_host(host, offset + start)
+        host_bucket, region, base, notes = aws_host_parts(host, offset + start)
     elif is_r2_host(host):
-        host_bucket, region, base, notes = _r2_host(host)
+        host_bucket, region, base, notes = r2_host_parts(host)
     else:
         host_bucket, region, base, notes = "", "us-east-1", host, []
     extra.extend(notes)
@@ -195,52 +176,6 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
 
 def _join(first: str, rest: str) -> str:
     return f"{first}/{rest}" if rest else first
-
-
-def _aws_host(host: str, position: int) -> tuple[str, str, str, list[str]]:
-    """(bucket from the host, region, endpoint host without the bucket, notes) for AWS."""
-    labels = host.split(".")
-    suffix = labels[-3:] if host.endswith(".com.cn") else labels[-2:]
-    core = labels[: len(labels) - len(suffix)]
-    for index in range(len(core) - 1, -1, -1):
-        label, rest = core[index], core[index + 1 :]
-        service = _SERVICE.match(label)
-        express = _EXPRESS.match(label)
-        if not (service or express):
-            continue
-        regions = [part for part in rest if REGION.match(part)]
-        if len(regions) > 1 or any(p != "dualstack" and not REGION.match(p) for p in rest):
-            continue
-        notes: list[str] = []
-        kind = service["kind"] if service else None
-        if kind in _UNSUPPORTED:
-            raise _error(
-                f"an S3 {_UNSUPPORTED[kind]} endpoint is not a bucket endpoint; "
-                "use the bucket's regional endpoint",
-                position,
-            )
-        region = regions[0] if regions else (service["region"] if service else None) or ""
-        if not region:
-            if kind == "-accelerate":
-                notes.append("transfer acceleration endpoint: it names no region; set `region`")
-            else:
-                region = "us-east-1"  # s3.amazonaws.com, s3-external-1: the aws-global endpoint
-        bucket = ".".join(core[:index])
-        if express and express["control"] and bucket:
-            raise _error("an S3 Express control endpoint is not a bucket endpoint", position)
-        return bucket, region, ".".join(core[index:] + suffix), notes
-    raise _error("not an S3 endpoint host under amazonaws.com", position)
-
-
-def _r2_host(host: str) -> tuple[str, str, str, list[str]]:
-    labels = host[: -len(R2_SUFFIX)].split(".")
-    tail: list[str] = []
-    if len(labels) > 1 and labels[-1] in R2_JURISDICTIONS:
-        tail.append(labels.pop())
-    account = labels[-1]
-    notes = [] if _R2_ACCOUNT.match(account) else ["R2 account ids are 32 hex characters"]
-    base = ".".join([account, *tail]) + R2_SUFFIX
-    return ".".join(labels[:-1]), "auto", base, notes
 
 
 # -- environment blocks -------------------------------------------------------------------------
