@@ -8,12 +8,29 @@ strict percent-decoding with positions, host[:port] splitting with IPv6 literals
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 
 from connectors.errors import ParseError
 
 _HEX = "0123456789abcdefABCDEF"
+# What consoles print where the password goes: Supabase [YOUR-PASSWORD], Atlas <db_password>,
+# {password}, your_password, a masked ********.
+_PLACEHOLDER = re.compile(
+    r"\[[^\]]*password[^\]]*\]|<[^>]*password[^>]*>|\{[^}]*password[^}]*\}|"
+    r"your[-_ ]?password|\*{3,}",
+    re.IGNORECASE,
+)
+PLACEHOLDER_NOTE = (
+    "the password in the string is a console placeholder (such as [YOUR-PASSWORD]), not a "
+    "password: it was left out; set the real password before connecting"
+)
+
+
+def is_password_placeholder(password: str) -> bool:
+    """Whether ``password`` is a console's placeholder (``[YOUR-PASSWORD]``, ``<db_password>``)."""
+    if not password or (password[0] not in "[<{*" and "ASSWORD" not in password.upper()):
+        return False
+    return _PLACEHOLDER.fullmatch(password) is not None
 
 
 def percent_decode(
@@ -96,37 +113,37 @@ def parse_port(text: str, *, offset: int = 0) -> int:
     return int(text)
 
 
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.*?)\s*$")
+# One `NAME=value` (or `NAME: value`, as YAML shows it) pair. An unquoted value runs to the
+# next pair or the end of the line, so it may contain `=` and `;` (base64 padding, tokens).
+_PAIR = re.compile(
+    r"""(?:export\s+)?([A-Za-z_]\w*)(?:\s*=\s*|:\s+)"""
+    r"""("(?:[^"\\]|\\.)*"|'[^']*'|.*?)"""
+    r"""(?=[;\s]+(?:export\s+)?[A-Za-z_]\w*(?:\s*=|:\s)|\s*$)"""
+)
+_SEPARATOR = re.compile(r"[;\s]*")
 
 
 def parse_env_block(text: str) -> dict[str, str]:
     """``KEY=VALUE`` lines (``export`` prefix, quotes, ``#`` comments, ``;``/space separators).
 
     Returns an empty dict when the text is not such a block. Pairs may also sit on one line,
-    separated by spaces, as consoles sometimes show them.
+    separated by spaces or ``;``, as consoles sometimes show them.
     """
     result: dict[str, str] = {}
     for raw_line in text.strip().splitlines():
         line = raw_line.strip()
         if not line or line.startswith("#"):
             continue
-        for chunk in _split_assignments(line):
-            match = _ENV_LINE.match(chunk)
-            if not match:
+        position = 0
+        while position < len(line):
+            match = _PAIR.match(line, position)
+            if match is None:
                 return {}
             key, value = match.groups()
             result[key] = _unquote(value)
+            separator = _SEPARATOR.match(line, match.end())
+            position = separator.end() if separator else match.end()
     return result
-
-
-def _split_assignments(line: str) -> list[str]:
-    if line.count("=") <= 1:
-        return [line]
-    try:
-        parts = shlex.split(line, posix=False)
-    except ValueError:
-        return [line]
-    return [part.rstrip(";") for part in parts if part not in ("export", ";")]
 
 
 def _unquote(value: str) -> str:

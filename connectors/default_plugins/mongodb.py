@@ -100,11 +100,15 @@ class MongoDB(Connector):
         from connectors.mongodb_auth import build_credential
         from connectors.mongodb_value import atlas_notes, build_value, is_atlas
         from connectors.parsers.mongodb import parse_uri
+        from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
 
         parsed = parse_uri(text.strip())
+        placeholder = is_password_placeholder(parsed.password or "")
+        if placeholder:  # Atlas's console prints <db_password>
+            parsed.password = None
         credential, auth_notes = build_credential(parsed)
         value = build_value(parsed, credential)
-        notes = parsed.warnings + auth_notes
+        notes = parsed.warnings + ([PLACEHOLDER_NOTE] if placeholder else []) + auth_notes
         provider = None
         if is_atlas(value):
             provider = "atlas"

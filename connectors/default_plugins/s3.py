@@ -110,7 +110,7 @@ class S3(Connector):
             return Match.SCHEME
         if ".r2.cloudflarestorage.com" in lowered and "\n" not in lowered:
             return Match.PROVIDER
-        if _S3_HOSTS.search(lowered):
+        if "amazonaws.com" in lowered and _S3_HOSTS.search(lowered):
             return Match.PROVIDER
         from connectors.parsers.s3 import looks_like_env_block
 

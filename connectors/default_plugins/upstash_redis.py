@@ -60,7 +60,9 @@ class UpstashRedis(Connector):
     )
 
     def detect(self, text: str) -> int:
-        if "UPSTASH_REDIS_" in text or "KV_REST_API_" in text or _UPSTASH_HOST.search(text):
+        if "UPSTASH_REDIS_" in text or "KV_REST_API_" in text:
+            return Match.PROVIDER
+        if ".upstash.io" in text.lower() and _UPSTASH_HOST.search(text):
             return Match.PROVIDER
         return Match.NONE
 

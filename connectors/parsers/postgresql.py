@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
 from connectors.errors import ParseError
-from connectors.parsing import parse_env_block, percent_decode
+from connectors.parsing import (
+    PLACEHOLDER_NOTE,
+    is_password_placeholder,
+    parse_env_block,
+    percent_decode,
+)
 from connectors.postgresql_keywords import ENVIRONMENT, KEYWORDS, SSLMODES
 
 TYPE = "postgresql"
@@ -32,15 +37,6 @@ _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'", re.DOTALL)
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _KEYWORD_START = re.compile(r"\s*([a-z_]+)\s*=")
 _PSQL = re.compile(r"psql\s+(['\"])(.*)\1\s*$", re.DOTALL)
-_PLACEHOLDER = re.compile(
-    r"\[[^\]]*password[^\]]*\]|<[^>]*password[^>]*>|\{[^}]*password[^}]*\}|"
-    r"your[-_ ]?password|\*{3,}",
-    re.IGNORECASE,
-)
-PLACEHOLDER_NOTE = (
-    "the password in the string is a console placeholder (such as [YOUR-PASSWORD]), not a "
-    "password: it was left out; set the real password before connecting"
-)
 
 
 @dataclass
@@ -362,9 +358,6 @@ def _parse_sqlalchemy(text: str) -> Conninfo:
 
 
 def _drop_placeholder_password(result: Conninfo) -> None:
-    password = result.params.get("password")
-    if not password or (password[0] not in "[<{*" and "ASSWORD" not in password.upper()):
-        return
-    if _PLACEHOLDER.fullmatch(password):
+    if is_password_placeholder(result.params.get("password", "")):
         del result.params["password"]
         result.notes.append(PLACEHOLDER_NOTE)

@@ -80,6 +80,9 @@ _KNOWN_VARS = frozenset(
 
 
 def looks_like_env_block(text: str) -> bool:
+    # A substring test first: parse_env_block is ~30x slower and detection runs on every input.
+    if not any(name in text for name in _KNOWN_VARS):
+        return False
     env = parse_env_block(text)
     return bool(env) and any(key in _KNOWN_VARS for key in env)
 

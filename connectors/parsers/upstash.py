@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from connectors.errors import ParseError
-from connectors.parsing import parse_env_block
+from connectors.parsing import is_password_placeholder, parse_env_block
 
 TYPE = "upstash_redis"
 URL_KEYS = ("UPSTASH_REDIS_REST_URL", "KV_REST_API_URL", "url")
@@ -112,6 +112,12 @@ def from_tcp_url(text: str) -> tuple[str, str, list[str]]:
         raise ParseError(_NOT_UPSTASH, type_name=TYPE)
     if not tcp["password"]:
         raise ParseError("the Upstash endpoint URL has no password (the token)", type_name=TYPE)
+    if is_password_placeholder(tcp["password"]):
+        raise ParseError(
+            "the password in the Upstash endpoint URL is a console placeholder (such as "
+            "[YOUR-PASSWORD]), not the token: paste the string with the real password",
+            type_name=TYPE,
+        )
     notes = [
         f"REST URL derived from the TCP endpoint {host}; its password is the REST token "
         "(Upstash documents them as the same)"

@@ -1,0 +1,56 @@
+"""The shared parsing helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors import ParseError
+from connectors.parsing import parse_env_block, percent_decode, split_host_port
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A=1\nB=2", {"A": "1", "B": "2"}),
+        (
+            "export A=1; export B='x y' C=abc== D=e;f",
+            {"A": "1", "B": "x y", "C": "abc==", "D": "e;f"},
+        ),
+        (
+            '# comment\nCONN="AccountName=a;AccountKey=k=="',
+            {"CONN": "AccountName=a;AccountKey=k=="},
+        ),
+        ("TOKEN==;", {"TOKEN": "=;"}),
+        ("URL: https://x.example\nTOKEN: t", {"URL": "https://x.example", "TOKEN": "t"}),
+        ("A=1 # trailing comment", {"A": "1"}),
+    ],
+)
+def test_env_blocks(text, expected):
+    assert parse_env_block(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["postgresql://u:p@h/db?a=1&b=2", "redis://h:6379", "just words", "A B=1"]
+)
+def test_other_text_is_not_an_env_block(text):
+    assert parse_env_block(text) == {}
+
+
+def test_percent_decode_is_strict_and_keeps_plus():
+    assert percent_decode("p%40ss+w%2Frd") == "p@ss+w/rd"
+    with pytest.raises(ParseError) as info:
+        percent_decode("ab%zz", offset=10, what="password")
+    assert info.value.position == 12
+    assert "password" in str(info.value) and "zz" not in str(info.value)
+    with pytest.raises(ParseError, match="forbidden %00"):
+        percent_decode("a%00b")
+
+
+def test_split_host_port_with_ipv6():
+    assert split_host_port("[::1]:5433").host == "::1"
+    assert split_host_port("[::1]:5433").port == 5433
+    assert split_host_port("db.example.com", default_port=5432).port == 5432
+    with pytest.raises(ParseError, match="closing"):
+        split_host_port("[::1")
+    with pytest.raises(ParseError, match="invalid port"):
+        split_host_port("h:99999")
