@@ -8,6 +8,7 @@ failure exactly one ``error:`` line on stderr (exit 2), or a printed check table
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -23,7 +24,9 @@ from connectors.testing import secrets
 
 pytestmark = pytest.mark.live
 
-SUPABASE = "postgresql://postgres.abcd:[YOUR-PASSWORD]@aws-0-eu-west-1.pooler.supabase.com:6543/postgres"
+SUPABASE = (
+    "postgresql://postgres.abcd:[YOUR-PASSWORD]@aws-0-eu-west-1.pooler.supabase.com:6543/postgres"
+)
 NEON = (
     "postgresql://neondb_owner:npg_Xy7@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"
     "/neondb?sslmode=require"
@@ -177,14 +180,24 @@ def test_parse_upstash_rediss_string_is_upstash_redis(cli: Cli) -> None:
 
 @pytest.mark.parametrize("fmt", ["env", "airflow", "dlt", "wmill"])
 def test_parse_formats_mask_secrets(
-    cli: Cli, fmt: str, live_postgresql: Resource, live_redis: Resource
+    cli: Cli,
+    fmt: str,
+    live_postgresql: Resource,
+    live_redis: Resource,
+    live_mongodb: Resource,
+    live_upstash_redis: Resource,
 ) -> None:
-    for resource in (live_postgresql, live_redis):
+    for resource, secret in (
+        (live_postgresql, secrets.PASSWORD),
+        (live_redis, secrets.PASSWORD),
+        (live_mongodb, secrets.PASSWORD),
+        (live_upstash_redis, secrets.UPSTASH_TOKEN),
+    ):
         text = connectors.to_connection_string(resource)
         out = cli("parse", "--format", fmt, text).out
-        assert "********" in out
+        assert "********" in out, (resource.resource_type, out)
         shown = cli("parse", "--format", fmt, "--show-secrets", text).out
-        assert any(form in shown for form in encoded_forms(secrets.PASSWORD))
+        assert any(form in shown for form in encoded_forms(secret)), resource.resource_type
 
 
 # 2. Store, check and run: PostgreSQL ----------------------------------------------------
@@ -213,16 +226,30 @@ def test_postgresql_store_check_run(cli: Cli, live_postgresql: Resource) -> None
     assert isinstance(steps, dict) and steps["ok"] is True
     assert all(step["ok"] for step in steps["steps"]) and len(steps["steps"]) >= 3
 
+    # '-' reads the string from stdin, so it stays out of the shell history
+    cli("resource", "add", "f/data/from_stdin", "-", stdin=url + "\n")
+    assert cli("check", "--json", "f/data/from_stdin").json()["ok"] is True  # type: ignore[index]
+
     for spec in ("f/data/warehouse", "$res:f/data/warehouse", url):
         ran = cli(
             "run", "postgresql/execute_query", "--resource", spec, "--arg", "query=select 1 as x"
         )
         assert ran.json() == [{"x": 1}], spec
+    ran = cli(
+        "run",
+        "--json",
+        "postgresql/execute_query",
+        "--resource",
+        url,
+        "--arg",
+        "query=select 2 as y",
+    )
+    data = ran.json()
+    assert isinstance(data, dict) and data["result"] == [{"y": 2}]
+    assert data["args"]["db"]["password"] == "********"
 
 
-def test_postgresql_wrong_password_check_fails_on_auth(
-    cli: Cli, live_postgresql: Resource
-) -> None:
+def test_postgresql_wrong_password_check_fails_on_auth(cli: Cli, live_postgresql: Resource) -> None:
     wrong = connectors.to_connection_string(_with(live_postgresql, password=WRONG_PASSWORD))
     cli("resource", "add", "f/data/wrong", wrong)
     failed = cli("check", "f/data/wrong", expect=1).out
@@ -285,7 +312,9 @@ def _store_check(cli: Cli, path: str, resource: Resource, kind: str) -> str:
 
 def test_redis_store_check_run(cli: Cli, fresh_redis: Resource) -> None:
     text = _store_check(cli, "f/cache/redis", fresh_redis, "redis")
-    ok = cli("run", "redis/set", "--resource", "f/cache/redis", "--arg", "key=k", "--arg", "value=v")
+    ok = cli(
+        "run", "redis/set", "--resource", "f/cache/redis", "--arg", "key=k", "--arg", "value=v"
+    )
     assert ok.json() in (True, "OK", {"ok": True}) or ok.json()
     got = cli("run", "redis/get", "--resource", text, "--arg", "key=k").json()
     assert got == "v" or (isinstance(got, dict) and got.get("value") == "v"), got
@@ -330,6 +359,18 @@ def test_upstash_store_check_run(cli: Cli, fresh_upstash_redis: Resource) -> Non
     ], failed
 
 
+def test_azure_blob_store_check_run(cli: Cli, fresh_azure_blob: Resource) -> None:
+    cli.forbid(secrets.AZURITE_KEY)
+    _store_check(cli, "f/blob/azurite", fresh_azure_blob, "azure_blob")
+    cli("run", "azure_blob/upload_blob", "--resource", "f/blob/azurite", "--arg", "blob_name=a.txt",
+        "--arg", "content=hi")  # fmt: skip
+    listed = cli("run", "azure_blob/list_blobs", "--resource", "$res:f/blob/azurite").json()
+    assert "a.txt" in json.dumps(listed)
+    wrong = _with(fresh_azure_blob, accessKey=base64.b64encode(b"not the key" * 6).decode())
+    cli.forbid(wrong.value["accessKey"])
+    cli("check", connectors.to_connection_string(wrong), expect=1)
+
+
 # 4. Secrets in exported files ------------------------------------------------------------
 
 
@@ -364,6 +405,8 @@ def test_env_import_then_check(
         f"export MONGODB_URI='{connectors.to_connection_string(live_mongodb)}'",
     ]
     env.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dry = cli("env", "import", "--file", str(env), "--folder", "prod", "--dry-run").out
+    assert dry.count("would store") == 3, dry
     rows = cli("env", "import", "--file", str(env), "--folder", "prod", "--json").json()
     assert isinstance(rows, list)
     assert {(r["path"], r["resource_type"], r["stored"]) for r in rows} == {
@@ -387,7 +430,7 @@ def test_trigger_returns_exactly_the_new_documents(cli: Cli, fresh_mongodb: Reso
         "run", "mongodb/get_new_documents", "--resource", "f/docs/mongo",
         "--arg", "collection=events",
     )  # fmt: skip
-    client: MongoClient = connectors.connect(fresh_mongodb)
+    client: MongoClient[dict[str, object]] = connectors.connect(fresh_mongodb)
     try:
         events = client[collection]["events"]
         events.insert_many([{"n": 1}, {"n": 2}])

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 
-from connectors.testing import secrets
+from connectors.testing import ServerFactory, secrets
 
 pytestmark = pytest.mark.live
 
@@ -303,3 +308,80 @@ def test_env(live_redis):
     )
     result = nested.runpytest("-p", "connectors.testing", "test_env.py")
     result.assert_outcomes(passed=1)
+
+
+# Process hygiene: no orphans, no files left behind, useful failure messages.
+
+
+def test_servers_die_with_the_test_process(tmp_path):
+    script = (
+        "import sys; from pathlib import Path; from connectors.testing.process import spawn; "
+        f"p = spawn(['sleep', '60'], Path({str(tmp_path / 'log')!r})); print(p.pid, flush=True); "
+        "sys.stdin.read()"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    child = int(parent.stdout.readline())
+    parent.kill()  # SIGKILL: no finalizer runs, only PR_SET_PDEATHSIG can stop the child
+    parent.wait()
+    for _ in range(100):
+        if not _alive(child):
+            break
+        time.sleep(0.02)
+    assert not _alive(child)
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_stopped_server_leaves_no_files(tmp_path):
+    before = set(Path(tempfile.gettempdir()).glob("connectors-redis-*"))
+    factory = ServerFactory(tmp_path, require_live=True)
+    value = factory.resource("redis").value
+    started = set(Path(tempfile.gettempdir()).glob("connectors-redis-*")) - before
+    assert len(started) == 1
+    factory.close()
+    assert not any(path.exists() for path in started)
+    with pytest.raises(OSError):
+        socket.create_connection((value["host"], value["port"]), 1).close()
+
+
+def test_a_server_that_exits_reports_its_log(tmp_path, monkeypatch):
+    fake = tmp_path / "redis-server"
+    fake.write_text("#!/bin/sh\necho 'FATAL: cannot bind, disk on fire'\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("REDIS_SERVER_BIN", str(fake))
+    monkeypatch.setenv("CONNECTORS_TEST_DOCKER", "0")
+    monkeypatch.delenv("CONNECTORS_TEST_REDIS_URL", raising=False)
+    factory = ServerFactory(tmp_path, require_live=True)
+    with pytest.raises(pytest.fail.Exception) as failure:
+        factory.resource("redis")
+    message = str(failure.value)
+    assert "redis-server exited with 3" in message
+    assert "disk on fire" in message
+    assert secrets.PASSWORD not in message
+    with pytest.raises(pytest.fail.Exception):  # remembered: not started a second time
+        factory.resource("redis")
+    factory.close()
+
+
+def test_a_container_that_cannot_start_falls_back_to_a_local_process(tmp_path, monkeypatch):
+    from connectors.testing import factory as factory_module
+
+    monkeypatch.delenv("CONNECTORS_TEST_REDIS_URL", raising=False)
+    monkeypatch.setattr(factory_module, "docker_available", lambda: True)
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-docker.sock")
+    factory = ServerFactory(tmp_path, require_live=True)
+    try:
+        with pytest.warns(UserWarning, match="redis container did not start"):
+            value = factory.resource("redis").value
+        assert factory.sources["redis"] == "local"
+        assert _redis(value).ping() is True
+    finally:
+        factory.close()

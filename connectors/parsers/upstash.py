@@ -75,7 +75,10 @@ def provider_of(value: dict[str, Any]) -> str | None:
 
 def render_env(value: dict[str, Any]) -> str:
     """The native form: the two lines ``Redis.from_env()`` reads."""
-    return f"UPSTASH_REDIS_REST_URL={value['url']}\nUPSTASH_REDIS_REST_TOKEN={value['token']}"
+    token = str(value["token"])
+    if ";" in token:  # `;` separates pairs on one line; a token has no quote, so quote it
+        token = f"'{token}'"
+    return f"UPSTASH_REDIS_REST_URL={value['url']}\nUPSTASH_REDIS_REST_TOKEN={token}"
 
 
 def check_url(url: str) -> str:

@@ -33,13 +33,27 @@ from connectors.testing.factory import ServerFactory
 
 __all__ = ["ServerFactory"]
 
+factory_key = pytest.StashKey[ServerFactory]()
+
 
 @pytest.fixture(scope="session")
 def connectors_servers(request: pytest.FixtureRequest) -> ServerFactory:
     """The session's ServerFactory; servers start on first use and stop at session end."""
     factory = ServerFactory(request.config.rootpath)
+    request.config.stash[factory_key] = factory
     request.addfinalizer(factory.close)
     return factory
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """List the live servers the session used, where each came from and its start-up time."""
+    factory = config.stash.get(factory_key, None)
+    if factory is not None and (lines := factory.summary()):
+        terminalreporter.write_sep("-", "connectors.testing live servers")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
+import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, NoReturn, final
 
 import pytest
 
@@ -54,7 +56,7 @@ RECIPES: Final[dict[str, Recipe]] = {
     "mongodb": Recipe(mongodb.local, mongodb.container),
     "redis": Recipe(redis.local, redis.container),
     "upstash_redis": Recipe(upstash_redis.local, upstash_redis.container),
-    "s3": Recipe(s3.local, s3.container),
+    "s3": Recipe(s3.local),
     "s3_strict": Recipe(s3.strict),
     "azure_blob": Recipe(azure_blob.local, azure_blob.container),
 }
@@ -108,6 +110,8 @@ class ServerFactory:
         self._docker: bool | None = None
         self.sources: dict[str, str] = {}
         """How each started service was obtained: ``env``, ``container`` or ``local``."""
+        self.startup_seconds: dict[str, float] = {}
+        """How long each recipe took to be ready (containers and local processes)."""
 
     def resource(self, name: str) -> Resource:
         """The session's Resource for service ``name`` (``postgresql``, ``s3_strict``, ...)."""
@@ -139,6 +143,16 @@ class ServerFactory:
         value = scope.enter_context(isolate(live.value))
         return Resource(live.resource_type, value, live.provider, list(live.notes))
 
+    def summary(self) -> list[str]:
+        """One line per service used this session: where it came from, how long it took."""
+        lines = []
+        for name, source in sorted(self.sources.items()):
+            took = self.startup_seconds.get(name)
+            lines.append(f"{name}: {source}" + ("" if took is None else f", ready in {took:.2f}s"))
+        for name, reason in sorted(self._failures.items()):
+            lines.append(f"{name}: unavailable: {reason.splitlines()[0]}")
+        return lines
+
     def close(self) -> None:
         """Stop every server this factory started, newest first."""
         self._stack.close()
@@ -148,25 +162,44 @@ class ServerFactory:
             self._unavailable(recipe_name, self._failures[recipe_name])
         if recipe_name not in self._products:
             recipe = RECIPES[recipe_name]
+            started = time.monotonic()
             try:
-                if recipe.container is not None and self._use_docker():
-                    self.sources[recipe_name] = "container"
-                    products = self._stack.enter_context(recipe.container())
-                else:
+                found = self._start_container(recipe_name, recipe)
+                if found is None:
                     self.sources[recipe_name] = "local"
-                    products = self._stack.enter_context(recipe.local(self.rootpath))
+                    found = self._stack.enter_context(recipe.local(self.rootpath))
             except (ServerStartError, ServerUnavailable) as exc:
                 self._failures[recipe_name] = str(exc)
                 self._unavailable(recipe_name, str(exc))
-            self._products[recipe_name] = products
+            self._products[recipe_name] = found
+            self.startup_seconds[recipe_name] = time.monotonic() - started
         return self._products[recipe_name]
 
-    def _use_docker(self) -> bool:
+    def _start_container(self, recipe_name: str, recipe: Recipe) -> Products | None:
+        """The container form when Docker answers; None (use a local process) otherwise.
+
+        A container that cannot start (no image, no registry) falls back to the local process
+        with a warning, rather than losing the server.
+        """
+        if recipe.container is None:
+            return None
         if self._docker is None:
             self._docker = docker_available()
-        return self._docker
+        if not self._docker:
+            return None
+        try:
+            products = self._stack.enter_context(recipe.container())
+        except Exception as exc:
+            warnings.warn(
+                f"connectors.testing: the {recipe_name} container did not start "
+                f"({exc.__class__.__name__}: {exc}); starting a local process instead",
+                stacklevel=2,
+            )
+            return None
+        self.sources[recipe_name] = "container"
+        return products
 
-    def _unavailable(self, name: str, reason: str) -> None:
+    def _unavailable(self, name: str, reason: str) -> NoReturn:
         message = f"live {name} server unavailable: {reason}"
         if self.require_live:
             pytest.fail(f"{message} ({REQUIRE_LIVE_ENV}=1)", pytrace=False)

@@ -68,7 +68,12 @@ def container() -> Iterator[Products]:
     require_module("azure.storage.blob", "azure")
     from testcontainers.community.azurite import AzuriteContainer
 
-    with AzuriteContainer() as az:
+    az = AzuriteContainer("mcr.microsoft.com/azure-storage/azurite:3.35.0")
+    az.with_command(
+        ["azurite-blob", "--blobHost", "0.0.0.0", "--skipApiVersionCheck", "--loose",
+         "--disableTelemetry"]
+    )  # fmt: skip
+    with az:
         host, port = az.get_container_host_ip(), az.get_exposed_port(10000)
         value = value_for(f"http://{host}:{port}/{AZURITE_ACCOUNT}")
         wait_until(lambda: _create(value, CONTAINER), what="azurite container")

@@ -56,7 +56,10 @@ def container(password: str = PASSWORD) -> Iterator[Products]:
     require_module("redis", "redis")
     from testcontainers.community.redis import RedisContainer
 
-    with RedisContainer("redis:7-alpine", password=password) as rc:
+    rc = RedisContainer("redis:7-alpine", password=password)
+    # its own command is one string split on spaces; a list keeps the password whole
+    rc.with_command(["redis-server", "--requirepass", password])
+    with rc:
         value = value_for(rc.get_container_host_ip(), int(rc.get_exposed_port(6379)), password)
         wait_until(lambda: client(value).ping(), what="redis container")
         yield {"redis": value}

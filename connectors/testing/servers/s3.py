@@ -1,4 +1,7 @@
-"""S3: moto's threaded server (accepts any key) and s3rver from npm (checks its fixed key)."""
+"""S3: moto's threaded server (accepts any key) and s3rver from npm (checks its fixed key).
+
+No container form: moto runs in-process without Docker (testcontainers' MinIO needs `minio`).
+"""
 
 from __future__ import annotations
 
@@ -102,24 +105,6 @@ def strict(root: Path) -> Iterator[Products]:
             value = value_for(f"http://127.0.0.1:{port}", S3RVER_KEY, S3RVER_KEY)
             wait_until(lambda: client(value).create_bucket(Bucket=BUCKET), what="s3rver", log=log)
             yield {"s3_strict": value}
-
-
-@contextlib.contextmanager
-def container() -> Iterator[Products]:
-    """MinIO through testcontainers, with its own keys."""
-    require_module("boto3", "s3")
-    from testcontainers.community.minio import MinioContainer
-
-    with (
-        aws_environment(),
-        MinioContainer(access_key="connectors", secret_key="c0nnect:ors/") as mc,
-    ):
-        config = mc.get_config()
-        value = value_for(
-            f"http://{config['endpoint']}", config["access_key"], config["secret_key"]
-        )
-        wait_until(lambda: client(value).create_bucket(Bucket=BUCKET), what="minio container")
-        yield {"s3": value}
 
 
 @contextlib.contextmanager
