@@ -149,8 +149,14 @@ class Redis(Connector):
         return Match.SCHEME if head.startswith(tuple(f"{s}://" for s in SCHEMES)) else Match.NONE
 
     def parse(self, text: str) -> Resource:
+        from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
+
         value = parse_redis_url(text.strip())
-        return Resource(self.name, value, provider_of(value), notes_for(value))
+        notes = notes_for(value)
+        if is_password_placeholder(value.get("password", "")):
+            value["password"] = ""
+            notes.insert(0, PLACEHOLDER_NOTE)
+        return Resource(self.name, value, provider_of(value), notes)
 
     def to_connection_string(self, resource: Resource) -> str:
         return render_redis_url(resource.value)

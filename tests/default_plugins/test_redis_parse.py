@@ -327,3 +327,9 @@ def test_property_only_parse_errors(tail):
     for scheme in ("redis://", "rediss://", "unix://"):
         with contextlib.suppress(ParseError):
             connectors.parse(scheme + tail, type="redis")
+
+
+def test_console_password_placeholder_is_not_taken_as_the_password():
+    r = connectors.parse("rediss://default:[YOUR-PASSWORD]@redis-1.c1.cloud.example.com:6380")
+    assert r.value["password"] == ""
+    assert "console placeholder" in r.notes[0]
