@@ -275,6 +275,11 @@ def test_plugin_is_opt_in(nested):
     result.stdout.fnmatch_lines(["*fixture 'live_azure_blob' not found*"])
 
 
+def test_plugin_loads_from_a_conftest(nested):
+    nested.makeconftest('pytest_plugins = ["connectors.testing"]')
+    nested.runpytest().assert_outcomes(skipped=1)
+
+
 def test_unavailable_backend_skips(nested):
     result = nested.runpytest("-p", "connectors.testing", "-rs")
     result.assert_outcomes(skipped=1)

@@ -36,6 +36,11 @@ __all__ = ["ServerFactory"]
 factory_key = pytest.StashKey[ServerFactory]()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``live`` marker, so suites that load the plugin can use --strict-markers."""
+    config.addinivalue_line("markers", "live: needs a real server from connectors.testing")
+
+
 @pytest.fixture(scope="session")
 def connectors_servers(request: pytest.FixtureRequest) -> ServerFactory:
     """The session's ServerFactory; servers start on first use and stop at session end."""
