@@ -278,24 +278,12 @@ def test_boto3_settings_work(storage):
 
 
 def _duckdb_with_httpfs():
-    duckdb = pytest.importorskip("duckdb")
-    con = duckdb.connect()
-    try:
-        con.execute("LOAD httpfs")
-    except duckdb.Error:
-        try:
-            try:  # the duckdb-extension-httpfs wheel ships the extension (offline install)
-                from duckdb_extensions import import_extension
+    import duckdb
+    from duckdb_extensions import import_extension  # the wheel carries httpfs: no download
 
-                import_extension("httpfs", con=con)
-            except ImportError:
-                con.execute("INSTALL httpfs")
-            con.execute("LOAD httpfs")
-        except duckdb.Error as exc:
-            pytest.skip(
-                f"duckdb {duckdb.__version__} has no httpfs extension and cannot download it "
-                f"offline: {str(exc).splitlines()[0]}"
-            )
+    con = duckdb.connect()
+    import_extension("httpfs", con=con)
+    con.execute("LOAD httpfs")
     return con
 
 
