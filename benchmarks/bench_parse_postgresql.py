@@ -30,7 +30,7 @@ CORPUS = [
 
 def parsers() -> dict[str, Callable[[str], object]]:
     import connectors
-    from connectors.parsers.postgresql import parse_conninfo
+    from connectors.postgresql.parser import parse_conninfo
 
     found: dict[str, Callable[[str], object]] = {
         "connectors.parse(type=)": lambda s: connectors.parse(s, type="postgresql"),

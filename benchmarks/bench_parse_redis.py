@@ -14,7 +14,7 @@ import timeit
 from redis.connection import parse_url
 
 import connectors
-from connectors.parsers.redis import parse_redis_url
+from connectors.redis.parser import parse_redis_url
 
 URLS = {
     "plain": "redis://localhost:6379/0",

@@ -60,7 +60,7 @@ def main() -> None:
 
     from connectors import client
     from connectors.objectstore import S3Object, load_s3_file, write_s3_file
-    from connectors.s3_client import make_client
+    from connectors.s3.client import make_client
 
     proc, endpoint = start_moto()
     try:

@@ -90,20 +90,20 @@ class AzureBlob(Connector):
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
-        from connectors.azure_values import provider_of, value_notes
-        from connectors.parsers.azure_blob import parse
+        from connectors.azure_blob.parser import parse
+        from connectors.azure_blob.values import provider_of, value_notes
 
         value, notes = parse(text)
         return Resource(self.name, value, provider_of(value), notes + value_notes(value))
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.azure_values import to_connection_string
+        from connectors.azure_blob.values import to_connection_string
 
         return to_connection_string(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
         """Canonical form: ``endpoint`` only when it is not the default account URL."""
-        from connectors.azure_values import FIELD_ORDER, account_url, set_endpoint
+        from connectors.azure_blob.values import FIELD_ORDER, account_url, set_endpoint
 
         out = dict(value)
         if out.get("accountName") or out.get("endpoint"):
@@ -126,12 +126,12 @@ class AzureBlob(Connector):
         return found
 
     def connect(self, resource: Resource) -> Any:
-        from connectors.azure_client import connect
+        from connectors.azure_blob.client import connect
 
         return connect(resource.value)
 
     def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
-        from connectors.azure_check import check
+        from connectors.azure_blob.check import check
 
         return check(resource.value, timeout)
 

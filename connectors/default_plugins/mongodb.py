@@ -9,8 +9,8 @@ from typing import Any
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
-from connectors.mongodb_auth import MECHANISMS
-from connectors.mongodb_options import options_schema
+from connectors.mongodb.auth import MECHANISMS
+from connectors.mongodb.options import options_schema
 from connectors.resource import CheckResult, Resource
 
 # Windmill's published mongodb schema is not valid JSON Schema (credential and servers lack
@@ -97,9 +97,9 @@ class MongoDB(Connector):
         return Match.PROVIDER if ".mongodb.net" in text.lower() else Match.SCHEME
 
     def parse(self, text: str) -> Resource:
-        from connectors.mongodb_auth import build_credential
-        from connectors.mongodb_value import atlas_notes, build_value, is_atlas
-        from connectors.parsers.mongodb import parse_uri
+        from connectors.mongodb.auth import build_credential
+        from connectors.mongodb.parser import parse_uri
+        from connectors.mongodb.value import atlas_notes, build_value, is_atlas
         from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
 
         parsed = parse_uri(text.strip())
@@ -116,7 +116,7 @@ class MongoDB(Connector):
         return Resource(self.name, value, provider=provider, notes=notes)
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.mongodb_value import to_connection_string
+        from connectors.mongodb.value import to_connection_string
 
         return to_connection_string(resource.value)
 
@@ -131,12 +131,12 @@ class MongoDB(Connector):
         return result
 
     def connect(self, resource: Resource) -> Any:
-        from connectors.mongodb_check import connect
+        from connectors.mongodb.check import connect
 
         return connect(resource.value)
 
     def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
-        from connectors.mongodb_check import check
+        from connectors.mongodb.check import check
 
         return check(resource.value, self.secret_values(resource.value), timeout)
 

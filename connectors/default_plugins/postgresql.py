@@ -9,14 +9,14 @@ from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
-from connectors.parsers.postgresql import (
+from connectors.postgresql.keywords import extension_properties
+from connectors.postgresql.parser import (
     looks_like_environment,
     looks_like_keyword_value,
     parse_conninfo,
 )
-from connectors.postgresql_keywords import extension_properties
-from connectors.postgresql_providers import identify
-from connectors.postgresql_value import conninfo_to_value, normalise, to_uri
+from connectors.postgresql.providers import identify
+from connectors.postgresql.value import conninfo_to_value, normalise, to_uri
 from connectors.resource import CheckResult, Resource
 
 SCHEMA: dict[str, Any] = {
@@ -103,12 +103,12 @@ class PostgreSQL(Connector):
         return normalise(value)
 
     def connect(self, resource: Resource) -> Any:
-        from connectors.postgresql_client import connect
+        from connectors.postgresql.client import connect
 
         return connect(resource.value)
 
     def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
-        from connectors.postgresql_client import check
+        from connectors.postgresql.client import check
 
         return check(resource.value, timeout)
 

@@ -1,6 +1,6 @@
 """The redis connector: any server speaking the Redis protocol (Redis, Valkey, KeyDB, ...).
 
-Connection strings follow redis-py's ``from_url`` (see ``connectors.parsers.redis``); the value
+Connection strings follow redis-py's ``from_url`` (see ``connectors.redis.parser``); the value
 keeps every field redis-py reads from a URL, so ``to_connection_string`` gives back a URL that
 ``redis.Redis.from_url`` and ``connectors.parse`` both read as the same value.
 """
@@ -14,7 +14,7 @@ from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
-from connectors.parsers.redis import SCHEMES, parse_redis_url, render_redis_url
+from connectors.redis.parser import SCHEMES, parse_redis_url, render_redis_url
 from connectors.resource import CheckResult, Resource
 
 
@@ -180,13 +180,13 @@ class Redis(Connector):
         return [item for item in found if item]
 
     def connect(self, resource: Resource) -> Any:
-        from connectors.redis_driver import make_client
+        from connectors.redis.driver import make_client
 
         return make_client(resource.value)
 
     def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
         from connectors.redact import redactor_for
-        from connectors.redis_driver import check_redis
+        from connectors.redis.driver import check_redis
 
         redactor = redactor_for(self.name, resource.value)
         return check_redis(resource.value, timeout, redactor)

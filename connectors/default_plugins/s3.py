@@ -3,8 +3,8 @@
 The schema is the 2026 hub ``s3`` type plus two documented extension fields: ``token`` (a session
 token for temporary credentials; Windmill's backend ``S3Resource`` has the same field) and
 ``prefix`` (the key or prefix the parsed string pointed at; informational, the object helpers
-always take full keys). Parsing rules: ``connectors.parsers.s3``; client: ``connectors.s3_client``;
-check: ``connectors.s3_check``; objects: ``connectors.objectstore.s3``.
+always take full keys). Parsing rules: ``connectors.s3.parser``; client: ``connectors.s3.client``;
+check: ``connectors.s3.check``; objects: ``connectors.objectstore.s3``.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ class S3(Connector):
             return Match.PROVIDER
         if "amazonaws.com" in lowered and _S3_HOSTS.search(lowered):
             return Match.PROVIDER
-        from connectors.parsers.s3 import looks_like_env_block
+        from connectors.s3.parser import looks_like_env_block
 
         if looks_like_env_block(text):
             return Match.SCHEME
@@ -121,12 +121,12 @@ class S3(Connector):
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
-        from connectors.parsers.s3 import parse
+        from connectors.s3.parser import parse
 
         return parse(text)
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.parsers.s3 import to_connection_string
+        from connectors.s3.parser import to_connection_string
 
         return to_connection_string(resource)
 
@@ -138,13 +138,13 @@ class S3(Connector):
         return value
 
     def connect(self, resource: Resource) -> Any:
-        """A boto3 S3 client configured for the provider (see ``connectors.s3_client``)."""
-        from connectors.s3_client import make_client
+        """A boto3 S3 client configured for the provider (see ``connectors.s3.client``)."""
+        from connectors.s3.client import make_client
 
         return make_client(resource.value)
 
     def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
-        from connectors.s3_check import check
+        from connectors.s3.check import check
 
         return check(resource, timeout)
 

@@ -1,6 +1,6 @@
 """The upstash_redis connector: Upstash Redis over its REST API (url + token).
 
-Parsing is in ``connectors.parsers.upstash``. The native connection string is the pair of lines
+Parsing is in ``connectors.upstash_redis.parser``. The native connection string is the pair of lines
 ``UPSTASH_REDIS_REST_URL=...`` / ``UPSTASH_REDIS_REST_TOKEN=...`` that ``Redis.from_env()`` reads.
 """
 
@@ -14,7 +14,8 @@ from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
-from connectors.parsers.upstash import (
+from connectors.resource import CheckResult, Resource
+from connectors.upstash_redis.parser import (
     check_token,
     check_url,
     parse_upstash,
@@ -22,7 +23,6 @@ from connectors.parsers.upstash import (
     render_env,
     value_notes,
 )
-from connectors.resource import CheckResult, Resource
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -83,13 +83,13 @@ class UpstashRedis(Connector):
         return normalised
 
     def connect(self, resource: Resource) -> Any:
-        from connectors.redis_upstash_driver import make_client
+        from connectors.upstash_redis.driver import make_client
 
         return make_client(resource.value)
 
     def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
         from connectors.redact import redactor_for
-        from connectors.redis_upstash_driver import check_upstash
+        from connectors.upstash_redis.driver import check_upstash
 
         redactor = redactor_for(self.name, resource.value)
         return check_upstash(resource.value, timeout, redactor)

@@ -15,8 +15,8 @@ from functools import cached_property
 from typing import IO, Any
 from urllib.parse import quote
 
-from connectors.azure_client import CHUNK_SIZE, container_client
-from connectors.azure_values import account_url, default_endpoint, to_connection_string
+from connectors.azure_blob.client import CHUNK_SIZE, container_client
+from connectors.azure_blob.values import account_url, default_endpoint, to_connection_string
 
 
 class AzureObjectStore:

@@ -14,8 +14,8 @@ import io
 import threading
 from typing import IO, Any
 
-from connectors import s3_settings
-from connectors.s3_client import make_client
+from connectors.s3 import settings as s3_settings
+from connectors.s3.client import make_client
 
 MiB = 1024 * 1024
 PART_SIZE = 8 * MiB

@@ -6,7 +6,7 @@ import pytest
 
 import connectors
 from connectors.api import detect
-from connectors.azure_values import DEV_ENDPOINT, DEV_KEY, account_url
+from connectors.azure_blob.values import DEV_ENDPOINT, DEV_KEY, account_url
 from connectors.errors import ParseError
 
 KEY = "bXlBY2NvdW50S2V5MTIzNDU2Nzg5MA=="

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import connectors
-from connectors.azure_values import DEV_KEY, account_url, provider_of
+from connectors.azure_blob.values import DEV_KEY, account_url, provider_of
 from connectors.cli import cli
 from connectors.errors import ParseError
 from connectors.plugins import get_connector

@@ -1,4 +1,4 @@
-"""The official MongoDB specification test suites, run against connectors.parsers.mongodb.
+"""The official MongoDB specification test suites, run against connectors.mongodb.parser.
 
 connection-string/*.json and uri-options/*.json exercise ``parse_uri`` (the URI layer: hosts,
 auth parts, options, warnings); auth/connection-string.json exercises ``build_credential`` (the
@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from connectors.errors import ParseError
-from connectors.mongodb_auth import build_credential
-from connectors.parsers.mongodb import parse_uri, spec_shape
+from connectors.mongodb.auth import build_credential
+from connectors.mongodb.parser import parse_uri, spec_shape
 
 SUITES = Path(__file__).resolve().parents[2] / ".." / "shared" / "conformance" / "mongodb"
 

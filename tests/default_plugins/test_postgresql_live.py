@@ -9,7 +9,7 @@ import stat
 import pytest
 
 import connectors
-from connectors import postgresql_client
+from connectors.postgresql import client as postgresql_client
 from connectors.resource import Resource
 from connectors.testing.process import free_port
 

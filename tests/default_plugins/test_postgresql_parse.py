@@ -8,8 +8,8 @@ from hypothesis import given, settings, strategies as st
 import connectors
 from connectors.api import detect
 from connectors.errors import ParseError
-from connectors.parsers.postgresql import parse_conninfo
-from connectors.postgresql_value import to_keyword_value, to_uri
+from connectors.postgresql.parser import parse_conninfo
+from connectors.postgresql.value import to_keyword_value, to_uri
 
 psycopg = pytest.importorskip("psycopg")
 psycopg_conninfo = pytest.importorskip("psycopg.conninfo")

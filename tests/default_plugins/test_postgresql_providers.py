@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import connectors
-from connectors.postgresql_providers import identify, uses_transaction_pooler
+from connectors.postgresql.providers import identify, uses_transaction_pooler
 
 REF = "apbkobhfnmcqqzqeeqss"
 
@@ -183,7 +183,7 @@ def test_plain_postgres_has_no_provider():
 
 
 def test_prepared_statements_off_for_transaction_poolers():
-    from connectors.postgresql_client import connection_params
+    from connectors.postgresql.client import connection_params
 
     for text, pooling in [(case[0], case[4]) for case in CASES]:
         params = connection_params(connectors.parse(text).value, None)

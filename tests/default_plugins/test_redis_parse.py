@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 import connectors
 from connectors import ParseError
-from connectors.parsers.redis import CHECKED_OPTIONS, TYPED_FIELDS, to_bool
+from connectors.redis.parser import CHECKED_OPTIONS, TYPED_FIELDS, to_bool
 
 redis_connection = pytest.importorskip("redis.connection")
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from connectors.errors import ParseError
-from connectors.parsers.s3 import parse
+from connectors.s3.parser import parse
 
 SUITE = (
     Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ import pytest
 
 import connectors
 from connectors.resource import Resource
-from connectors.s3_client import config_kwargs
+from connectors.s3.client import config_kwargs
 from connectors.testing.process import free_port
 
 

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 import connectors
-from connectors.redis_upstash_driver import make_client
 from connectors.testing.process import free_port
+from connectors.upstash_redis.driver import make_client
 
 pytestmark = pytest.mark.live
 upstash_redis = pytest.importorskip("upstash_redis")

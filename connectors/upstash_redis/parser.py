@@ -104,7 +104,7 @@ def check_token(token: str) -> str:
 
 def from_tcp_url(text: str) -> tuple[str, str, list[str]]:
     """REST url and token from ``rediss://default:TOKEN@<name>.upstash.io:6379``."""
-    from connectors.parsers.redis import parse_redis_url
+    from connectors.redis.parser import parse_redis_url
 
     try:
         tcp = parse_redis_url(text)

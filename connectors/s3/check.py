@@ -14,8 +14,8 @@ from typing import Any
 from connectors.checks import CheckSteps, StepFailed, open_tcp
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult, Resource
-from connectors.s3_client import make_client
-from connectors.s3_endpoint import endpoint_of
+from connectors.s3.client import make_client
+from connectors.s3.endpoint import endpoint_of
 
 _CREDENTIAL_CODES = {
     "InvalidAccessKeyId": "the access key id is not known to the server",

@@ -7,8 +7,8 @@ import socket
 from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
-from connectors.parsers.redis import TYPED_FIELDS
 from connectors.redact import Redactor
+from connectors.redis.parser import TYPED_FIELDS
 from connectors.resource import CheckResult
 
 

@@ -37,7 +37,7 @@ from urllib.parse import quote
 from connectors.errors import ParseError
 from connectors.parsing import parse_env_block, percent_decode, split_host_port
 from connectors.resource import Resource
-from connectors.s3_endpoint import (
+from connectors.s3.endpoint import (
     Endpoint,
     endpoint_of,
     is_aws_host,
@@ -46,7 +46,7 @@ from connectors.s3_endpoint import (
     is_virtual_hostable,
     path_style,
 )
-from connectors.s3_hosts import aws_host_parts, r2_host_parts
+from connectors.s3.hosts import aws_host_parts, r2_host_parts
 
 TYPE = "s3"
 _URI_SCHEMES = ("s3://", "s3a://", "s3n://")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.errors import ParseError
-from connectors.parsers.mongodb import TYPE_NAME, ParsedURI
+from connectors.mongodb.parser import TYPE_NAME, ParsedURI
 
 MECHANISMS = (
     "SCRAM-SHA-1",

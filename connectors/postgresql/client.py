@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
-from connectors.postgresql_providers import uses_transaction_pooler
-from connectors.postgresql_value import value_to_conninfo
+from connectors.postgresql.providers import uses_transaction_pooler
+from connectors.postgresql.value import value_to_conninfo
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult
 

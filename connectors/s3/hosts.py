@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from connectors.errors import ParseError
-from connectors.s3_endpoint import R2_JURISDICTIONS, R2_SUFFIX, REGION
+from connectors.s3.endpoint import R2_JURISDICTIONS, R2_SUFFIX, REGION
 
 _SERVICE = re.compile(
     r"^s3(?P<kind>-fips|-accelerate|-accesspoint(?:-fips)?|-object-lambda(?:-fips)?|-control"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.errors import ParseError
-from connectors.mongodb_options import (
+from connectors.mongodb.options import (
     CANONICAL,
     INVALID,
     LIST_OPTIONS,

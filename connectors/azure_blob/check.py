@@ -20,8 +20,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from connectors.azure_client import connect, container_client, credential, is_service_sas
-from connectors.azure_values import account_url, sas_parameters
+from connectors.azure_blob.client import connect, container_client, credential, is_service_sas
+from connectors.azure_blob.values import account_url, sas_parameters
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult

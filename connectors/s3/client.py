@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.s3_endpoint import endpoint_of, is_aws_host, path_style
+from connectors.s3.endpoint import endpoint_of, is_aws_host, path_style
 
 
 def is_aws(value: dict[str, Any]) -> bool:

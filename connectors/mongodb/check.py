@@ -14,7 +14,7 @@ import ssl
 from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
-from connectors.mongodb_value import to_connection_string
+from connectors.mongodb.value import to_connection_string
 from connectors.redact import Redactor
 from connectors.resource import CheckResult
 

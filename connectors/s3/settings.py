@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.s3_client import region_of
-from connectors.s3_endpoint import endpoint_of, path_style
+from connectors.s3.client import region_of
+from connectors.s3.endpoint import endpoint_of, path_style
 
 
 def _keys(value: dict[str, Any]) -> tuple[str, str, str]:

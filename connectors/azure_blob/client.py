@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.azure_values import account_url, is_local_endpoint, sas_parameters
+from connectors.azure_blob.values import account_url, is_local_endpoint, sas_parameters
 
 #: the newest service version Azurite 3.35 accepts
 AZURITE_API_VERSION = "2025-11-05"

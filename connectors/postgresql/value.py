@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
-from connectors.postgresql_keywords import INTEGER_KEYWORDS, SSLMODES
+from connectors.postgresql.keywords import INTEGER_KEYWORDS, SSLMODES
 
 TYPE = "postgresql"
 _FIRST = ("host", "port", "user", "password", "dbname", "sslmode")

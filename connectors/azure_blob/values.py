@@ -1,6 +1,6 @@
 """``azure_blob`` values: constants, canonical form, account URL, notes and connection strings.
 
-Shared by the parser (connectors.parsers.azure_blob), the client, the check and the object
+Shared by the parser (connectors.azure_blob.parser), the client, the check and the object
 store. ``endpoint`` is kept in a value only when it is not ``https://<account>.blob.core.windows.net``
 (or when a sovereign ``endpointSuffix`` is named, so Windmill, which ignores the suffix, still
 reaches the right host).

@@ -28,7 +28,7 @@ import re
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from connectors.azure_values import (
+from connectors.azure_blob.values import (
     DEFAULT_SUFFIX,
     DEV_VALUE,
     FIELD_ORDER,

@@ -19,9 +19,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from connectors.mongodb_auth import Credential, default_source
-from connectors.mongodb_options import OPTIONS, render
-from connectors.parsers.mongodb import DEFAULT_PORT, SCHEME, SRV_SCHEME, ParsedURI
+from connectors.mongodb.auth import Credential, default_source
+from connectors.mongodb.options import OPTIONS, render
+from connectors.mongodb.parser import DEFAULT_PORT, SCHEME, SRV_SCHEME, ParsedURI
 
 ATLAS_SUFFIX = ".mongodb.net"
 _HOST_SAFE = "-._~!$&'()*+;="

@@ -22,7 +22,7 @@ from connectors.parsing import (
     parse_env_block,
     percent_decode,
 )
-from connectors.postgresql_keywords import ENVIRONMENT, KEYWORDS, SSLMODES
+from connectors.postgresql.keywords import ENVIRONMENT, KEYWORDS, SSLMODES
 
 TYPE = "postgresql"
 URI_PREFIXES = ("postgresql://", "postgres://")

@@ -1,0 +1,1 @@
+"""The mongodb connector's internals: parsing, values, the driver and the live check."""

@@ -1,1 +1,0 @@
-"""Connection-string parsers, one module per connector family."""

@@ -1,0 +1,1 @@
+"""The postgresql connector's internals: parsing, values, the driver and the live check."""

@@ -1,0 +1,1 @@
+"""The s3 connector's internals: parsing, values, the driver and the live check."""

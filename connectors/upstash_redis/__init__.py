@@ -1,0 +1,1 @@
+"""The upstash_redis connector's internals: parsing, values, the driver and the live check."""
