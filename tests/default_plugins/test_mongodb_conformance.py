@@ -9,16 +9,16 @@ module is skipped when ../shared/conformance is absent.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conformance import conformance_dir
 
 from connectors.errors import ParseError
 from connectors.mongodb.auth import build_credential
 from connectors.mongodb.parser import parse_uri, spec_shape
 
-SUITES = Path(__file__).resolve().parents[2] / ".." / "shared" / "conformance" / "mongodb"
+SUITES = conformance_dir("mongodb")
 
 # The auth suite holds both the old and the current MONGODB-AWS rules; they contradict each
 # other. We follow the current auth spec (no user name, password or AWS_SESSION_TOKEN in the

@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conformance import conformance_dir
 
 from connectors.errors import ParseError
 from connectors.s3.parser import parse
 
-SUITE = (
-    Path(__file__).resolve().parents[2]
-    / ".."
-    / "shared"
-    / "conformance"
-    / "s3"
-    / "botocore_s3_endpoint_tests-1.json"
-)
+SUITE = conformance_dir("s3") / "botocore_s3_endpoint_tests-1.json"
 
 
 def _cases() -> list[dict]:
