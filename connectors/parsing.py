@@ -67,6 +67,18 @@ def percent_decode(
         raise ParseError(message, position=offset) from exc
 
 
+_URL_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+
+def url_scheme(text: str) -> str | None:
+    """The lower-cased scheme when ``text`` starts with ``scheme://``, else None.
+
+    Detectors use it to turn down another family's URL before running their costlier checks.
+    """
+    match = _URL_SCHEME.match(text)
+    return match.group(1).lower() if match else None
+
+
 @dataclass(frozen=True)
 class HostPort:
     host: str

@@ -10,7 +10,12 @@ pytest_plugins = ["connectors.testing"]
 
 # Variables the tests must not inherit from the developer's shell or the CI machine.
 _ISOLATED_PREFIXES = ("CONNECTORS_", "WM_", "BASE_INTERNAL_URL", "UPSTASH_", "AZURE_STORAGE_")
-_KEPT = ("CONNECTORS_TEST_", "CONNECTORS_REQUIRE_LIVE", "CONNECTORS_STRICT_PLUGINS")
+_KEPT = (
+    "CONNECTORS_TEST_",
+    "CONNECTORS_REQUIRE_LIVE",
+    "CONNECTORS_STRICT_PLUGINS",
+    "CONNECTORS_CONFORMANCE_DIR",
+)
 
 
 @pytest.fixture(autouse=True)

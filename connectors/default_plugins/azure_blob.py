@@ -10,6 +10,7 @@ from urllib.parse import unquote
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
+from connectors.parsing import url_scheme
 from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ SCHEMA: dict[str, Any] = {
     "required": ["accountName", "containerName", "useSSL"],
 }
 
+# None: not a URL (a connection string or an environment block).
+_SCHEMES = frozenset({None, "az", "azure", "abfs", "abfss", "wasb", "wasbs", "http", "https"})
 _AZURE_KEYS = re.compile(
     r"(^|;)\s*(AccountName|AccountKey|UseDevelopmentStorage|BlobEndpoint|DefaultEndpointsProtocol"
     r"|SharedAccessSignature|EndpointSuffix)\s*=|^\s*(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=",
@@ -85,6 +88,8 @@ class AzureBlob(Connector):
     )
 
     def detect(self, text: str) -> int:
+        if url_scheme(text) not in _SCHEMES:
+            return Match.NONE
         if _AZURE_KEYS.search(text) or _AZURE_URLS.search(text.strip()):
             return Match.SCHEME
         return Match.NONE

@@ -9,6 +9,7 @@ from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
+from connectors.parsing import url_scheme
 from connectors.postgresql.keywords import extension_properties
 from connectors.postgresql.parser import (
     looks_like_environment,
@@ -73,6 +74,8 @@ class PostgreSQL(Connector):
     )
 
     def detect(self, text: str) -> int:
+        if url_scheme(text) is not None and not text.startswith(_PREFIXES):
+            return Match.NONE  # another family's URL
         ours = (
             text.startswith(_PREFIXES)
             or looks_like_keyword_value(text)

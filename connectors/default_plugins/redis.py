@@ -130,6 +130,9 @@ def notes_for(value: dict[str, Any]) -> list[str]:
     return notes
 
 
+_PREFIXES = tuple(f"{scheme}://" for scheme in SCHEMES)
+
+
 class Redis(Connector):
     name = "redis"
     description = "A Redis (or Valkey) server reached over TCP, TLS or a Unix socket"
@@ -145,8 +148,7 @@ class Redis(Connector):
     )
 
     def detect(self, text: str) -> int:
-        head = text[:9].lower()
-        return Match.SCHEME if head.startswith(tuple(f"{s}://" for s in SCHEMES)) else Match.NONE
+        return Match.SCHEME if text[:9].lower().startswith(_PREFIXES) else Match.NONE
 
     def parse(self, text: str) -> Resource:
         from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder

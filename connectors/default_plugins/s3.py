@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
+from connectors.parsing import url_scheme
 from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ SCHEMA: dict[str, Any] = {
 _S3_HOSTS = re.compile(
     r"^(https?://)?[^/\s]*\bs3[\w.-]*\.amazonaws\.com(\.cn)?(:\d+)?(/|$)", re.IGNORECASE
 )
+# None: not a URL (an environment block, a bare host name).
+_SCHEMES = frozenset({None, "s3", "s3a", "s3n", "http", "https"})
 _HTTP_WITH_PATH = re.compile(r"^https?://[^/\s@]+/[^/\s?#]+")
 
 
@@ -105,6 +108,8 @@ class S3(Connector):
     )
 
     def detect(self, text: str) -> int:
+        if url_scheme(text) not in _SCHEMES:
+            return Match.NONE
         lowered = text.strip().lower()
         if lowered.startswith(("s3://", "s3a://", "s3n://")):
             return Match.SCHEME
