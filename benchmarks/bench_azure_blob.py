@@ -1,7 +1,7 @@
 """azure_blob: parse speed against the SDK's own parser, and streamed writes and reads.
 
 Run: .venv/bin/python benchmarks/bench_azure_blob.py ['<connection string with ContainerName>']
-(default: UseDevelopmentStorage=true, i.e. Azurite on 127.0.0.1:10000, container "bench").
+(default: a local Azurite started as the test harness does, container "bench").
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import io
 import os
 import sys
 import time
+from pathlib import Path
 
 import connectors
 from connectors.plugins import get_connector
@@ -38,8 +39,15 @@ def main() -> None:
     rows.append(("parse, type given (us/call)", typed * 1e6, sdk * 1e6))
     rows.append(("parse, auto-detected (us/call)", auto * 1e6, sdk * 1e6))
 
-    target = sys.argv[1] if len(sys.argv) > 1 else "UseDevelopmentStorage=true;ContainerName=bench"
-    resource = connectors.parse(target)
+    factory = None
+    if len(sys.argv) > 1:
+        resource = connectors.parse(sys.argv[1])
+    else:
+        from connectors.testing.factory import ServerFactory
+
+        factory = ServerFactory(Path(__file__).resolve().parents[1], require_live=True)
+        live = factory.resource("azure_blob")
+        resource = connectors.Resource("azure_blob", {**live.value, "containerName": "bench"})
     service = connectors.connect(resource)
     name = resource.value["containerName"]
     if not service.get_container_client(name).exists():
@@ -73,6 +81,8 @@ def main() -> None:
     for what, a, b in rows:
         print(f"{what:38} {a:12.3f} {b:12.3f} {a / b:7.2f}")
     print("(SDK write: upload_blob(stream, max_concurrency=1); SDK read: readall() into memory)")
+    if factory is not None:
+        factory.close()
 
 
 if __name__ == "__main__":

@@ -130,7 +130,7 @@ def main() -> None:
             f"{mib / median[boto]:>12.1f} {ratio:>5.2f}x"
         )
     print("ratio = boto3 time / ours (>= 0.9x is the target)")
-    print("upload: write_s3_file(bytes); upload*: write_s3_file(stream), 3 parts in memory")
+    print("upload: write_s3_file(bytes); upload*: write_s3_file(stream), 5 parts of 5 MiB")
     print("boto3: upload_fileobj(BytesIO) / download_fileobj(BytesIO), default TransferConfig")
 
 
