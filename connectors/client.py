@@ -7,7 +7,6 @@ not in ``wmill``: :func:`update_state`, an atomic read-modify-write of a state.
 
 from __future__ import annotations
 
-import getpass
 import inspect
 import json
 import os
@@ -17,10 +16,10 @@ from typing import Any
 
 from connectors.errors import ConnectorsError, WorkspaceError
 from connectors.workspace.paths import (
+    resource_path,
     sanitize_segment,
-    strip_resource_prefix,
-    strip_variable_prefix,
-    validate_path,
+    user_segment,
+    variable_path,
 )
 from connectors.workspace.store import open_store
 
@@ -51,7 +50,7 @@ def get_resource(path: str, none_if_undefined: bool = False, interpolated: bool 
     error (missing resource, bad path) gives ``None`` as in ``wmill``.
     """
     try:
-        clean = validate_path(strip_resource_prefix(path))
+        clean = resource_path(path)
         return open_store().get_resource_value(clean, interpolated=interpolated)
     except ConnectorsError:
         if none_if_undefined:
@@ -61,7 +60,7 @@ def get_resource(path: str, none_if_undefined: bool = False, interpolated: bool 
 
 def set_resource(path: str, value: Any, resource_type: str = "any") -> None:
     """Create the resource, or update its value (an existing resource keeps its type)."""
-    clean = validate_path(strip_resource_prefix(path))
+    clean = resource_path(path)
     open_store().put_resource(clean, resource_type, value, keep_type=True)
 
 
@@ -91,13 +90,13 @@ def list_resources(
 # --- variables ---------------------------------------------------------------------------------
 def get_variable(path: str) -> str:
     """The variable's value (secrets decrypted); ``var://`` and ``$var:`` prefixes accepted."""
-    clean = validate_path(strip_variable_prefix(path), "variable")
+    clean = variable_path(path)
     return open_store().get_variable_value(clean)
 
 
 def set_variable(path: str, value: str, is_secret: bool = False) -> None:
     """Create the variable, or update its value (``is_secret`` is kept on update, as in wmill)."""
-    clean = validate_path(strip_variable_prefix(path), "variable")
+    clean = variable_path(path)
     open_store().put_variable(clean, value, is_secret, keep_secret=True)
 
 
@@ -116,7 +115,7 @@ def get_state_path() -> str:
     explicit = os.environ.get("WM_STATE_PATH_NEW") or os.environ.get("WM_STATE_PATH")
     if explicit:
         return explicit
-    username = sanitize_segment(os.environ.get("WM_USERNAME") or _os_user())
+    username = user_segment(os.environ.get("WM_USERNAME"))
     trigger = username if os.environ.get("WM_SCHEDULE_PATH") else "user"
     flow_path = os.environ.get("WM_FLOW_PATH")
     script_path = os.environ.get("WM_JOB_PATH")
@@ -126,13 +125,6 @@ def get_state_path() -> str:
     if script_path:
         return f"{script_path}state" if script_path.endswith("/") else f"{script_path}/{trigger}"
     return f"u/{username}/{sanitize_segment(_caller_stem(), 'script')}_state"
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "user"
 
 
 def _caller_stem() -> str:
@@ -169,7 +161,7 @@ def update_state(fn: Callable[[Any], Any], path: str | None = None) -> Any:
     state's lock, so concurrent updates from several processes are never lost. Inside Windmill
     (no compare-and-set in its API) it is a read then a write.
     """
-    clean = validate_path(strip_resource_prefix(path or get_state_path()), "state")
+    clean = resource_path(path or get_state_path(), "state")
     return open_store().update_resource(clean, fn, "state")
 
 
@@ -180,15 +172,15 @@ def set_flow_user_state(key: str, value: Any) -> None:
     The run is WM_ROOT_FLOW_JOB_ID's root job inside Windmill; locally CONNECTORS_FLOW_RUN_ID
     (or WM_ROOT_FLOW_JOB_ID) when set, else one id per process.
     """
-    open_store().set_flow_user_state(_key(key), value)
+    open_store().set_flow_user_state(_checked_key(key), value)
 
 
 def get_flow_user_state(key: str) -> Any:
     """The value stored under ``key`` for the current flow run, ``None`` if none."""
-    return open_store().get_flow_user_state(_key(key))
+    return open_store().get_flow_user_state(_checked_key(key))
 
 
-def _key(key: str) -> str:
+def _checked_key(key: str) -> str:
     if not isinstance(key, str) or not key or "/" in key:
         raise WorkspaceError(f"invalid flow user state key {key!r}: a non-empty name without '/'")
     return key

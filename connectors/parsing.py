@@ -7,6 +7,7 @@ strict percent-decoding with positions, host[:port] splitting with IPv6 literals
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -118,10 +119,54 @@ def split_host_port(
     return HostPort(host, parse_port(port_text, offset=port_at), port_text)
 
 
+def check_host(
+    host: str, *, position: int | None = None, type_name: str | None = None, what: str = "host"
+) -> str:
+    """``host`` when it can be a host name or an IPv6 address (without brackets), else a
+    ParseError at ``position`` (where ``host`` starts in the input).
+
+    A name is letters and digits (any script, as an IDN is pasted), ``-``, ``_`` and ``.``:
+    what URL libraries and the connection-string formats accept and can write back unchanged.
+    """
+    if not host:
+        raise ParseError(f"empty {what}", position=position, type_name=type_name)
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            message = f"the {what} has ':' but is not an IPv6 address"
+            raise ParseError(message, position=position, type_name=type_name) from None
+        return host
+    for index, char in enumerate(host):
+        if not (char.isalnum() or char in "-._"):
+            at = None if position is None else position + index
+            shown = (
+                repr(char)
+                if char.isprintable() and not char.isspace()
+                else "a space or control character"
+            )
+            message = f"unexpected {shown} in the {what}"
+            raise ParseError(message, position=at, type_name=type_name)
+    return host
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,39}")
+
+
+def shown_name(name: str) -> str:
+    """``name`` quoted for an error message when it looks like a key, else ``(name not shown)``.
+
+    A password pasted without its percent-encoding can be split at a ``&``, ``?`` or space and
+    read as a key: such a fragment (punctuation, or too long to be a key) is not quoted.
+    """
+    return repr(name) if _NAME.fullmatch(name) else "(name not shown)"
+
+
 def parse_port(text: str, *, offset: int = 0) -> int:
-    """A TCP port 1-65535, or a ParseError at its position."""
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ParseError(f"invalid port {text!r} (expected 1-65535)", position=offset)
+    """A TCP port 1-65535, or a ParseError at its position (not quoting the text: a
+    password with an unencoded ``/`` or ``?`` can end up where the port is read)."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+        raise ParseError("invalid port (expected 1-65535)", position=offset)
     return int(text)
 
 

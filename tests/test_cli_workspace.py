@@ -11,6 +11,7 @@ import yaml
 
 import connectors
 from connectors.cli import main
+from connectors.plugins import get_registry
 from connectors.redact import MASK
 
 PG_URL = "postgresql://app:pg-Secret-77@db.example.com:5432/sales"
@@ -233,3 +234,27 @@ def test_env_import_from_file_dry_run_and_errors(cli, tmp_path):
     assert connectors.list_resources() == []
     code, out, err = cli("env", "import", "--file", str(env_file), "--folder", "app")
     assert [r["path"] for r in connectors.list_resources()] == ["f/app/database"]
+
+
+def test_check_of_an_untyped_resource_says_how_to_add_a_type(cli):
+    code, out, err = cli("resource", "add", "f/data/loose", '{"host": "db.example.com"}')
+    assert code == 0 and out.startswith("added f/data/loose (any)")
+    code, out, err = cli("check", "f/data/loose")
+    assert code == 2 and out == ""
+    types = ", ".join(sorted(get_registry().connectors))
+    assert "postgresql, redis" in types
+    assert err == (
+        "error: resource f/data/loose has no connector type (stored as 'any', from JSON added "
+        "without --type); re-add it with one: connectors resource add f/data/loose "
+        f"'<JSON value>' --type TYPE (TYPE: one of {types})\n"
+    )
+    code, out, err = cli("check", "$res:f/data/loose", "--type", "postgresql")
+    assert code == 2
+    assert err.startswith("error: resource f/data/loose has no connector type")
+    assert err.endswith("connectors resource add f/data/loose '<JSON value>' --type postgresql\n")
+    # following the advice works: the resource is replaced with a typed one and checked
+    value = '{"host": "127.0.0.1", "port": 1, "user": "u", "dbname": "d"}'
+    code, out, err = cli("resource", "add", "f/data/loose", value, "--type", "postgresql")
+    assert code == 0, err
+    code, out, err = cli("check", "f/data/loose", "--timeout", "2")
+    assert code == 1 and "tcp" in out and "FAILED" in out

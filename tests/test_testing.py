@@ -75,6 +75,34 @@ def test_fresh_postgresql_is_a_new_database(fresh_postgresql, live_postgresql):
         ]
 
 
+def test_postgresql_plain_offers_no_tls(live_postgresql_plain, live_postgresql):
+    import psycopg
+
+    value = live_postgresql_plain.value
+    assert value["port"] != live_postgresql.value["port"]
+    assert {k: v for k, v in value.items() if k != "port"} == {
+        k: v for k, v in live_postgresql.value.items() if k != "port"
+    }
+    params = {k: value[k] for k in ("host", "port", "user", "password", "dbname")}
+    with psycopg.connect(**params, sslmode="prefer") as conn:
+        assert not conn.pgconn.ssl_in_use
+        assert conn.execute("show ssl").fetchone() == ("off",)
+    with pytest.raises(psycopg.OperationalError, match="server does not support SSL"):
+        psycopg.connect(**params, sslmode="require", connect_timeout=5)
+
+
+def test_fresh_postgresql_works_on_the_plain_server(connectors_servers, request):
+    fresh = connectors_servers.fresh("postgresql_plain", request)
+    import psycopg
+
+    value = fresh.value
+    assert value["dbname"].startswith("test_")
+    params = {k: value[k] for k in ("host", "port", "user", "password", "dbname")}
+    with psycopg.connect(**params) as conn:
+        assert conn.execute("select current_database()").fetchone() == (value["dbname"],)
+    assert connectors_servers.sources["postgresql_plain"] in ("local", "env")
+
+
 def _redis(value):
     import redis
 
@@ -189,6 +217,31 @@ def test_fresh_mongodb_is_a_new_database(fresh_mongodb, live_mongodb):
         assert client[value["db"]].list_collection_names() == []
         client[value["db"]].items.insert_one({"a": 1})
         assert value["db"] in client.list_database_names()
+
+
+def test_mongodb_tls_round_trip(live_mongodb_tls):
+    import pymongo
+    from pymongo.errors import ServerSelectionTimeoutError
+
+    value = live_mongodb_tls.value
+    ca_file = Path(value["options"]["tlsCAFile"])
+    assert value["tls"] is True and ca_file.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    server, credential = value["servers"][0], value["credential"]
+    login = {
+        "username": credential["username"], "password": credential["password"],
+        "authSource": "admin", "authMechanism": "SCRAM-SHA-256",
+    }  # fmt: skip
+    with pymongo.MongoClient(
+        server["host"], server["port"], tls=True, tlsCAFile=str(ca_file),
+        serverSelectionTimeoutMS=5000, **login,
+    ) as client:  # fmt: skip
+        collection = client[value["db"]][f"harness_{uuid.uuid4().hex[:8]}"]
+        collection.insert_one({"name": "één"})
+        assert collection.find_one({}, {"_id": 0}) == {"name": "één"}
+        collection.drop()
+    plain = pymongo.MongoClient(server["host"], server["port"], serverSelectionTimeoutMS=800)
+    with plain, pytest.raises(ServerSelectionTimeoutError):
+        plain.admin.command("ping")  # the server speaks TLS only
 
 
 def _upstash(value):
@@ -345,11 +398,23 @@ def _alive(pid):
         return False
 
 
-def test_a_stopped_server_leaves_no_files(tmp_path):
-    before = set(Path(tempfile.gettempdir()).glob("connectors-redis-*"))
+@pytest.mark.parametrize(
+    ("service", "prefix"),
+    [("redis", "connectors-redis-"), ("postgresql_plain", "connectors-pg-plain-")],
+)
+def test_a_stopped_server_leaves_no_files(tmp_path, monkeypatch, service, prefix):
+    monkeypatch.delenv(f"CONNECTORS_TEST_{service.upper()}_URL", raising=False)
+    monkeypatch.setenv("CONNECTORS_TEST_DOCKER", "0")
+    before = set(Path(tempfile.gettempdir()).glob(f"{prefix}*")) | set(
+        Path("/tmp").glob(f"{prefix}*")
+    )
     factory = ServerFactory(tmp_path, require_live=True)
-    value = factory.resource("redis").value
-    started = set(Path(tempfile.gettempdir()).glob("connectors-redis-*")) - before
+    value = factory.resource(service).value
+    assert value["host"] == "127.0.0.1"
+    after = set(Path(tempfile.gettempdir()).glob(f"{prefix}*")) | set(
+        Path("/tmp").glob(f"{prefix}*")
+    )
+    started = after - before
     assert len(started) == 1
     factory.close()
     assert not any(path.exists() for path in started)

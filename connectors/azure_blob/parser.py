@@ -26,7 +26,7 @@ import base64
 import binascii
 import re
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from connectors.azure_blob.values import (
     DEFAULT_SUFFIX,
@@ -38,7 +38,7 @@ from connectors.azure_blob.values import (
     set_endpoint,
 )
 from connectors.errors import ParseError
-from connectors.parsing import parse_env_block, percent_decode
+from connectors.parsing import check_host, parse_env_block, percent_decode
 
 #: query keys the SDK treats as SAS parameters (QueryStringConstants)
 # fmt: off
@@ -80,6 +80,8 @@ def parse(text: str) -> tuple[dict[str, Any], list[str]]:
     stripped = text.strip()
     if not stripped:
         raise _error("empty connection string")
+    if "\0" in stripped:  # a NUL cannot be written back (the SDK rejects %00 too)
+        raise _error("a NUL character in the connection string", stripped.index("\0"))
     if _ENV_START.match(stripped):
         stripped = _from_environment(stripped)
     if re.match(r"^[a-z][a-z0-9+.\-]*://", stripped, re.I):
@@ -184,7 +186,7 @@ def parse_connection_string(text: str) -> tuple[dict[str, Any], list[str]]:
     else:
         raise _error("the connection string has neither AccountName nor BlobEndpoint")
     value: dict[str, Any] = {"accountName": account, "containerName": ""}
-    if "ACCOUNTKEY" in get:
+    if get.get("ACCOUNTKEY"):  # an empty AccountKey= is no key, as to_connection_string writes
         key_text, at = settings["ACCOUNTKEY"]
         _check_base64(key_text, "AccountKey", at)
         value["accessKey"] = key_text
@@ -231,16 +233,12 @@ def parse_url(text: str) -> tuple[dict[str, Any], list[str]]:
         return _parse_uri(text, scheme)
     if scheme not in ("http", "https"):
         raise _error(f"unsupported scheme {scheme!r} (expected https, http or az)", 0)
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
-        raise _error(f"invalid URL: {exc}", len(scheme) + 3) from None
+    parts, port = _split_url(text, len(scheme) + 3, "URL")
     host = (parts.hostname or "").lower()
-    if not host:
-        raise _error("the URL has no host", len(scheme) + 3)
     path_at = text.find(parts.path, len(scheme) + 3) if parts.path else len(text)
     segments = _path_segments(parts.path, path_at)
+    if segments:
+        _check_name(segments[0], "account or container name", path_at + 1)
     origin = f"{scheme}://{_host_text(host)}{f':{port}' if port else ''}"
     notes: list[str] = []
     matched = _SERVICE_HOST.match(host)
@@ -248,6 +246,8 @@ def parse_url(text: str) -> tuple[dict[str, Any], list[str]]:
         if not segments:
             raise _error("an emulator URL needs the account as its first path segment", path_at)
         account = segments.pop(0)
+        if segments:
+            _check_name(segments[0], "container name", path_at + 1)
         endpoint = f"{origin}/{account}"
     elif matched:
         account = _FEATURE_SUFFIX.sub("", matched["label"])
@@ -282,11 +282,19 @@ def _parse_uri(text: str, scheme: str) -> tuple[dict[str, Any], list[str]]:
         account = host
     else:
         raise _error("expected <container>@<account>[.blob|.dfs.<suffix>]", offset + len(container))
+    if at:
+        check_host(host, position=offset + len(container) + 1, type_name=TYPE, what="account host")
     if scheme in ("abfs", "wasb"):
         notes.append(f"{scheme}:// is treated as TLS, as adlfs and object_store do")
     endpoint = f"https://{account}.blob.{suffix}" if account else ""
     path_at = offset + len(authority) + 1
-    segments = [percent_decode(container, offset=offset, what="container name")]
+    segments = [
+        _check_name(
+            percent_decode(container, offset=offset, what="container name"),
+            "container name",
+            offset,
+        )
+    ]
     segments += _path_segments(path, path_at)
     value = _location_value(account, endpoint, segments, path.endswith("/"))
     value["useSSL"] = True
@@ -339,15 +347,35 @@ def _host_text(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _endpoint_url(text: str, position: int) -> str:
+def _split_url(text: str, position: int, what: str) -> tuple[SplitResult, int | None]:
+    """``urlsplit`` and the port, with a checked host; errors do not quote the URL (user info)."""
     try:
         parts = urlsplit(text)
         port = parts.port
-    except ValueError as exc:
-        raise _error(f"BlobEndpoint is not a valid URL: {exc}", position) from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    except ValueError:
+        raise _error(f"the {what} has a malformed host or port", position) from None
+    if not parts.hostname:
+        raise _error(f"the {what} has no host", position)
+    if parts.username is not None or parts.password is not None:
+        raise _error(
+            f"credentials inside the {what} are not supported (Azure ignores them)", position
+        )
+    check_host(parts.hostname, position=position, type_name=TYPE, what=f"{what} host")
+    return parts, port
+
+
+def _check_name(name: str, what: str, position: int) -> str:
+    """A container or account name that a connection string can carry back unchanged."""
+    if ";" in name or any(char.isspace() or not char.isprintable() for char in name):
+        raise _error(f"the {what} has a ';', a space or a control character", position)
+    return name
+
+
+def _endpoint_url(text: str, position: int) -> str:
+    if text.split("://", 1)[0].lower() not in ("http", "https"):
         raise _error("BlobEndpoint must be an http(s) URL with a host", position)
-    host = _host_text(parts.hostname.lower())
+    parts, port = _split_url(text, position, "BlobEndpoint")
+    host = _host_text((parts.hostname or "").lower())
     path = parts.path.rstrip("/")
     return f"{parts.scheme.lower()}://{host}{f':{port}' if port else ''}{path}"
 

@@ -82,7 +82,11 @@ def sas_parameters(token: str) -> dict[str, str]:
 
 
 def is_local_endpoint(endpoint: str) -> bool:
-    return is_local_host((urlsplit(endpoint).hostname or "").lower())
+    try:
+        host = urlsplit(endpoint).hostname or ""
+    except ValueError:  # a value given by hand may hold anything
+        return False
+    return is_local_host(host.lower())
 
 
 def provider_of(value: dict[str, Any]) -> str:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import importlib
 import sys
 import warnings
-from typing import Any
 
 import click
 
-from connectors.cli.output import fail
+from connectors.cli.output import fail, warn
 
 # command name -> "module:attribute"; the module is imported when the command is used.
 COMMANDS: dict[str, str] = {
@@ -94,9 +93,10 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text} (run with --debug for the traceback)"
 
 
-def _report_plugin_problems() -> Any:
+def _report_plugin_problems() -> None:
+    """Warn about plugins that failed to load, if this command loaded the plugins at all."""
     from connectors import plugins
 
     if plugins.get_registry.cache_info().currsize:
         for problem in plugins.get_registry().problems:
-            click.echo(f"warning: {problem}", err=True)
+            warn(problem)

@@ -22,7 +22,7 @@ def check_command(target: str, type_name: str | None, timeout: float, json_: boo
     from connectors.api import check
     from connectors.workspace.resolve import resolve_resource
 
-    resource = resolve_resource(read_text_argument(target), type_name=type_name)
+    resource = resolve_resource(read_text_argument(target), type_name=type_name, typed=True)
     result = check(resource, timeout=timeout)
     if json_:
         print_json(result.to_dict())

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from connectors.cli.output import fail, json_option, print_json, print_table
+from connectors.cli.output import (
+    fail,
+    json_option,
+    print_json,
+    print_lines,
+    print_table,
+    warn,
+)
 
 
 @click.group("hub")
@@ -29,12 +36,7 @@ def export_command(folder: Path, fmt: str, json_: bool) -> None:
     """Write every resource type and hub script into FOLDER."""
     from connectors.hub.export import export
 
-    written = export(folder, fmt)
-    if json_:
-        print_json([str(path) for path in written])
-        return
-    for path in written:
-        click.echo(str(path))
+    print_lines(json_, export(folder, fmt))
 
 
 @hub_group.command("publish")
@@ -114,6 +116,6 @@ def sidecars_command(type_name: str | None, check: bool, json_: bool) -> None:
             [[r["script"], r["status"], r["sidecar"]] for r in rows],
         )
     for problem in problems:
-        click.echo(f"warning: {problem} (left unchanged)", err=True)
+        warn(f"{problem} (left unchanged)")
     if stale and (check or problems):
         fail(f"{stale} sidecar(s) are stale or unreadable", code=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -20,6 +20,7 @@ def json_option(func: F) -> F:
 
 
 def show_secrets_option(func: F) -> F:
+    """The ``--show-secrets`` flag of commands that print resource values or secrets."""
     return click.option(
         "--show-secrets", is_flag=True, help="Print secrets in clear (they are masked otherwise)."
     )(func)
@@ -31,8 +32,38 @@ def fail(message: str, *, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+def warn(message: str) -> None:
+    """One redacted ``warning:`` line on stderr."""
+    click.echo(f"warning: {redact_text(message)}", err=True)
+
+
+def shown_value(resource_type: str, value: Any, show_secrets: bool) -> Any:
+    """A resource value as printed: its secrets masked unless ``show_secrets``."""
+    from connectors.redact import redact_value
+
+    return value if show_secrets else redact_value(resource_type, value)
+
+
 def print_json(data: Any) -> None:
+    """``data`` as indented JSON (the caller has masked what must not be shown)."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def print_result(json_: bool, data: Any, line: str) -> None:
+    """What a command did: ``data`` as JSON with ``--json``, else the one-line summary."""
+    if json_:
+        print_json(data)
+    else:
+        click.echo(line)
+
+
+def print_lines(json_: bool, items: Sequence[Any]) -> None:
+    """A list: a JSON array with ``--json``, else one item a line."""
+    if json_:
+        print_json([str(item) for item in items])
+        return
+    for item in items:
+        click.echo(str(item))
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -46,6 +77,18 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     click.echo(line.format(*("-" * w for w in widths)).rstrip())
     for row in cells:
         click.echo(line.format(*row).rstrip())
+
+
+def flatten_fields(value: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """``(dotted.field, value)`` rows of a nested value, for a two-column table."""
+    for key, item in value.items():
+        name = f"{prefix}{key}"
+        if isinstance(item, dict) and item:
+            yield from flatten_fields(item, f"{name}.")
+        elif isinstance(item, list | dict):
+            yield name, json.dumps(item, ensure_ascii=False)
+        else:
+            yield name, item
 
 
 def _cell(value: Any) -> str:

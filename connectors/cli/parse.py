@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import click
 
 from connectors.cli.output import (
+    flatten_fields,
     json_option,
     print_json,
     print_table,
@@ -46,17 +44,6 @@ def parse_command(
         return
     click.echo(f"type:     {data['resource_type']}")
     click.echo(f"provider: {data['provider'] or '-'}")
-    print_table(["field", "value"], list(_flatten(data["value"])))
+    print_table(["field", "value"], list(flatten_fields(data["value"])))
     for note in data["notes"]:
         click.echo(f"note: {note}")
-
-
-def _flatten(value: Any, prefix: str = "") -> Any:
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if isinstance(item, dict) and item:
-            yield from _flatten(item, f"{name}.")
-        elif isinstance(item, list | dict):
-            yield name, json.dumps(item, ensure_ascii=False)
-        else:
-            yield name, item

@@ -8,11 +8,14 @@ from typing import Any
 import click
 
 from connectors.cli.output import (
+    flatten_fields,
     json_option,
     print_json,
+    print_result,
     print_table,
     read_text_argument,
     show_secrets_option,
+    shown_value,
 )
 
 
@@ -37,12 +40,6 @@ def value_from_text(text: str, type_name: str | None) -> tuple[str, Any, list[st
     return resource.resource_type, resource.value, list(resource.notes)
 
 
-def shown(resource_type: str, value: Any, show_secrets: bool) -> Any:
-    from connectors.redact import redact_value
-
-    return value if show_secrets else redact_value(resource_type, value)
-
-
 @resource_group.command("add")
 @click.argument("path")
 @click.argument("text")
@@ -57,10 +54,10 @@ def add_command(
     A connection string is parsed into a typed value; JSON is validated against --type
     (``any`` when not given). An existing resource at PATH is replaced.
     """
-    from connectors.workspace.paths import strip_resource_prefix, validate_path
+    from connectors.workspace.paths import resource_path
     from connectors.workspace.store import open_store
 
-    clean = validate_path(strip_resource_prefix(path))
+    clean = resource_path(path)
     kind, value, notes = value_from_text(read_text_argument(text), type_name)
     open_store().put_resource(clean, kind, value, description)
     if json_:
@@ -100,12 +97,11 @@ def list_command(type_name: str | None, json_: bool) -> None:
 @show_secrets_option
 def get_command(path: str, raw: bool, json_: bool, show_secrets: bool) -> None:
     """Show the resource at PATH, references resolved, secrets masked."""
-    from connectors.cli.parse import _flatten
     from connectors.errors import NotFoundError
-    from connectors.workspace.paths import strip_resource_prefix, validate_path
+    from connectors.workspace.paths import resource_path
     from connectors.workspace.store import open_store
 
-    clean = validate_path(strip_resource_prefix(path))
+    clean = resource_path(path)
     store = open_store()
     found = store.get_resource(clean)
     if found is None:
@@ -115,7 +111,7 @@ def get_command(path: str, raw: bool, json_: bool, show_secrets: bool) -> None:
         "path": clean,
         "resource_type": found.resource_type,
         "description": found.description,
-        "value": shown(found.resource_type, value, show_secrets),
+        "value": shown_value(found.resource_type, value, show_secrets),
     }
     if json_:
         print_json(data)
@@ -125,7 +121,7 @@ def get_command(path: str, raw: bool, json_: bool, show_secrets: bool) -> None:
     if found.description:
         click.echo(f"description: {found.description}")
     if isinstance(data["value"], dict) and data["value"]:
-        print_table(["field", "value"], list(_flatten(data["value"])))
+        print_table(["field", "value"], list(flatten_fields(data["value"])))
     else:
         click.echo(f"value: {json.dumps(data['value'], ensure_ascii=False)}")
 
@@ -136,13 +132,10 @@ def get_command(path: str, raw: bool, json_: bool, show_secrets: bool) -> None:
 def rm_command(path: str, json_: bool) -> None:
     """Remove the resource at PATH (and its linked variable at the same path, as Windmill)."""
     from connectors.errors import NotFoundError
-    from connectors.workspace.paths import strip_resource_prefix, validate_path
+    from connectors.workspace.paths import resource_path
     from connectors.workspace.store import open_store
 
-    clean = validate_path(strip_resource_prefix(path))
+    clean = resource_path(path)
     if not open_store().delete_resource(clean):
         raise NotFoundError(f"resource {clean} not found")
-    if json_:
-        print_json({"path": clean, "removed": True})
-    else:
-        click.echo(f"removed {clean}")
+    print_result(json_, {"path": clean, "removed": True}, f"removed {clean}")

@@ -9,9 +9,11 @@ import click
 from connectors.cli.output import (
     json_option,
     print_json,
+    print_result,
     print_table,
     read_text_argument,
     show_secrets_option,
+    shown_value,
 )
 
 
@@ -26,15 +28,12 @@ def state_group() -> None:
 @show_secrets_option
 def get_command(path: str, json_: bool, show_secrets: bool) -> None:
     """Print the state at PATH as JSON (``null`` when there is none yet)."""
-    from connectors.redact import redact_value
-    from connectors.workspace.paths import strip_resource_prefix, validate_path
+    from connectors.workspace.paths import resource_path
     from connectors.workspace.store import open_store
 
-    clean = validate_path(strip_resource_prefix(path), "state")
+    clean = resource_path(path, "state")
     found = open_store().get_resource(clean)
-    value = None if found is None else found.value
-    if not show_secrets:
-        value = redact_value("state", value)
+    value = shown_value("state", None if found is None else found.value, show_secrets)
     if json_:
         print_json({"path": clean, "value": value})
     else:
@@ -47,25 +46,22 @@ def get_command(path: str, json_: bool, show_secrets: bool) -> None:
 @json_option
 def set_command(path: str, value: str, json_: bool) -> None:
     """Set the state at PATH to the JSON VALUE ('-' reads stdin)."""
-    from connectors.workspace.paths import strip_resource_prefix, validate_path
+    from connectors.errors import WorkspaceError
+    from connectors.workspace.paths import resource_path
     from connectors.workspace.store import open_store
 
-    clean = validate_path(strip_resource_prefix(path), "state")
+    clean = resource_path(path, "state")
     try:
         parsed = json.loads(read_text_argument(value))
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"invalid JSON value: {exc.msg} (column {exc.colno})") from None
-    from connectors.errors import WorkspaceError
 
     store = open_store()
     existing = store.get_resource(clean)
     if existing is not None and existing.resource_type != "state":
         raise WorkspaceError(f"{clean} is a {existing.resource_type} resource, not a state")
     store.put_resource(clean, "state", parsed)
-    if json_:
-        print_json({"path": clean, "set": True})
-    else:
-        click.echo(f"set {clean}")
+    print_result(json_, {"path": clean, "set": True}, f"set {clean}")
 
 
 @state_group.command("list")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from connectors.cli.output import json_option, print_json, print_table
+from connectors.cli.output import json_option, print_json, print_lines, print_table
 
 
 @click.command("types")
@@ -53,8 +53,7 @@ def schema_command(type_name: str | None, write_dir: Path | None, json_: bool) -
     from connectors.schemas import write_resource_types
 
     if write_dir is not None:
-        for path in write_resource_types(write_dir):
-            click.echo(str(path))
+        print_lines(json_, write_resource_types(write_dir))
         return
     if type_name is None:
         raise click.UsageError("give a TYPE, or --write-dir DIR")

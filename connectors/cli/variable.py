@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from connectors.cli.output import json_option, print_json, print_table, show_secrets_option
+from connectors.cli.output import (
+    json_option,
+    print_json,
+    print_result,
+    print_table,
+    show_secrets_option,
+)
 from connectors.redact import MASK
+
+if TYPE_CHECKING:
+    from connectors.workspace.store import StoredVariable
 
 
 @click.group("variable")
@@ -23,6 +33,10 @@ def _read_value(value: str | None, secret: bool) -> str:
     return sys.stdin.read().rstrip("\r\n")
 
 
+def _shown(variable: StoredVariable, show_secrets: bool) -> str:
+    return variable.value if show_secrets or not variable.is_secret else MASK
+
+
 @variable_group.command("set")
 @click.argument("path")
 @click.argument("value", required=False)
@@ -36,19 +50,17 @@ def set_command(
 
     Pass secrets through stdin so they stay out of shell history; the value is never echoed.
     """
-    from connectors.workspace.paths import strip_variable_prefix, validate_path
+    from connectors.workspace.paths import variable_path
     from connectors.workspace.store import open_store
 
-    clean = validate_path(strip_variable_prefix(path), "variable")
+    clean = variable_path(path)
     text = _read_value(value, secret)
     store = open_store()
     store.put_variable(clean, text, True if secret else None, description)
     found = store.get_variable(clean)
     is_secret = bool(found and found.is_secret)
-    if json_:
-        print_json({"path": clean, "is_secret": is_secret})
-    else:
-        click.echo(f"set {clean}{' (secret)' if is_secret else ''}")
+    line = f"set {clean}{' (secret)' if is_secret else ''}"
+    print_result(json_, {"path": clean, "is_secret": is_secret}, line)
 
 
 @variable_group.command("get")
@@ -58,14 +70,14 @@ def set_command(
 def get_command(path: str, json_: bool, show_secrets: bool) -> None:
     """Print the variable at PATH (a secret is masked unless --show-secrets)."""
     from connectors.errors import NotFoundError
-    from connectors.workspace.paths import strip_variable_prefix, validate_path
+    from connectors.workspace.paths import variable_path
     from connectors.workspace.store import open_store
 
-    clean = validate_path(strip_variable_prefix(path), "variable")
+    clean = variable_path(path)
     found = open_store().get_variable(clean)
     if found is None:
         raise NotFoundError(f"variable {clean} not found")
-    value = found.value if show_secrets or not found.is_secret else MASK
+    value = _shown(found, show_secrets)
     if json_:
         print_json(
             {
@@ -89,7 +101,7 @@ def list_command(json_: bool, show_secrets: bool) -> None:
     rows = [
         {
             "path": v.path,
-            "value": v.value if show_secrets or not v.is_secret else MASK,
+            "value": _shown(v, show_secrets),
             "is_secret": v.is_secret,
             "description": v.description,
         }
@@ -110,13 +122,10 @@ def list_command(json_: bool, show_secrets: bool) -> None:
 def rm_command(path: str, json_: bool) -> None:
     """Remove the variable at PATH."""
     from connectors.errors import NotFoundError
-    from connectors.workspace.paths import strip_variable_prefix, validate_path
+    from connectors.workspace.paths import variable_path
     from connectors.workspace.store import open_store
 
-    clean = validate_path(strip_variable_prefix(path), "variable")
+    clean = variable_path(path)
     if not open_store().delete_variable(clean):
         raise NotFoundError(f"variable {clean} not found")
-    if json_:
-        print_json({"path": clean, "removed": True})
-    else:
-        click.echo(f"removed {clean}")
+    print_result(json_, {"path": clean, "removed": True}, f"removed {clean}")

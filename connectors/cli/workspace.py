@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from connectors.cli.output import json_option, print_json, print_table
+from connectors.cli.output import json_option, print_json, print_result, print_table
 
 
 @click.group("workspace")
@@ -35,11 +35,9 @@ def rotate_key_command(json_: bool) -> None:
 
     store = open_store()
     count = store.rotate_key()
-    info = store.info()
-    if json_:
-        print_json({"reencrypted": count, "key_id": info.get("key_id")})
-    else:
-        click.echo(f"re-encrypted {count} value(s) with key {info.get('key_id')}")
+    key_id = store.info().get("key_id")
+    line = f"re-encrypted {count} value(s) with key {key_id}"
+    print_result(json_, {"reencrypted": count, "key_id": key_id}, line)
 
 
 @workspace_group.command("export")
@@ -71,13 +69,11 @@ def export_command(directory: Path, plain_secrets: bool, include_states: bool, j
         "variables": report.variables,
         "linked_secrets": report.linked_secrets,
     }
-    if json_:
-        print_json(data)
-    else:
-        click.echo(
-            f"exported {report.resources} resource(s), {report.variables} variable(s) and "
-            f"{report.linked_secrets} linked secret(s) to {directory}"
-        )
+    line = (
+        f"exported {report.resources} resource(s), {report.variables} variable(s) and "
+        f"{report.linked_secrets} linked secret(s) to {directory}"
+    )
+    print_result(json_, data, line)
 
 
 @workspace_group.command("import")
@@ -92,7 +88,6 @@ def import_command(directory: Path, json_: bool) -> None:
     from connectors.workspace.sync_format import import_workspace
 
     report = import_workspace(open_store(), directory)
-    if json_:
-        print_json({"resources": report.resources, "variables": report.variables})
-    else:
-        click.echo(f"imported {report.resources} resource(s) and {report.variables} variable(s)")
+    data = {"resources": report.resources, "variables": report.variables}
+    line = f"imported {report.resources} resource(s) and {report.variables} variable(s)"
+    print_result(json_, data, line)

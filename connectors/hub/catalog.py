@@ -45,6 +45,7 @@ class HubScript:
 
     @property
     def sidecar_path(self) -> Path:
+        """``<name>.script.yaml`` beside the script."""
         return self.path.with_name(self.name + SIDECAR_SUFFIX)
 
     @property
@@ -54,30 +55,33 @@ class HubScript:
 
     @property
     def summary(self) -> str:
+        """The sidecar's summary, else the name with spaces."""
         return str(self.metadata.get("summary") or self.name.replace("_", " "))
 
     @property
     def description(self) -> str:
+        """The sidecar's description ('' when none)."""
         return str(self.metadata.get("description") or "")
 
     @property
     def kind(self) -> str:
+        """The sidecar's kind, ``script`` by default."""
         return str(self.metadata.get("kind") or "script")
 
     def source(self) -> str:
+        """The script's text."""
         return self.path.read_text(encoding="utf-8")
 
     def signature(self) -> Signature:
+        """``main``'s signature, read from the source without importing it."""
         return infer_file(self.path)
-
-    def inferred_schema(self) -> dict[str, Any]:
-        return self.signature().schema
 
     def schema(self) -> dict[str, Any]:
         """The inputs' schema: inferred from the source (the sidecar may be stale)."""
-        return self.inferred_schema()
+        return self.signature().schema
 
     def to_dict(self) -> dict[str, Any]:
+        """The script as ``connectors scripts --json`` lists it."""
         return {
             "type": self.type_name,
             "name": self.name,
@@ -107,11 +111,16 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     return data
 
 
+def dump_yaml(data: Any) -> str:
+    """``data`` as YAML in the hub's style: keys in the given order, unicode kept."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
 def render_sidecar(metadata: dict[str, Any]) -> str:
     """The sidecar text: known keys first, in order, then any others the author added."""
     ordered = {key: metadata[key] for key in SIDECAR_KEYS if key in metadata}
     ordered.update({k: v for k, v in metadata.items() if k not in ordered})
-    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(ordered)
 
 
 def scripts_in(folder: Path, type_name: str, *, builtin: bool = True) -> list[HubScript]:
@@ -168,7 +177,7 @@ def sidecar_with_schema(script: HubScript) -> dict[str, Any]:
     metadata.setdefault("summary", script.summary)
     metadata.setdefault("description", script.description)
     metadata.setdefault("kind", script.kind)
-    metadata["schema"] = script.inferred_schema()
+    metadata["schema"] = script.schema()
     return metadata
 
 
@@ -195,7 +204,7 @@ def drift(script: HubScript) -> str | None:
     if script.problem is not None:
         return script.problem
     stored = script.metadata.get("schema")
-    inferred = script.inferred_schema()
+    inferred = script.schema()
     if stored is None:
         return f"{script.ref}: the sidecar has no schema (run `connectors hub sidecars`)"
     if stored != inferred:

@@ -89,4 +89,5 @@ def _join(prefix: str, name: str) -> str:
 
 
 def breaking(changes: list[SchemaChange]) -> list[SchemaChange]:
+    """The changes among ``changes`` that break existing values."""
     return [change for change in changes if change.breaking]

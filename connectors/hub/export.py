@@ -24,9 +24,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from connectors.hub.catalog import HubScript, discover, render_sidecar, sidecar_with_schema
+from connectors.hub.catalog import (
+    HubScript,
+    discover,
+    dump_yaml,
+    render_sidecar,
+    sidecar_with_schema,
+)
 
 FORMATS = ("hub", "wmill")
 WMILL_YAML = {
@@ -68,10 +72,6 @@ def script_metadata(script: HubScript, *, wmill: bool = False) -> dict[str, Any]
     return metadata
 
 
-def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
 def _write(path: Path, text: str, written: list[Path]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -87,6 +87,7 @@ def export(folder: Path, fmt: str, scripts: list[HubScript] | None = None) -> li
 
 
 def export_hub(folder: Path, scripts: list[HubScript]) -> list[Path]:
+    """This repository's layout: ``resource_types/`` and ``hub_scripts/`` with sidecars."""
     from connectors.schemas import render
 
     written: list[Path] = []
@@ -102,6 +103,7 @@ def export_hub(folder: Path, scripts: list[HubScript]) -> list[Path]:
 
 
 def export_wmill(folder: Path, scripts: list[HubScript]) -> list[Path]:
+    """A ``wmill sync push`` tree: resource types, one folder per type, scripts, wmill.yaml."""
     written: list[Path] = []
     for name, document in resource_type_documents().items():
         body = {
@@ -110,7 +112,7 @@ def export_wmill(folder: Path, scripts: list[HubScript]) -> list[Path]:
             "format_extension": None,
             "is_fileset": False,
         }
-        _write(folder / f"{name}.resource-type.yaml", _dump(body), written)
+        _write(folder / f"{name}.resource-type.yaml", dump_yaml(body), written)
     for type_name in sorted({s.type_name for s in scripts}):
         meta: dict[str, Any] = {
             "summary": None,
@@ -118,15 +120,15 @@ def export_wmill(folder: Path, scripts: list[HubScript]) -> list[Path]:
             "owners": [],
             "extra_perms": {},
         }
-        _write(folder / "f" / type_name / "folder.meta.yaml", _dump(meta), written)
+        _write(folder / "f" / type_name / "folder.meta.yaml", dump_yaml(meta), written)
     for script in scripts:
         target = folder / f"{script.job_path}.py"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(script.path, target)
         written.append(target)
         metadata = script_metadata(script, wmill=True)
-        _write(folder / f"{script.job_path}.script.yaml", _dump(metadata), written)
+        _write(folder / f"{script.job_path}.script.yaml", dump_yaml(metadata), written)
     settings = folder / "wmill.yaml"
     if not settings.exists():
-        _write(settings, _dump(WMILL_YAML), written)
+        _write(settings, dump_yaml(WMILL_YAML), written)
     return written

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from connectors.errors import ConnectorsError
+from connectors.hub.catalog import dump_yaml
 from connectors.redact import MASK, Redactor, redactor_for
 from connectors.resource import Resource
 
@@ -86,102 +86,118 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def airflow_connection(resource: Resource) -> dict[str, Any]:
     """The Airflow connection JSON of ``resource``."""
-    v = resource.value
-    kind = resource.resource_type
-    if kind == "postgresql":
-        known = {"host", "port", "user", "password", "dbname", "root_certificate_pem"}
-        extra = {k: val for k, val in v.items() if k not in known}
-        conn = {
-            "conn_type": "postgres",
-            "host": v.get("host"),
-            "login": v.get("user"),
-            "password": v.get("password"),
-            "schema": v.get("dbname"),
-            "port": v.get("port"),
-            "extra": extra,
-        }
-    elif kind == "mongodb":
-        servers = v.get("servers") or []
-        cred = v.get("credential") or {}
-        hosts = [s.get("host", "") for s in servers]
-        single = len(servers) == 1 and not v.get("srv")
-        host = (
-            hosts[0]
-            if single
-            else ",".join(
-                f"{s['host']}:{s['port']}"
-                if s.get("port") and not v.get("srv")
-                else s.get("host", "")
-                for s in servers
-            )
+    build = _AIRFLOW.get(resource.resource_type)
+    if build is None:
+        raise FormatError(f"no Airflow connection mapping for {resource.resource_type}")
+    conn = build(resource.value)
+    return _clean(conn) | {"conn_type": conn["conn_type"]}
+
+
+def _airflow_postgresql(v: dict[str, Any]) -> dict[str, Any]:
+    known = {"host", "port", "user", "password", "dbname", "root_certificate_pem"}
+    return {
+        "conn_type": "postgres",
+        "host": v.get("host"),
+        "login": v.get("user"),
+        "password": v.get("password"),
+        "schema": v.get("dbname"),
+        "port": v.get("port"),
+        "extra": {k: val for k, val in v.items() if k not in known},
+    }
+
+
+def _airflow_mongodb(v: dict[str, Any]) -> dict[str, Any]:
+    servers = v.get("servers") or []
+    cred = v.get("credential") or {}
+    single = len(servers) == 1 and not v.get("srv")
+    if single:
+        host = servers[0].get("host", "")
+    else:
+        host = ",".join(
+            f"{s['host']}:{s['port']}" if s.get("port") and not v.get("srv") else s.get("host", "")
+            for s in servers
         )
-        extra = dict(v.get("options") or {})
-        extra.update(
-            _clean(
-                {
-                    "srv": bool(v.get("srv")) or None,
-                    "ssl": v.get("tls"),
-                    "authSource": cred.get("db"),
-                    "authMechanism": cred.get("mechanism"),
-                }
-            )
-        )
-        conn = {
-            "conn_type": "mongo",
-            "host": host,
-            "login": cred.get("username"),
-            "password": cred.get("password"),
-            "schema": v.get("db"),
-            "port": servers[0].get("port") if single else None,
-            "extra": extra,
-        }
-    elif kind == "redis":
-        conn = {
-            "conn_type": "redis",
-            "host": v.get("host"),
-            "login": v.get("username"),
-            "password": v.get("password"),
-            "port": v.get("port"),
-            "extra": _clean({"db": v.get("db"), "ssl": v.get("tls") or None}),
-        }
-    elif kind == "upstash_redis":
-        host = urlsplit(str(v.get("url", ""))).hostname
-        conn = {
-            "conn_type": "redis",
-            "host": host,
-            "login": "default",
-            "password": v.get("token"),
-            "port": 6379,
-            "extra": {"ssl": True},
-        }
-    elif kind == "s3":
-        extra = _clean(
+    extra = dict(v.get("options") or {})
+    extra.update(
+        _clean(
             {
-                "region_name": v.get("region"),
-                "endpoint_url": v.get("endPoint"),
-                "aws_session_token": v.get("token"),
-                "service_config": {"s3": {"bucket_name": v["bucket"]}} if v.get("bucket") else None,
+                "srv": bool(v.get("srv")) or None,
+                "ssl": v.get("tls"),
+                "authSource": cred.get("db"),
+                "authMechanism": cred.get("mechanism"),
             }
         )
-        if v.get("pathStyle"):
-            extra["config_kwargs"] = {"s3": {"addressing_style": "path"}}
-        conn = {
-            "conn_type": "aws",
-            "login": v.get("accessKey"),
-            "password": v.get("secretKey"),
-            "extra": extra,
+    )
+    return {
+        "conn_type": "mongo",
+        "host": host,
+        "login": cred.get("username"),
+        "password": cred.get("password"),
+        "schema": v.get("db"),
+        "port": servers[0].get("port") if single else None,
+        "extra": extra,
+    }
+
+
+def _airflow_redis(v: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "conn_type": "redis",
+        "host": v.get("host"),
+        "login": v.get("username"),
+        "password": v.get("password"),
+        "port": v.get("port"),
+        "extra": _clean({"db": v.get("db"), "ssl": v.get("tls") or None}),
+    }
+
+
+def _airflow_upstash_redis(v: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "conn_type": "redis",
+        "host": urlsplit(str(v.get("url", ""))).hostname,
+        "login": "default",
+        "password": v.get("token"),
+        "port": 6379,
+        "extra": {"ssl": True},
+    }
+
+
+def _airflow_s3(v: dict[str, Any]) -> dict[str, Any]:
+    extra = _clean(
+        {
+            "region_name": v.get("region"),
+            "endpoint_url": v.get("endPoint"),
+            "aws_session_token": v.get("token"),
+            "service_config": {"s3": {"bucket_name": v["bucket"]}} if v.get("bucket") else None,
         }
-    elif kind == "azure_blob":
-        conn = {
-            "conn_type": "wasb",
-            "host": v.get("endpoint") or None,
-            "login": v.get("accountName"),
-            "password": v.get("accessKey"),
-            "extra": {},
-        }
-    else:
-        raise FormatError(f"no Airflow connection mapping for {kind}")
-    return _clean(conn) | {"conn_type": conn["conn_type"]}
+    )
+    if v.get("pathStyle"):
+        extra["config_kwargs"] = {"s3": {"addressing_style": "path"}}
+    return {
+        "conn_type": "aws",
+        "login": v.get("accessKey"),
+        "password": v.get("secretKey"),
+        "extra": extra,
+    }
+
+
+def _airflow_azure_blob(v: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "conn_type": "wasb",
+        "host": v.get("endpoint") or None,
+        "login": v.get("accountName"),
+        "password": v.get("accessKey"),
+        "extra": {},
+    }
+
+
+_AIRFLOW: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "postgresql": _airflow_postgresql,
+    "mongodb": _airflow_mongodb,
+    "redis": _airflow_redis,
+    "upstash_redis": _airflow_upstash_redis,
+    "s3": _airflow_s3,
+    "azure_blob": _airflow_azure_blob,
+}
 
 
 # -- dlt -----------------------------------------------------------------------------------------
@@ -335,4 +351,4 @@ def wmill_resource_yaml(resource: Resource, description: str = "") -> str:
         "value": resource.value,
         "resource_type": resource.resource_type,
     }
-    return yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(body)

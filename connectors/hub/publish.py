@@ -41,14 +41,17 @@ class Change:
 
     @property
     def breaking(self) -> list[SchemaChange]:
+        """The schema changes that would break existing values."""
         return breaking(self.changes)
 
     def lines(self) -> list[str]:
+        """The change as ``connectors hub publish`` prints it: a head line, then details."""
         sign = {"create": "+", "update": "~", "unchanged": "="}[self.action]
         head = f"{sign} {self.kind.replace('_', ' ')} {self.name}: {self.action}"
         return [head, *(f"    {note}" for note in self.notes), *(f"    {c}" for c in self.changes)]
 
     def to_dict(self) -> dict[str, Any]:
+        """The change as ``--json`` prints it (without the request body)."""
         return {
             "kind": self.kind,
             "name": self.name,
@@ -76,6 +79,7 @@ class Publisher:
         )
 
     def close(self) -> None:
+        """Close the HTTP client."""
         self._client.close()
 
     def _url(self, tail: str) -> str:
@@ -101,6 +105,7 @@ class Publisher:
     # -- planning -----------------------------------------------------------------------------
 
     def plan_resource_type(self, name: str, document: dict[str, Any]) -> Change:
+        """Create, update or leave alone the resource type ``name`` (hub ``document``)."""
         quoted = quote(name, safe="")
         description = document.get("description", "")
         schema = document["schema"]
@@ -123,6 +128,7 @@ class Publisher:
         return Change("resource_type", name, "update", changes, notes, request)
 
     def plan_script(self, script: HubScript) -> Change:
+        """Create the script, add a new version of it, or leave it alone."""
         path = script.job_path
         metadata = script_metadata(script, wmill=True)
         body: dict[str, Any] = {

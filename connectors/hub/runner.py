@@ -134,14 +134,9 @@ def _to_python(value: Any, prop: Mapping[str, Any]) -> Any:
 
 
 def _s3_object(value: Any) -> Any:
-    data = {"s3": value} if isinstance(value, str) else dict(value)
-    import connectors
+    from connectors.objectstore import S3Object
 
-    try:
-        s3_object: Any = connectors.S3Object
-    except (ImportError, AttributeError):  # the object-store helpers are not there yet
-        return data
-    return s3_object(data)
+    return S3Object({"s3": value} if isinstance(value, str) else dict(value))
 
 
 def _resolve(spec: Any, type_name: str) -> Resource:

@@ -14,6 +14,7 @@ Defaults come from literals; descriptions from the docstring's ``Args:`` section
 from __future__ import annotations
 
 import ast
+import base64
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,8 +234,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, bytes):
-        import base64
-
         return base64.b64encode(value).decode()
     if isinstance(value, complex):
         return str(value)

@@ -87,7 +87,7 @@ def _compressors(raw: str) -> Any:
 
 
 def _write_concern(raw: str) -> Any:
-    if raw.isascii() and raw.lstrip("-").isdigit():
+    if raw.isascii() and raw.removeprefix("-").isdigit():
         number = int(raw)
         return number if 0 <= number <= INT32_MAX else INVALID
     return raw if raw else INVALID

@@ -69,6 +69,8 @@ def parse_uri(text: str) -> ParsedURI:
         srv, start = True, len(SRV_SCHEME)
     else:
         raise _error("expected the scheme mongodb:// or mongodb+srv://", 0)
+    if "\0" in text:  # a driver reads a C string: write a NUL as %00 where it is allowed
+        raise _error("a NUL character in the connection string", text.index("\0"))
     slash = text.find("/", start)
     question = text.find("?", start)
     ends = [i for i in (slash, question) if i >= 0]
@@ -211,9 +213,14 @@ def _parse_options(text: str, start: int, parsed: ParsedURI) -> None:
     for first, second in TLS_CONFLICTS:
         if first in given and second in given:
             raise _error(f"options {first} and {second} cannot both be given", start)
-    if "proxyHost" not in given and given & {"proxyPort", "proxyUsername", "proxyPassword"}:
+    # An ignored (empty or invalid) option counts as not given: the value must stand alone.
+    if "proxyHost" not in options and options.keys() & {
+        "proxyPort",
+        "proxyUsername",
+        "proxyPassword",
+    }:
         raise _error("proxyPort, proxyUsername and proxyPassword need proxyHost", start)
-    if ("proxyUsername" in given) != ("proxyPassword" in given):
+    if ("proxyUsername" in options) != ("proxyPassword" in options):
         raise _error("proxyUsername and proxyPassword must be given together", start)
 
 

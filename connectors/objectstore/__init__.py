@@ -13,6 +13,10 @@ The resource's type picks the store: ``get_connector(type).object_store(resource
 by path is typed by its shape (``accountName`` -> azure_blob, ``bucket`` -> s3), or by its
 ``resource_type`` when the workspace returns a Resource. ``presigned`` holds the full presigned
 URL of the store itself (there is no Windmill s3_proxy locally).
+
+Inside a Windmill worker (the workspace's detection: ``BASE_INTERNAL_URL``/``WM_BASE_URL``,
+``WM_TOKEN`` and ``WM_WORKSPACE`` set) none of this applies: every call goes to Windmill's REST
+API as ``wmill`` sends it (``connectors.objectstore.windmill``), with or without a resource path.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from connectors.resource import Resource
 
 if TYPE_CHECKING:
     from connectors.objectstore.base import ObjectStore
+    from connectors.objectstore.windmill import WindmillObjectStorage
 
 DEFAULT_STORAGE_ENV = "CONNECTORS_OBJECT_STORAGE"
 DEFAULT_EXPIRY_SECS = 43200
@@ -126,6 +131,21 @@ def resolve_store(s3_resource_path: str | None = None, storage: str | None = Non
     return store_for(_load(path))
 
 
+def windmill_storage() -> WindmillObjectStorage | None:
+    """Windmill's object storage (REST API) inside a Windmill worker, else None."""
+    from connectors.workspace.store import open_store, windmill_settings
+
+    if windmill_settings() is None:
+        return None
+    from connectors.objectstore.windmill import WindmillObjectStorage
+    from connectors.workspace.windmill_store import WindmillStore
+
+    store = open_store()
+    if not isinstance(store, WindmillStore):  # pragma: no cover - same detection as open_store
+        return None
+    return WindmillObjectStorage(store.api)
+
+
 def _store_of(s3object: S3Object, s3_resource_path: str | None) -> ObjectStore:
     return resolve_store(s3_resource_path or None, s3object.get("storage"))
 
@@ -136,12 +156,18 @@ def _store_of(s3object: S3Object, s3_resource_path: str | None) -> ObjectStore:
 def load_s3_file_reader(s3object: S3Object | str, s3_resource_path: str | None = None) -> IO[bytes]:
     """A streaming reader of the object (use it as a context manager)."""
     obj = parse_s3_object(s3object)
+    windmill = windmill_storage()
+    if windmill is not None:
+        return windmill.open_reader(obj, s3_resource_path)
     return _store_of(obj, s3_resource_path).open_reader(obj["s3"])
 
 
 def load_s3_file(s3object: S3Object | str, s3_resource_path: str | None = None) -> bytes:
     """The object's bytes."""
     obj = parse_s3_object(s3object)
+    windmill = windmill_storage()
+    if windmill is not None:
+        return windmill.read_all(obj, s3_resource_path)
     store = _store_of(obj, s3_resource_path)
     read_all = getattr(store, "read_all", None)
     if read_all is not None:
@@ -159,6 +185,12 @@ def write_s3_file(
     content_disposition: str | None = None,
 ) -> S3Object:
     """Store bytes or a stream (sent in parts, constant memory); ``None`` makes a key."""
+    windmill = windmill_storage()
+    if windmill is not None:
+        parsed = None if s3object is None else parse_s3_object(s3object)
+        return windmill.write(
+            parsed, file_content, s3_resource_path, content_type, content_disposition
+        )
     if s3object is None:
         obj = S3Object(s3=f"windmill_uploads/{uuid.uuid4().hex}", storage=None)
     else:
@@ -176,6 +208,10 @@ def write_s3_file(
 def delete_s3_object(s3object: S3Object | str, s3_resource_path: str | None = None) -> None:
     """Delete the object (no error when it does not exist)."""
     obj = parse_s3_object(s3object)
+    windmill = windmill_storage()
+    if windmill is not None:
+        windmill.delete(obj, s3_resource_path)
+        return
     _store_of(obj, s3_resource_path).delete(obj["s3"])
 
 
@@ -188,6 +224,9 @@ def sign_s3_objects(
     s3_objects: list[S3Object | str], expiry_secs: int | None = None
 ) -> list[S3Object]:
     """Presigned GET URLs (default 12 h, clamped to 1 min - 7 days) in ``presigned``."""
+    windmill = windmill_storage()
+    if windmill is not None:
+        return windmill.sign([parse_s3_object(item) for item in s3_objects], expiry_secs)
     seconds = _expiry(expiry_secs)
     signed = []
     for item in s3_objects:
@@ -203,16 +242,25 @@ def sign_s3_object(s3_object: S3Object | str, expiry_secs: int | None = None) ->
 
 def polars_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
     """``{"s3fs_args", "storage_options", "s3_bucket"}`` for polars, s3fs and pyarrow."""
+    windmill = windmill_storage()
+    if windmill is not None:
+        return windmill.polars_settings(s3_resource_path or None)
     return resolve_store(s3_resource_path or None).polars_settings()
 
 
 def duckdb_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
     """``{"connection_settings_str", "s3_bucket"}``: run the string before querying s3://."""
+    windmill = windmill_storage()
+    if windmill is not None:
+        return windmill.duckdb_settings(s3_resource_path or None)
     return resolve_store(s3_resource_path or None).duckdb_settings()
 
 
 def boto3_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
     """``boto3.client("s3", **settings)`` keyword arguments (s3 resources only)."""
+    windmill = windmill_storage()
+    if windmill is not None:
+        return windmill.boto3_settings(s3_resource_path or None)
     store = resolve_store(s3_resource_path or None)
     settings = getattr(store, "boto3_settings", None)
     if settings is None:
@@ -234,5 +282,6 @@ __all__ = [
     "sign_s3_object",
     "sign_s3_objects",
     "store_for",
+    "windmill_storage",
     "write_s3_file",
 ]

@@ -100,7 +100,7 @@ def _check_session(value: dict[str, Any], steps: CheckSteps) -> None:
                 "authentication",
                 lambda: _bounded(loop, login(), steps),
                 explain=lambda exc: explain_error(exc, value, steps.timeout),
-                detail=lambda c: f"as {c.info.user} to database {c.info.dbname}",
+                detail=lambda c: session_detail(c, value),
             )
         try:
 
@@ -121,6 +121,19 @@ def _check_session(value: dict[str, Any], steps: CheckSteps) -> None:
             loop.run_until_complete(conn.close())
     finally:
         loop.close()
+
+
+def session_detail(conn: Any, value: dict[str, Any]) -> str:
+    """Who logged in where, and whether the session is encrypted (``prefer`` may fall back)."""
+    where = f"as {conn.info.user} to database {conn.info.dbname}"
+    if conn.pgconn.ssl_in_use:
+        return f"{where}, over TLS"
+    if str(conn.info.host).startswith("/"):
+        return f"{where}, TLS not used (unix socket)"
+    mode = value.get("sslmode") or "prefer"
+    if mode == "prefer":
+        return f"{where}, TLS not used: the server does not offer it (sslmode=prefer)"
+    return f"{where}, TLS not used (sslmode={mode})"
 
 
 def _bounded(loop: asyncio.AbstractEventLoop, coro: Any, steps: CheckSteps) -> Any:

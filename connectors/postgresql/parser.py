@@ -21,6 +21,7 @@ from connectors.parsing import (
     is_password_placeholder,
     parse_env_block,
     percent_decode,
+    shown_name,
 )
 from connectors.postgresql.keywords import ENVIRONMENT, KEYWORDS, SSLMODES
 
@@ -50,6 +51,8 @@ class Conninfo:
 
 def parse_conninfo(text: str) -> Conninfo:
     """Any supported form to libpq keywords (ParseError when it is not one)."""
+    if "\0" in text:  # libpq reads a C string: it would end there
+        raise ParseError("a NUL character in the connection string", position=text.index("\0"))
     if text.startswith(URI_PREFIXES):
         result = Conninfo(parse_uri(text))
     elif text.startswith("jdbc:postgresql:"):
@@ -160,7 +163,9 @@ def _parse_query(text: str, start: int, params: dict[str, str]) -> None:
         if not eq:
             raise ParseError("missing '=' in a URI query parameter", position=here)
         if "=" in value:
-            raise ParseError(f"extra '=' in the URI query parameter {key!r}", position=here)
+            raise ParseError(
+                f"extra '=' in the URI query parameter {shown_name(key)}", position=here
+            )
         if " " in pair:
             key, value = key.strip(" "), value.strip(" ")
             if " " in key or " " in value:
@@ -172,7 +177,7 @@ def _parse_query(text: str, start: int, params: dict[str, str]) -> None:
             value = _decode(value, here + len(key) + 1, f"value of {key}")
         if key not in KEYWORDS:
             if key != "ssl" or value != "true":
-                raise ParseError(f"unknown URI query parameter {key!r}", position=here)
+                raise ParseError(f"unknown URI query parameter {shown_name(key)}", position=here)
             key, value = "sslmode", "require"
         params[key] = value
 
@@ -182,6 +187,7 @@ def parse_keyword_value(text: str) -> dict[str, str]:
     params: dict[str, str] = {}
     n = len(text)
     i = 0
+    after_secret = False  # a word after an unquoted password may be the rest of it
     while True:
         while i < n and text[i] in _SPACE:
             i += 1
@@ -193,7 +199,9 @@ def parse_keyword_value(text: str) -> dict[str, str]:
         while i < n and text[i] in _SPACE:
             i += 1
         if i >= n or text[i] != "=":
-            raise ParseError(f"missing '=' after {key!r}", position=key_at)
+            shown = "a word (not shown: it may be part of the password)"
+            shown = shown if after_secret else shown_name(key)
+            raise ParseError(f"missing '=' after {shown}", position=key_at)
         i += 1
         while i < n and text[i] in _SPACE:
             i += 1
@@ -203,13 +211,18 @@ def parse_keyword_value(text: str) -> dict[str, str]:
                 raise ParseError("unterminated quoted string", position=i)
             raw = quoted.group(1)
             i = quoted.end()
+            unquoted = False
         else:
+            unquoted = True
             raw = _UNQUOTED.match(text, i).group()  # type: ignore[union-attr]
             i += len(raw)
             if i == n - 1 and text[i] == "\\":
                 i = n  # libpq drops a backslash that ends the string
         if key not in KEYWORDS:
-            raise ParseError(f"unknown connection keyword {key!r}", position=key_at)
+            shown = "(not shown: it may be part of the password)"
+            shown = shown if after_secret else shown_name(key)
+            raise ParseError(f"unknown connection keyword {shown}", position=key_at)
+        after_secret = unquoted and key in ("password", "sslpassword")
         params[key] = _ESCAPE.sub(r"\1", raw) if "\\" in raw else raw
 
 

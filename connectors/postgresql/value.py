@@ -74,8 +74,9 @@ def _port(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ParseError(f"invalid port {text!r} (expected 1-65535)")
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+        # not quoted: a password with an unencoded '/' ends up where the port is read
+        raise ParseError("invalid port (expected 1-65535)")
     return int(text)
 
 

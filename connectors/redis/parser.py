@@ -21,11 +21,13 @@ in an escape, an unencoded tab or line break. Messages never quote user info or 
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
+from connectors.parsing import shown_name
 
 TYPE = "redis"
 DEFAULT_PORT = 6379
@@ -60,6 +62,13 @@ CHECKED_OPTIONS: dict[str, str] = {
     "ssl_exclude_verify_flags": "verify_flags",
 }
 SSL_CERT_REQS = ("none", "optional", "required")
+#: lower bounds of typed fields, as the schema has them: name -> (bound, exclusive)
+_LOWEST = {
+    "socket_timeout": (0, True),
+    "socket_connect_timeout": (0, True),
+    "health_check_interval": (0, False),
+    "max_connections": (1, False),
+}
 _FALSE_STRINGS = ("0", "F", "FALSE", "N", "NO")
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
@@ -125,7 +134,9 @@ def parse_redis_url(text: str) -> dict[str, Any]:
         value["db"] = params.pop("db", 0)
     else:
         host, port = _host_port(hostport, start + len(userinfo) + len(at), text)
-        value["host"] = host or fallback.get("host") or "localhost"
+        if not host and fallback.get("host"):
+            host = _query_host(fallback["host"])
+        value["host"] = host or "localhost"
         value["port"] = port or _query_port(fallback.get("port")) or DEFAULT_PORT
         db = params.pop("db") if "db" in params else _path_db(path, path_at)
         value["db"] = db if db is not None else 0
@@ -172,7 +183,8 @@ def _host_port(hostport: str, offset: int, text: str) -> tuple[str, int | None]:
     else:
         host, _, port_text = hostport.partition(":")
         port_at = offset + len(host) + 1
-    host = unquote(host.lower(), offset=offset, what="host")
+    # lower-cased after decoding too (redis-py lowers before): %44 is D, written back as d
+    host = unquote(host.lower(), offset=offset, what="host").lower()
     if not port_text:
         return host, None
     if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
@@ -183,6 +195,17 @@ def _host_port(hostport: str, offset: int, text: str) -> tuple[str, int | None]:
             hint = "; an IPv6 address must be written in brackets"
         raise ParseError(f"invalid port (expected 1-65535){hint}", position=port_at, type_name=TYPE)
     return host, int(port_text)
+
+
+def _query_host(host: str) -> str:
+    """``?host=``: a name or an IPv6 address, as the URL's own host could be."""
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host.strip("[]"))
+        except ValueError:
+            raise ParseError("the host in the query is not a host name", type_name=TYPE) from None
+        return host.strip("[]").lower()
+    return host.lower()
 
 
 def _query_port(raw: str | None) -> int | None:
@@ -218,7 +241,9 @@ def _query(query: str, offset: int) -> dict[str, Any]:
         if name in params:
             continue
         value_at = field_at + len(raw_name) + 1
-        item = unquote(raw_value.replace("+", " "), offset=value_at, what=f"value of {name!r}")
+        item = unquote(
+            raw_value.replace("+", " "), offset=value_at, what=f"value of {shown_name(name)}"
+        )
         params[name] = _typed(name, item, value_at)
     return params
 
@@ -228,7 +253,11 @@ def _typed(name: str, text: str, position: int) -> Any:
     try:
         converted = _convert(kind, text)
     except ValueError as exc:
-        expected = {"int": "an integer", "float": "a number", "verify_flags": "ssl.VerifyFlags"}
+        expected = {
+            "int": "an integer",
+            "float": "a finite number",
+            "verify_flags": "ssl.VerifyFlags",
+        }
         raise ParseError(
             f"invalid value for {name!r} in the query (expected {expected[kind]})",
             position=position,
@@ -238,6 +267,10 @@ def _typed(name: str, text: str, position: int) -> Any:
         return text
     if name == "db" and converted < 0:
         raise ParseError("the database number must be 0 or more", position=position, type_name=TYPE)
+    low = _LOWEST.get(name)
+    if low is not None and (converted <= low[0] if low[1] else converted < low[0]):
+        bound = f"more than {low[0]}" if low[1] else f"{low[0]} or more"
+        raise ParseError(f"{name} must be {bound}", position=position, type_name=TYPE)
     if name == "protocol" and converted not in (2, 3):
         raise ParseError("protocol must be 2 or 3", position=position, type_name=TYPE)
     if name == "ssl_cert_reqs":
@@ -255,7 +288,10 @@ def _convert(kind: str, text: str) -> Any:
     if kind == "int":
         return int(text)
     if kind == "float":
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):
+            raise ValueError(text)
+        return number
     if kind == "bool":
         return to_bool(text)
     if kind == "verify_flags":

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
-from connectors.parsing import parse_env_block, percent_decode, split_host_port
+from connectors.parsing import check_host, parse_env_block, percent_decode, split_host_port
 from connectors.resource import Resource
 from connectors.s3.endpoint import (
     Endpoint,
@@ -119,6 +119,7 @@ def _parse_uri(text: str) -> Resource:
         raise _error("the s3:// URI has no bucket", scheme_end)
     if "@" in bucket or ":" in bucket:
         raise _error("credentials or a port in an s3:// URI are not supported", scheme_end)
+    _check_bucket(bucket, scheme_end)
     value = _value(bucket=bucket, region="", endpoint=None, path=not is_virtual_hostable(bucket))
     if prefix:
         value["prefix"] = prefix
@@ -145,6 +146,7 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
         raise _error("the URL has no host", offset + start)
     hostport = split_host_port(authority, offset=offset + start)
     host = hostport.host.lower().rstrip(".")
+    check_host(host, position=offset + start, type_name=TYPE)
     path_end = len(text)
     extra: list[str] = []
     for stop in "?#":
@@ -170,11 +172,21 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     if host_bucket:
         bucket, prefix, path_addressing = host_bucket, (path[1:] and _join(path_bucket, key)), False
     else:
+        if not path_bucket and key:
+            raise _error("empty bucket name in the URL path ('//')", offset + end)
+        _check_bucket(path_bucket, offset + end + 1)
         bucket, prefix, path_addressing = path_bucket, key, True
     value = _value(bucket=bucket, region=region, endpoint=endpoint, path=path_addressing)
     if prefix:
         value["prefix"] = prefix
     return value, extra
+
+
+def _check_bucket(bucket: str, position: int) -> None:
+    """No bucket name has control characters or spaces around it (an env block could not carry
+    them back); botocore still addresses ``my bucket`` path-style, so inner spaces stay."""
+    if bucket != bucket.strip() or not bucket.isprintable():
+        raise _error("the bucket name has a control character or a space at its ends", position)
 
 
 def _join(first: str, rest: str) -> str:

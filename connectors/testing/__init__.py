@@ -9,8 +9,11 @@ yields one isolated for a single test. Values (Windmill shapes):
   (``secrets.PASSWORD``), dbname ``postgres``, sslmode ``prefer``, root_certificate_pem ``""``.
   The server has SCRAM-SHA-256 over TCP and TLS on.
 - ``live_postgresql_tls``: the same server, sslmode ``verify-full``, root_certificate_pem the CA.
+- ``live_postgresql_plain``: a second PostgreSQL with ``ssl=off`` (same shape, sslmode ``prefer``).
 - ``live_mongodb``: db ``test``, tls false, servers [{host, port}], credential {username
   ``connectors``, password, db ``admin``, mechanism ``SCRAM-SHA-256``}.
+- ``live_mongodb_tls``: a second SecantusDB serving TLS only; tls true, options {tlsCAFile: the
+  test CA's PEM file, alive as long as the server}.
 - ``live_redis``: host, port, db 0, username ``""``, password, tls false.
 - ``live_upstash_redis``: url ``http://127.0.0.1:PORT`` (no trailing slash), token.
 - ``live_s3``: moto; bucket ``connectors-live``, region us-east-1, endPoint, pathStyle true,
@@ -74,9 +77,21 @@ def live_postgresql_tls(connectors_servers: ServerFactory) -> Resource:
 
 
 @pytest.fixture(scope="session")
+def live_postgresql_plain(connectors_servers: ServerFactory) -> Resource:
+    """A second PostgreSQL that offers no TLS (``ssl=off``), sslmode prefer."""
+    return connectors_servers.resource("postgresql_plain")
+
+
+@pytest.fixture(scope="session")
 def live_mongodb(connectors_servers: ServerFactory) -> Resource:
     """MongoDB (SecantusDB) with SCRAM-SHA-256 authentication."""
     return connectors_servers.resource("mongodb")
+
+
+@pytest.fixture(scope="session")
+def live_mongodb_tls(connectors_servers: ServerFactory) -> Resource:
+    """A second MongoDB (SecantusDB) that speaks TLS only, with SCRAM-SHA-256 required."""
+    return connectors_servers.resource("mongodb_tls")
 
 
 @pytest.fixture(scope="session")

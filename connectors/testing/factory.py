@@ -53,7 +53,9 @@ class Service:
 
 RECIPES: Final[dict[str, Recipe]] = {
     "postgresql": Recipe(postgresql.local, postgresql.container),
+    "postgresql_plain": Recipe(postgresql.plain),
     "mongodb": Recipe(mongodb.local, mongodb.container),
+    "mongodb_tls": Recipe(mongodb.tls),
     "redis": Recipe(redis.local, redis.container),
     "upstash_redis": Recipe(upstash_redis.local, upstash_redis.container),
     "s3": Recipe(s3.local),
@@ -64,7 +66,9 @@ RECIPES: Final[dict[str, Recipe]] = {
 SERVICES: Final[dict[str, Service]] = {
     "postgresql": Service("postgresql", "postgresql", postgresql.fresh),
     "postgresql_tls": Service("postgresql", "postgresql", postgresql.fresh),
+    "postgresql_plain": Service("postgresql", "postgresql_plain", postgresql.fresh),
     "mongodb": Service("mongodb", "mongodb", mongodb.fresh),
+    "mongodb_tls": Service("mongodb", "mongodb_tls", mongodb.fresh),
     "redis": Service("redis", "redis", redis.fresh),
     "upstash_redis": Service("upstash_redis", "upstash_redis", upstash_redis.fresh),
     "s3": Service("s3", "s3", s3.fresh),

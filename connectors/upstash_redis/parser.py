@@ -24,10 +24,10 @@ import json
 import re
 import shlex
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from connectors.errors import ParseError
-from connectors.parsing import is_password_placeholder, parse_env_block
+from connectors.parsing import check_host, is_password_placeholder, parse_env_block
 
 TYPE = "upstash_redis"
 URL_KEYS = ("UPSTASH_REDIS_REST_URL", "KV_REST_API_URL", "url")
@@ -83,12 +83,28 @@ def render_env(value: dict[str, Any]) -> str:
 
 def check_url(url: str) -> str:
     """A REST base URL: http(s), a host, no query, no trailing slash (the client appends paths)."""
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise ParseError("the REST URL has a space or control character", type_name=TYPE)
+    parts = _split(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ParseError("the REST URL must be an https:// URL with a host", type_name=TYPE)
+    check_host(parts.hostname, type_name=TYPE, what="REST URL host")
+    if parts.username is not None or parts.password is not None:
+        raise ParseError("the REST URL must not carry user info (give the token)", type_name=TYPE)
     if parts.query or parts.fragment:
         raise ParseError("the REST URL must not carry a query or fragment", type_name=TYPE)
     return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
+def _split(url: str) -> SplitResult:
+    """``urlsplit`` with its port checked; a ParseError that does not quote the URL (user info)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not 0-65535
+    except ValueError:
+        raise ParseError("the REST URL has a malformed host or port", type_name=TYPE) from None
+    return parts
 
 
 def check_token(token: str) -> str:
@@ -168,7 +184,7 @@ def _from_command(text: str) -> tuple[str, str, list[str]] | None:
     bearer = [w.split(None, 2) for w in words if w.lower().startswith("authorization:")]
     token = next((b[2] for b in bearer if len(b) == 3 and b[1].lower() == "bearer"), "")
     if urls and token:
-        parts = urlsplit(urls[0])
+        parts = _split(urls[0])
         return f"{parts.scheme}://{parts.netloc}", token, []
     return None
 
@@ -199,7 +215,7 @@ def _from_url_and_token(text: str) -> tuple[str, str, list[str]]:
             type_name=TYPE,
         )
     url = urls[0]
-    parts = urlsplit(url)
+    parts = _split(url)
     query_token = parse_qs(parts.query).get("_token", [""])[0]
     if query_token:
         url = f"{parts.scheme}://{parts.netloc}{parts.path}"

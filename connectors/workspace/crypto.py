@@ -25,14 +25,17 @@ _NONCE = 12
 
 
 def is_encrypted(text: object) -> bool:
+    """Whether ``text`` is a ciphertext string of this module."""
     return isinstance(text, str) and text.startswith(PREFIX)
 
 
 def key_id(key: bytes) -> str:
+    """The id a ciphertext names its key by: 16 hex digits of the key's SHA-256."""
     return hashlib.sha256(key).hexdigest()[:16]
 
 
 def new_key() -> bytes:
+    """32 random bytes: a new AES-256 key."""
     return os.urandom(32)
 
 
@@ -98,11 +101,13 @@ class Cipher:
         self._aead = AESGCM(key)
 
     def encrypt(self, plaintext: str, label: str) -> str:
+        """``plaintext`` sealed under a fresh nonce and bound to ``label``."""
         nonce = os.urandom(_NONCE)
         sealed = self._aead.encrypt(nonce, plaintext.encode(), label.encode())
         return f"{PREFIX}{self.key_id}:{base64.b64encode(nonce + sealed).decode()}"
 
     def decrypt(self, token: str, label: str) -> str:
+        """The plaintext of ``token``; a wrong key, label or corrupt token is a WorkspaceError."""
         from cryptography.exceptions import InvalidTag
 
         try:

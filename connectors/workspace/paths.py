@@ -9,6 +9,7 @@ prefixes Windmill accepts are stripped by :func:`strip_resource_prefix` and
 
 from __future__ import annotations
 
+import getpass
 import re
 
 from connectors.errors import WorkspaceError
@@ -22,18 +23,29 @@ _VARIABLE_PREFIXES = ("$var:", "var://")
 
 def strip_resource_prefix(path: str) -> str:
     """``$res:f/x/y`` or ``res://f/x/y`` -> ``f/x/y``; other text unchanged."""
-    for prefix in _RESOURCE_PREFIXES:
-        if path.startswith(prefix):
-            return path[len(prefix) :]
-    return path
+    return _strip_prefix(path, _RESOURCE_PREFIXES)
 
 
 def strip_variable_prefix(path: str) -> str:
     """``$var:f/x/y`` or ``var://f/x/y`` -> ``f/x/y``; other text unchanged."""
-    for prefix in _VARIABLE_PREFIXES:
+    return _strip_prefix(path, _VARIABLE_PREFIXES)
+
+
+def _strip_prefix(path: str, prefixes: tuple[str, ...]) -> str:
+    for prefix in prefixes:
         if path.startswith(prefix):
             return path[len(prefix) :]
     return path
+
+
+def resource_path(text: str, what: str = "resource") -> str:
+    """``text`` as a valid resource (or state) path, a ``$res:``/``res://`` prefix removed."""
+    return validate_path(strip_resource_prefix(text), what)
+
+
+def variable_path(text: str) -> str:
+    """``text`` as a valid variable path, a ``$var:``/``var://`` prefix removed."""
+    return validate_path(strip_variable_prefix(text), "variable")
 
 
 def validate_path(path: object, what: str = "resource") -> str:
@@ -70,3 +82,15 @@ def sanitize_segment(text: str, default: str = "user") -> str:
     """``text`` made into a valid path segment (for user names and file stems)."""
     cleaned = re.sub(r"[^A-Za-z0-9_.\-]+", "_", text).strip("._")
     return cleaned or default
+
+
+def user_segment(name: str | None = None) -> str:
+    """``name`` (default: the OS user, else ``user``) made into a path segment."""
+    return sanitize_segment(name or _os_user())
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "user"

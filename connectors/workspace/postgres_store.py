@@ -17,7 +17,7 @@ from typing import Any
 
 from connectors.errors import WorkspaceError
 from connectors.redact import redact_text
-from connectors.workspace.sql_store import DDL, SCHEMA_VERSION, SqlStore
+from connectors.workspace.sql_store import SqlStore
 
 _SCHEMA_LOCK = 7_301_001  # advisory lock key for creating the tables
 
@@ -58,19 +58,13 @@ class PostgresStore(SqlStore):
             ) from None
         with self.transaction(write=True) as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-            for statement in DDL:
-                cur.execute(statement)
-            cur.execute(
-                "INSERT INTO connectors_meta (workspace, key, value) VALUES (%s, "
-                "'schema_version', %s) ON CONFLICT (workspace, key) DO NOTHING",
-                (workspace, SCHEMA_VERSION),
-            )
+            self._create_tables(cur)
 
     @property
     def location(self) -> str:
         return f"postgresql://{self._where}"
 
-    def _q(self, cur: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    def _execute(self, cur: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
         return cur.execute(sql.replace("?", "%s"), params)
 
     @contextmanager

@@ -9,12 +9,15 @@ from connectors.resource import Resource
 _PATH = re.compile(r"^(\$res:|res://)?[ufg]/[^/\s]+/\S+$")
 
 
-def resolve_resource(spec: str, *, type_name: str | None = None) -> Resource:
-    """A Resource from a workspace path (``f/x/y``, ``$res:f/x/y``) or a connection string."""
+def resolve_resource(spec: str, *, type_name: str | None = None, typed: bool = False) -> Resource:
+    """A Resource from a workspace path (``f/x/y``, ``$res:f/x/y``) or a connection string.
+
+    ``typed``: refuse a workspace resource stored without a connector type (``any``).
+    """
     from connectors.api import parse
 
     if _PATH.match(spec):
-        from connectors.workspace.store import load_resource  # built by the workspace issue
+        from connectors.workspace.store import load_resource
 
-        return load_resource(spec, type_name=type_name)
+        return load_resource(spec, type_name=type_name, typed=typed)
     return parse(spec, type=type_name)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.errors import WorkspaceError
-from connectors.workspace.sql_store import DDL, SCHEMA_VERSION, SqlStore
+from connectors.workspace.sql_store import SqlStore
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -47,13 +47,7 @@ class SqliteStore(SqlStore):
             # it was marked secret, a ciphertext under a rotated key) does not linger in free pages.
             self._conn.execute("PRAGMA secure_delete = ON")
             with self.transaction(write=True) as cur:
-                for statement in DDL:
-                    cur.execute(statement)
-                cur.execute(
-                    "INSERT INTO connectors_meta (workspace, key, value) VALUES (?, "
-                    "'schema_version', ?) ON CONFLICT (workspace, key) DO NOTHING",
-                    (workspace, SCHEMA_VERSION),
-                )
+                self._create_tables(cur)
         except sqlite3.DatabaseError as exc:
             raise WorkspaceError(f"cannot open workspace database {database}: {exc}") from None
 

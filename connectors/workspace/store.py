@@ -26,7 +26,7 @@ from typing import Any
 from connectors.errors import NotFoundError, WorkspaceError
 from connectors.resource import Resource
 from connectors.workspace import references
-from connectors.workspace.paths import strip_resource_prefix, validate_path
+from connectors.workspace.paths import resource_path
 
 FREE_TYPES = ("state", "any")  # free JSON, not validated
 _WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -34,6 +34,8 @@ _WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 @dataclass
 class StoredResource:
+    """A resource (or state) as a store holds it; ``value`` may hold ``$var:``/``$res:``."""
+
     path: str
     resource_type: str
     value: Any
@@ -43,6 +45,8 @@ class StoredResource:
 
 @dataclass
 class StoredVariable:
+    """A variable as a store holds it, its value decrypted."""
+
     path: str
     value: str
     is_secret: bool = False
@@ -60,6 +64,7 @@ def home_dir() -> Path:
 
 
 def workspace_name() -> str:
+    """``$CONNECTORS_WORKSPACE`` (default ``default``), checked to be a safe file name."""
     name = os.environ.get("CONNECTORS_WORKSPACE") or "default"
     if not _WORKSPACE_NAME.match(name):
         raise WorkspaceError(
@@ -146,6 +151,7 @@ class Store(ABC):
         """Atomically replace the value by ``fn(old value or None)``; returns the new value."""
 
     def get_resource_value(self, path: str, interpolated: bool = True) -> Any:
+        """The value at ``path``, with its ``$var:``/``$res:`` references resolved if asked."""
         found = self.get_resource(path)
         if found is None:
             raise NotFoundError(f"resource {path} not found")
@@ -162,6 +168,7 @@ class Store(ABC):
         return found.value
 
     def get_variable_value(self, path: str) -> str:
+        """The value of the variable at ``path`` (NotFoundError when there is none)."""
         found = self.get_variable(path)
         if found is None:
             raise NotFoundError(f"variable {path} not found")
@@ -202,6 +209,7 @@ class Store(ABC):
     def info(self) -> dict[str, Any]: ...
 
     def rotate_key(self) -> int:
+        """Re-encrypt every secret with a new key; only stores with a local key can."""
         raise WorkspaceError(f"the {self.kind} store has no local key to rotate")
 
     def close(self) -> None:  # noqa: B027 - optional hook
@@ -219,6 +227,7 @@ def windmill_settings() -> tuple[str, str, str] | None:
 
 
 def postgres_url() -> str | None:
+    """The team store's URL: ``$CONNECTORS_WORKSPACE_URL``, else the settings file's ``url``."""
     url = os.environ.get("CONNECTORS_WORKSPACE_URL")
     if not url:
         settings = workspace_files()["settings"]
@@ -312,16 +321,35 @@ def _make(config: tuple[Any, ...]) -> Store:
     return SqliteStore(Path(config[1]), workspace=config[2], key_file=Path(config[3]))
 
 
-def load_resource(spec: str, *, type_name: str | None = None) -> Resource:
-    """The workspace resource at ``spec`` (``f/x/y``, ``$res:f/x/y``), references resolved."""
-    path = validate_path(strip_resource_prefix(spec.strip()))
+def load_resource(spec: str, *, type_name: str | None = None, typed: bool = False) -> Resource:
+    """The workspace resource at ``spec`` (``f/x/y``, ``$res:f/x/y``), references resolved.
+
+    ``typed``: the caller needs a connector type, so a free-JSON (``any``) resource is an error
+    that says how to re-add it with ``--type`` (as is one when ``type_name`` is given).
+    """
+    path = resource_path(spec.strip())
     store = open_store()
     found = store.get_resource(path)
     if found is None:
         raise NotFoundError(f"resource {path} not found in the {store.kind} workspace")
+    if found.resource_type in FREE_TYPES and (typed or type_name):
+        raise untyped_resource_error(path, found.resource_type, type_name)
     if type_name and found.resource_type != type_name:
         raise WorkspaceError(f"resource {path} is a {found.resource_type}, not a {type_name}")
     value = store.get_resource_value(path, interpolated=True)
     if not isinstance(value, dict):
         raise WorkspaceError(f"resource {path} does not hold an object value")
     return Resource(found.resource_type, value)
+
+
+def untyped_resource_error(path: str, stored: str, type_name: str | None) -> WorkspaceError:
+    """A resource stored as free JSON has no connector: say how to store it with a type."""
+    from connectors.plugins import get_registry
+
+    wanted = type_name or "TYPE"
+    hint = "" if type_name else f" (TYPE: one of {', '.join(sorted(get_registry().connectors))})"
+    why = ", from JSON added without --type" if stored == "any" else ""
+    return WorkspaceError(
+        f"resource {path} has no connector type (stored as {stored!r}{why}); re-add it with "
+        f"one: connectors resource add {path} '<JSON value>' --type {wanted}{hint}"
+    )

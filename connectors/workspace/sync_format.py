@@ -15,6 +15,7 @@ when any is wrong; ``$var:`` references are kept as references.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ import yaml
 from connectors.errors import ConnectorsError, WorkspaceError
 from connectors.workspace import crypto
 from connectors.workspace.paths import sanitize_segment, validate_path
-from connectors.workspace.store import Store, check_value
+from connectors.workspace.sealing import holds_secret, secrets_in
+from connectors.workspace.store import Store, StoredResource, StoredVariable, check_value
 
 RESOURCE_SUFFIXES = (".resource.yaml", ".resource.json")
 VARIABLE_SUFFIXES = (".variable.yaml", ".variable.json")
@@ -32,6 +34,8 @@ VARIABLE_SUFFIXES = (".variable.yaml", ".variable.json")
 
 @dataclass
 class ExportReport:
+    """How many resources, variables and linked secret variables an export or import wrote."""
+
     resources: int = 0
     variables: int = 0
     linked_secrets: int = 0
@@ -48,8 +52,8 @@ def _write(directory: Path, path: str, suffix: str, document: dict[str, Any]) ->
 def export_workspace(
     store: Store, directory: Path, *, plain_secrets: bool = False, include_states: bool = False
 ) -> ExportReport:
-    from connectors.redact import secrets_of
-    from connectors.workspace.sql_store import SqlStore, holds_secret
+    """Write every resource (and state, if asked) and variable of ``store`` under ``directory``."""
+    from connectors.workspace.sql_store import SqlStore
 
     if not plain_secrets and not isinstance(store, SqlStore):
         raise WorkspaceError(
@@ -70,46 +74,7 @@ def export_workspace(
     if include_states:
         resources += store.list_resources(["state"])
     for item in resources:
-        value = item.value
-        secrets = [s for s in secrets_of(item.resource_type, value) if isinstance(s, str) and s]
-
-        def link(
-            node: Any, key: str, item_path: str = item.path, found: list[str] = secrets
-        ) -> Any:
-            if isinstance(node, dict):
-                return {k: link(v, k) for k, v in node.items()}
-            if isinstance(node, list):
-                return [link(v, key) for v in node]
-            if isinstance(node, str) and found and holds_secret(node, found):
-                var_path = item_path if item_path not in taken else ""
-                if not var_path:
-                    var_path = f"{item_path}_{sanitize_segment(key, 'secret')}"
-                    n = 2
-                    while var_path in taken:
-                        var_path, n = f"{item_path}_{sanitize_segment(key, 'secret')}{n}", n + 1
-                taken.add(var_path)
-                document = {
-                    "value": secret_text(node, var_path),
-                    "is_secret": True,
-                    "description": f"secret of resource {item_path}",
-                }
-                _write(directory, var_path, ".variable.yaml", document)
-                report.linked_secrets += 1
-                return f"$var:{var_path}"
-            return node
-
-        exported = link(value, "") if secrets else value
-        _write(
-            directory,
-            item.path,
-            ".resource.yaml",
-            {
-                "value": exported,
-                "description": item.description,
-                "resource_type": item.resource_type,
-            },
-        )
-        report.resources += 1
+        _export_resource(directory, item, taken, secret_text, report)
     for variable in variables.values():
         document = {
             "value": secret_text(variable.value, variable.path)
@@ -121,6 +86,54 @@ def export_workspace(
         _write(directory, variable.path, ".variable.yaml", document)
         report.variables += 1
     return report
+
+
+def _export_resource(
+    directory: Path,
+    item: StoredResource,
+    taken: set[str],
+    secret_text: Callable[[str, str], str],
+    report: ExportReport,
+) -> None:
+    """Write one resource, its secret strings moved to linked secret variables."""
+    secrets = secrets_in(item.resource_type, item.value)
+
+    def link(node: Any, key: str) -> Any:
+        if isinstance(node, dict):
+            return {k: link(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [link(v, key) for v in node]
+        if isinstance(node, str) and holds_secret(node, secrets):
+            var_path = _linked_variable_path(item.path, key, taken)
+            taken.add(var_path)
+            document = {
+                "value": secret_text(node, var_path),
+                "is_secret": True,
+                "description": f"secret of resource {item.path}",
+            }
+            _write(directory, var_path, ".variable.yaml", document)
+            report.linked_secrets += 1
+            return f"$var:{var_path}"
+        return node
+
+    document = {
+        "value": link(item.value, "") if secrets else item.value,
+        "description": item.description,
+        "resource_type": item.resource_type,
+    }
+    _write(directory, item.path, ".resource.yaml", document)
+    report.resources += 1
+
+
+def _linked_variable_path(resource_path: str, key: str, taken: set[str]) -> str:
+    """The resource's own path (Windmill's convention), else ``<path>_<field>[n]``, unused."""
+    if resource_path not in taken:
+        return resource_path
+    base = f"{resource_path}_{sanitize_segment(key, 'secret')}"
+    var_path, n = base, 2
+    while var_path in taken:
+        var_path, n = f"{base}{n}", n + 1
+    return var_path
 
 
 def _load(file: Path) -> dict[str, Any]:
@@ -141,44 +154,51 @@ def _remote_path(directory: Path, file: Path, suffixes: tuple[str, ...]) -> str:
 
 def import_workspace(store: Store, directory: Path) -> ExportReport:
     """Import every ``*.resource.yaml|json`` and ``*.variable.yaml|json`` under ``directory``."""
-    from connectors.workspace.sql_store import SqlStore
-
     if not directory.is_dir():
         raise WorkspaceError(f"{directory} is not a directory")
-    variables: list[tuple[str, str, bool, str]] = []
-    resources: list[tuple[str, str, Any, str]] = []
+    variables: list[StoredVariable] = []
+    resources: list[StoredResource] = []
     problems: list[str] = []
     for file in sorted(directory.rglob("*")):
-        name = file.name
         try:
-            if name.endswith(VARIABLE_SUFFIXES):
-                path = validate_path(_remote_path(directory, file, VARIABLE_SUFFIXES), "variable")
-                data = _load(file)
-                value = data.get("value", "")
-                is_secret = bool(data.get("is_secret", False))
-                if crypto.is_encrypted(value):
-                    if not isinstance(store, SqlStore):
-                        raise WorkspaceError(f"{path}: encrypted value needs a local workspace")
-                    value = store.open_secret(value, f"variable:{path}")
-                if not isinstance(value, str):
-                    raise WorkspaceError(f"variable {path}: value must be a string")
-                variables.append((path, value, is_secret, str(data.get("description") or "")))
-            elif name.endswith(RESOURCE_SUFFIXES):
-                path = validate_path(_remote_path(directory, file, RESOURCE_SUFFIXES))
-                data = _load(file)
-                kind = data.get("resource_type")
-                if not isinstance(kind, str):
-                    raise WorkspaceError(f"resource {path}: no resource_type")
-                value = check_value(kind, data.get("value"))
-                resources.append((path, kind, value, str(data.get("description") or "")))
+            if file.name.endswith(VARIABLE_SUFFIXES):
+                variables.append(_read_variable(store, directory, file))
+            elif file.name.endswith(RESOURCE_SUFFIXES):
+                resources.append(_read_resource(directory, file))
         except ConnectorsError as exc:
             problems.append(f"{file.relative_to(directory)}: {exc}")
         except (OSError, ValueError, yaml.YAMLError) as exc:
             problems.append(f"{file.relative_to(directory)}: {type(exc).__name__}")
     if problems:
         raise WorkspaceError("nothing imported: " + "; ".join(problems))
-    for path, text, is_secret, description in variables:
-        store.put_variable(path, text, is_secret, description)
-    for path, kind, value, description in resources:
-        store.put_resource(path, kind, value, description)
+    for v in variables:
+        store.put_variable(v.path, v.value, v.is_secret, v.description)
+    for r in resources:
+        store.put_resource(r.path, r.resource_type, r.value, r.description)
     return ExportReport(resources=len(resources), variables=len(variables))
+
+
+def _read_variable(store: Store, directory: Path, file: Path) -> StoredVariable:
+    from connectors.workspace.sql_store import SqlStore
+
+    path = validate_path(_remote_path(directory, file, VARIABLE_SUFFIXES), "variable")
+    data = _load(file)
+    value = data.get("value", "")
+    if crypto.is_encrypted(value):
+        if not isinstance(store, SqlStore):
+            raise WorkspaceError(f"{path}: encrypted value needs a local workspace")
+        value = store.open_secret(value, f"variable:{path}")
+    if not isinstance(value, str):
+        raise WorkspaceError(f"variable {path}: value must be a string")
+    is_secret = bool(data.get("is_secret", False))
+    return StoredVariable(path, value, is_secret, str(data.get("description") or ""))
+
+
+def _read_resource(directory: Path, file: Path) -> StoredResource:
+    path = validate_path(_remote_path(directory, file, RESOURCE_SUFFIXES))
+    data = _load(file)
+    kind = data.get("resource_type")
+    if not isinstance(kind, str):
+        raise WorkspaceError(f"resource {path}: no resource_type")
+    value = check_value(kind, data.get("value"))
+    return StoredResource(path, kind, value, str(data.get("description") or ""))

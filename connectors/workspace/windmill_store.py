@@ -8,7 +8,8 @@ workspace ``WM_WORKSPACE``. Resources: ``GET resources/get_value_interpolated/{p
 Flow user state: ``GET jobs_u/get_root_job_id/{WM_JOB_ID}`` then ``GET``/``POST
 jobs/flow/user_states/{root}/{key}``. Windmill interpolates ``$var:``/``$res:`` and encrypts
 secrets itself. Windmill offers no compare-and-set, so ``update_state`` here is a plain read then
-write (one writer per state, as one schedule per script gives, is the supported pattern).
+write (one writer per state, as one schedule per script gives, is the supported pattern). The HTTP
+client (base URL, token, errors) is ``connectors.windmill_api``, shared with the object storage.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors.errors import WorkspaceError
-from connectors.redact import redact_text
+from connectors.windmill_api import MISSING, WindmillApi
 from connectors.workspace.store import Store, StoredResource, StoredVariable, check_value
 
 
@@ -27,36 +28,10 @@ class WindmillStore(Store):
     kind = "windmill"
 
     def __init__(self, base_url: str, token: str, workspace: str) -> None:
-        import httpx
-
-        self.base_url = f"{base_url.rstrip('/')}/api"
+        self.api = WindmillApi(base_url, token, workspace)
+        self.base_url = self.api.base_url
         self.workspace = workspace
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=httpx.Timeout(300.0),
-        )
-
-    # --- HTTP ------------------------------------------------------------------------------------
-    def _request(self, method: str, endpoint: str, *, missing_ok: bool = False, **kw: Any) -> Any:
-        url = f"/w/{self.workspace}/{endpoint}"
-        try:
-            response = self._http.request(method, url, **kw)
-        except Exception as exc:  # httpx.HTTPError and OS errors: one clear line
-            raise WorkspaceError(
-                f"Windmill API {method} {self.base_url}{url} failed: {redact_text(str(exc))}"
-            ) from None
-        if response.status_code == 404 and missing_ok:
-            return _MISSING
-        if response.status_code >= 400:
-            body = redact_text(response.text[:300])
-            raise WorkspaceError(
-                f"Windmill API {method} {url}: {response.status_code} {body}".strip()
-            )
-        content_type = response.headers.get("content-type", "")
-        if "json" in content_type:
-            return response.json()
-        return response.text
+        self._request = self.api.request
 
     # --- resources -------------------------------------------------------------------------------
     def get_resource(self, path: str) -> StoredResource | None:
@@ -241,11 +216,7 @@ class WindmillStore(Store):
         return {"store": self.kind, "workspace": self.workspace, "location": self.base_url}
 
     def close(self) -> None:
-        self._http.close()
+        self.api.close()
 
 
-class _Missing:
-    pass
-
-
-_MISSING: Any = _Missing()
+_MISSING: Any = MISSING

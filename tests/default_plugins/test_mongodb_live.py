@@ -9,6 +9,7 @@ import pytest
 import connectors
 from connectors.resource import Resource
 from connectors.testing.secrets import PASSWORD
+from connectors.testing.tls import make_server_certificate
 
 pytestmark = pytest.mark.live
 
@@ -76,3 +77,49 @@ def test_connect_reads_and_writes(fresh_mongodb: Resource) -> None:
         assert database.items.find_one({"name": "a"}, {"_id": 0}) == {"name": "a", "n": 1}
     finally:
         client.close()
+
+
+# TLS: a second SecantusDB that wraps every connection in TLS (a certificate from a test CA).
+
+
+def test_tls_check_passes_every_step(live_mongodb_tls: Resource) -> None:
+    assert live_mongodb_tls.value["tls"] is True
+    assert live_mongodb_tls.value["options"]["tlsCAFile"].endswith("ca.pem")
+    result = connectors.check(live_mongodb_tls, timeout=10)
+    assert result.ok, result.to_dict()
+    names = [step.name for step in result.steps]
+    assert names == ["tcp", "tls", "hello", "authentication", "ping", "server version"]
+    assert result.steps[1].detail.startswith("TLSv1.")
+
+
+def test_tls_connect_through_the_connection_string(live_mongodb_tls: Resource) -> None:
+    text = connectors.to_connection_string(live_mongodb_tls)
+    assert "tlsCAFile=" in text
+    parsed = connectors.parse(text)
+    assert parsed == live_mongodb_tls and parsed.value["tls"] is True
+    client = connectors.connect(parsed)
+    try:
+        collection = client[live_mongodb_tls.value["db"]].tls_items
+        collection.insert_one({"over": "tls"})
+        assert collection.find_one({}, {"_id": 0}) == {"over": "tls"}
+        collection.drop()
+    finally:
+        client.close()
+
+
+def test_tls_with_a_wrong_ca_fails_at_tls(live_mongodb_tls: Resource, tmp_path) -> None:
+    other_ca = tmp_path / "other-ca.pem"
+    other_ca.write_text(make_server_certificate().ca_pem)
+    wrong = _with(live_mongodb_tls, options={"tlsCAFile": str(other_ca)})
+    result = connectors.check(wrong, timeout=5)
+    assert not result.ok
+    assert [step.name for step in result.steps] == ["tcp", "tls"]
+    assert result.failed_step.detail.startswith("server certificate rejected: ")
+
+
+def test_plain_client_against_a_tls_server_fails_at_hello(live_mongodb_tls: Resource) -> None:
+    plain = _with(live_mongodb_tls, tls=False, options={})
+    result = connectors.check(plain, timeout=2)
+    assert not result.ok
+    assert [step.name for step in result.steps] == ["tcp", "hello"]
+    assert "no server could be selected" in result.failed_step.detail

@@ -135,3 +135,50 @@ def test_tls_with_root_certificate_pem_and_private_temp_file(live_postgresql_tls
     with pytest.raises(Exception, match="password authentication failed"):
         connectors.connect(with_value(live_postgresql_tls, password="wrong-password-x"))
     assert len(created) == 2 and not os.path.exists(created[1])
+
+
+# A server that offers no TLS at all (ssl=off): what each sslmode does.
+
+
+def test_check_require_against_a_server_without_tls(live_postgresql_plain):
+    result = connectors.check(with_value(live_postgresql_plain, sslmode="require"), timeout=20)
+    assert not result.ok
+    assert [s.name for s in result.steps] == ["tcp", "tls"]
+    assert result.failed_step.detail == (
+        "the server does not offer TLS, but sslmode=require requires it"
+    )
+
+
+def test_check_verify_full_against_a_server_without_tls(live_postgresql_plain, live_postgresql_tls):
+    pem = live_postgresql_tls.value["root_certificate_pem"]
+    strict = with_value(live_postgresql_plain, sslmode="verify-full", root_certificate_pem=pem)
+    result = connectors.check(strict, timeout=20)
+    assert result.failed_step.name == "tls"
+    assert "does not offer TLS, but sslmode=verify-full requires it" in result.failed_step.detail
+
+
+def test_check_prefer_falls_back_and_says_so(live_postgresql_plain):
+    assert live_postgresql_plain.value["sslmode"] == "prefer"
+    result = connectors.check(live_postgresql_plain, timeout=20)
+    assert result.ok, result.to_dict()
+    assert [s.name for s in result.steps] == ["tcp", "authentication", "query", "server version"]
+    assert result.steps[1].detail == (
+        "as connectors to database postgres, TLS not used: the server does not offer it "
+        "(sslmode=prefer)"
+    )
+
+
+def test_check_prefer_uses_tls_when_offered(live_postgresql):
+    result = connectors.check(live_postgresql, timeout=20)
+    assert result.ok, result.to_dict()
+    assert result.steps[1].detail == "as connectors to database postgres, over TLS"
+
+
+def test_check_disable_against_a_server_without_tls(live_postgresql_plain):
+    result = connectors.check(with_value(live_postgresql_plain, sslmode="disable"), timeout=20)
+    assert result.ok, result.to_dict()
+    assert "tls" not in [s.name for s in result.steps]
+    assert result.steps[1].detail.endswith("TLS not used (sslmode=disable)")
+    with connectors.connect(with_value(live_postgresql_plain, sslmode="disable")) as conn:
+        assert not conn.pgconn.ssl_in_use
+        assert conn.execute("SHOW ssl").fetchone() == ("off",)

@@ -2,7 +2,8 @@
 and ``fresh`` (per-test isolation on any server of that kind, including one given by URL).
 
 A recipe is a context manager that yields ``{resource name: Windmill value}``: most yield one
-resource, PostgreSQL also yields ``postgresql_tls`` for the same server.
+resource, PostgreSQL also yields ``postgresql_tls`` for the same server. ``postgresql.plain``
+(``ssl=off``) and ``mongodb.tls`` (TLS only) are second servers, started only when asked for.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from typing import Any
 from connectors.testing.process import free_port, running, spawn, wait_until, workdir
 from connectors.testing.secrets import PASSWORD, USERNAME
 from connectors.testing.servers import Products, require_module
+from connectors.testing.tls import ServerCertificate, make_server_certificate
 
 
 def value_for(host: str, port: int) -> dict[str, Any]:
@@ -31,27 +32,56 @@ def value_for(host: str, port: int) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def local(root: Path) -> Iterator[Products]:
-    """``secantusd-py`` in a subprocess: provisioned without auth, then restarted with ``--auth``.
+    """``secantusd-py`` in a subprocess with SCRAM-SHA-256 required: ``mongodb``."""
+    with _server("connectors-mongodb-", None) as value:
+        yield {"mongodb": value}
+
+
+@contextlib.contextmanager
+def tls(root: Path) -> Iterator[Products]:
+    """A second SecantusDB that wraps every connection in TLS: ``mongodb_tls``.
+
+    Its certificate is signed by a throwaway CA (``connectors.testing.tls``); the value points
+    ``options.tlsCAFile`` at that CA's PEM file, which lives as long as the server.
+    """
+    with _server("connectors-mongodb-tls-", make_server_certificate()) as value:
+        yield {"mongodb_tls": value}
+
+
+@contextlib.contextmanager
+def _server(prefix: str, cert: ServerCertificate | None) -> Iterator[dict[str, Any]]:
+    """Provisioned without auth, then restarted with ``--auth`` on the same storage.
 
     SecantusDB has no localhost exception, so the user is created on a first run without auth
-    and the server restarted on the same storage (backends.md, MongoDB). Each stop takes ~2 s.
+    and the server restarted (backends.md, MongoDB). Each stop takes ~2 s. With a certificate,
+    both runs serve TLS only (``--tls-cert-file``/``--tls-key-file``).
     """
     require_module("pymongo", "mongodb")
     require_module("secantus", "test")
-    with workdir("connectors-mongodb-") as base:
+    with workdir(prefix) as base:
         log = base / "secantus.log"
+        flags: list[str] = []
+        client_tls: dict[str, Any] = {}
+        if cert is not None:
+            for name, pem in (("ca", cert.ca_pem), ("server", cert.cert_pem)):
+                (base / f"{name}.pem").write_text(pem, encoding="utf-8")
+            key = base / "server.key"
+            key.touch(0o600)
+            key.write_text(cert.key_pem, encoding="utf-8")
+            flags = ["--tls-cert-file", str(base / "server.pem"), "--tls-key-file", str(key)]
+            client_tls = {"tls": True, "tlsCAFile": str(base / "ca.pem")}
 
-        def serve(*flags: str) -> Any:
+        def serve(*more: str) -> Any:
             port = free_port()
             cmd = [
                 sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
-                "--storage-path", str(base / "data"), "--log-level", "WARNING", *flags,
+                "--storage-path", str(base / "data"), "--log-level", "WARNING", *flags, *more,
             ]  # fmt: skip
             return port, spawn(cmd, log, cwd=base)
 
         port, proc = serve()
         with running(proc):
-            admin = _client([f"127.0.0.1:{port}"], directConnection=True)
+            admin = _client([f"127.0.0.1:{port}"], directConnection=True, **client_tls)
             with contextlib.closing(admin):
                 wait_until(
                     lambda: admin.admin.command("ping"), what="secantusd", proc=proc, log=log
@@ -63,8 +93,11 @@ def local(root: Path) -> Iterator[Products]:
         port, proc = serve("--auth")
         with running(proc):
             value = value_for("127.0.0.1", port)
+            if cert is not None:
+                value["tls"] = True
+                value["options"] = {"tlsCAFile": client_tls["tlsCAFile"]}
             wait_until(lambda: _ping(value), what="secantusd --auth", proc=proc, log=log)
-            yield {"mongodb": value}
+            yield value
 
 
 @contextlib.contextmanager
@@ -102,7 +135,9 @@ def client(value: dict[str, Any]) -> Any:
             "authSource": credential.get("db") or "admin",
             "authMechanism": credential.get("mechanism") or "DEFAULT",
         }
-    return _client(hosts, tls=bool(value.get("tls")), **auth)
+    options = value.get("options") or {}
+    tls = {key: val for key, val in options.items() if key.startswith("tls")}
+    return _client(hosts, tls=bool(value.get("tls")), **tls, **auth)
 
 
 def _client(hosts: list[str], **kwargs: Any) -> Any:

@@ -1,4 +1,4 @@
-"""PostgreSQL: the Debian binaries run as the ``postgres`` user, SCRAM over TCP, TLS on."""
+"""PostgreSQL: the Debian binaries run as the ``postgres`` user, SCRAM over TCP, TLS on (or off)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from connectors.testing.process import (
 )
 from connectors.testing.secrets import PASSWORD, USERNAME
 from connectors.testing.servers import Products, ServerUnavailable, require_module
-from connectors.testing.tls import make_server_certificate
+from connectors.testing.tls import ServerCertificate, make_server_certificate
 
 
 def bindir() -> Path:
@@ -43,17 +43,33 @@ def bindir() -> Path:
 
 @contextlib.contextmanager
 def local(root: Path) -> Iterator[Products]:
-    """initdb + postgres on a free port; PostgreSQL refuses root, so run as ``postgres``."""
+    """initdb + postgres with TLS on: ``postgresql`` (sslmode prefer) and ``postgresql_tls``."""
+    cert = make_server_certificate()
+    with _server("connectors-pg-", cert) as value:
+        tls = {**value, "sslmode": "verify-full", "root_certificate_pem": cert.ca_pem}
+        yield {"postgresql": value, "postgresql_tls": tls}
+
+
+@contextlib.contextmanager
+def plain(root: Path) -> Iterator[Products]:
+    """A second server from the same binaries with ``ssl=off``: ``postgresql_plain``."""
+    with _server("connectors-pg-plain-", None) as value:
+        yield {"postgresql_plain": value}
+
+
+@contextlib.contextmanager
+def _server(prefix: str, cert: ServerCertificate | None) -> Iterator[dict[str, Any]]:
+    """initdb + postgres on a free port, TLS on when given a certificate.
+
+    PostgreSQL refuses root, so as root it runs as ``postgres``.
+    """
     require_module("psycopg", "postgresql")
     bin_ = bindir()
     owner = "postgres" if os.geteuid() == 0 else None
     with contextlib.ExitStack() as stack:
-        base = stack.enter_context(workdir("connectors-pg-", owner))
+        base = stack.enter_context(workdir(prefix, owner))
         log = base / "postgresql.log"
-        cert = make_server_certificate()
         _write(base / "pwfile", PASSWORD + "\n", owner)
-        _write(base / "server.crt", cert.cert_pem, owner)
-        _write(base / "server.key", cert.key_pem, owner)
         check_output(
             [
                 str(bin_ / "initdb"), "-D", str(base / "data"), "-U", USERNAME,
@@ -72,10 +88,14 @@ def local(root: Path) -> Iterator[Products]:
             "fsync": "off",
             "synchronous_commit": "off",
             "full_page_writes": "off",
-            "ssl": "on",
-            "ssl_cert_file": str(base / "server.crt"),
-            "ssl_key_file": str(base / "server.key"),
+            "ssl": "off",
         }
+        if cert is not None:
+            _write(base / "server.crt", cert.cert_pem, owner)
+            _write(base / "server.key", cert.key_pem, owner)
+            settings["ssl"] = "on"
+            settings["ssl_cert_file"] = str(base / "server.crt")
+            settings["ssl_key_file"] = str(base / "server.key")
         options = [arg for key, val in settings.items() for arg in ("-c", f"{key}={val}")]
         cmd = [str(bin_ / "postgres"), "-D", str(base / "data"), "-p", str(port), *options]
         proc = spawn(cmd, log, cwd=base, **run_as(owner))
@@ -90,8 +110,7 @@ def local(root: Path) -> Iterator[Products]:
             "root_certificate_pem": "",
         }
         wait_until(lambda: _connect(value).close(), what="postgres", proc=proc, log=log)
-        tls = {**value, "sslmode": "verify-full", "root_certificate_pem": cert.ca_pem}
-        yield {"postgresql": value, "postgresql_tls": tls}
+        yield value
 
 
 def _write(path: Path, text: str, owner: str | None) -> None:

@@ -1,0 +1,280 @@
+"""The object-storage helpers inside a Windmill worker: Windmill's REST API, as ``wmill`` sends it.
+
+Requests (reference/windmill.md 1.8-1.10), all under ``/api/w/{WM_WORKSPACE}/`` with the job's
+Bearer token (``connectors.windmill_api``, the client the workspace store uses too):
+
+- read: ``GET job_helpers/download_s3_file?file_key=[&s3_resource_path=][&storage=]``, streamed;
+- write: ``POST job_helpers/upload_s3_file?[file_key=][&s3_resource_path=][&storage=]
+  [&content_type=][&content_disposition=]``, ``Content-Type: application/octet-stream``, a stream
+  sent chunked in ``UPLOAD_CHUNK`` pieces; the answer's ``file_key`` is the object's key;
+- delete: ``DELETE job_helpers/delete_s3_file?file_key=[&s3_resource_path=][&storage=]``;
+- sign: ``POST apps/sign_s3_objects {"s3_objects": [...], "expiry_secs"?}``;
+- settings: ``POST job_helpers/v2/{polars_connection_settings|duckdb_connection_settings|
+  s3_resource_info} {"s3_resource_path"?}`` (the server path), except that without a resource
+  path and with a job token (``jwt_...``) the S3 proxy is used when
+  ``GET job_helpers/v2/s3_proxy_bucket`` answers 200: keys derived from the token, endpoint
+  ``{base}/api/w/{ws}/s3_proxy/_wm_bucket_/_default_``, path style, ``us-east-1``.
+
+Windmill's server resolves the storage (workspace default, a named secondary ``storage``, or the
+resource at ``s3_resource_path``) and clamps the expiry; nothing is resolved here.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from connectors.errors import WorkspaceError
+from connectors.objectstore import S3Object, _strip_reference
+
+if TYPE_CHECKING:
+    import httpx
+
+    from connectors.windmill_api import WindmillApi
+
+#: wmill streams an upload in 50 KB pieces
+UPLOAD_CHUNK = 50 * 1024
+PROXY_REGION = "us-east-1"
+
+
+def _path(s3_resource_path: str | None) -> str | None:
+    return _strip_reference(s3_resource_path) if s3_resource_path else None
+
+
+def _query(
+    obj: S3Object | None, s3_resource_path: str | None, **extra: str | None
+) -> dict[str, str]:
+    params: dict[str, str] = {}
+    if obj is not None and obj.get("s3"):
+        params["file_key"] = str(obj["s3"])
+    path = _path(s3_resource_path)
+    if path:
+        params["s3_resource_path"] = path
+    if obj is not None and obj.get("storage"):
+        params["storage"] = str(obj["storage"])
+    params.update({k: v for k, v in extra.items() if v})
+    return params
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    while chunk := stream.read(UPLOAD_CHUNK):
+        yield bytes(chunk)
+
+
+class _ResponseReader(io.RawIOBase):
+    """A raw stream over an open httpx response (so io.BufferedReader can wrap it)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._chunks = response.iter_bytes()
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        size = min(len(view), len(self._pending))
+        view[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def close(self) -> None:
+        if not self.closed:
+            self._response.close()
+        super().close()
+
+
+class WindmillObjectStorage:
+    """Windmill's workspace object storage (and its secondary storages) over the REST API."""
+
+    def __init__(self, api: WindmillApi) -> None:
+        self.api = api
+
+    # --- objects ---------------------------------------------------------------------------------
+    def open_reader(self, obj: S3Object, s3_resource_path: str | None = None) -> IO[bytes]:
+        params = _query(obj, s3_resource_path)
+        response = self.api.stream("GET", "job_helpers/download_s3_file", params=params)
+        return io.BufferedReader(_ResponseReader(response), buffer_size=256 * 1024)
+
+    def read_all(self, obj: S3Object, s3_resource_path: str | None = None) -> bytes:
+        params = _query(obj, s3_resource_path)
+        response = self.api.stream("GET", "job_helpers/download_s3_file", params=params)
+        try:
+            return response.read()
+        finally:
+            response.close()
+
+    def write(
+        self,
+        obj: S3Object | None,
+        content: IO[bytes] | bytes,
+        s3_resource_path: str | None = None,
+        content_type: str | None = None,
+        content_disposition: str | None = None,
+    ) -> S3Object:
+        params = _query(
+            obj,
+            s3_resource_path,
+            content_type=content_type,
+            content_disposition=content_disposition,
+        )
+        body: bytes | Iterator[bytes]
+        if isinstance(content, bytes | bytearray | memoryview):
+            body = bytes(content)
+        elif hasattr(content, "read"):
+            body = _chunks(content)
+        else:
+            raise TypeError(f"file_content must be bytes or a reader, not {type(content).__name__}")
+        answer = self.api.request(
+            "POST",
+            "job_helpers/upload_s3_file",
+            params=params,
+            content=body,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        if not isinstance(answer, dict) or not answer.get("file_key"):
+            raise WorkspaceError("Windmill API upload_s3_file: the answer has no file_key")
+        storage = obj.get("storage") if obj is not None else None
+        return S3Object(s3=answer["file_key"], storage=storage)
+
+    def delete(self, obj: S3Object, s3_resource_path: str | None = None) -> None:
+        params = _query(obj, s3_resource_path)
+        self.api.request("DELETE", "job_helpers/delete_s3_file", params=params)
+
+    def sign(self, objects: list[S3Object], expiry_secs: int | None = None) -> list[S3Object]:
+        body: dict[str, Any] = {"s3_objects": [dict(obj) for obj in objects]}
+        if expiry_secs is not None:
+            body["expiry_secs"] = int(expiry_secs)
+        answer = self.api.request("POST", "apps/sign_s3_objects", json=body)
+        if not isinstance(answer, list):
+            raise WorkspaceError("Windmill API sign_s3_objects: the answer is not a list")
+        return [S3Object(item) for item in answer]
+
+    # --- connection settings ---------------------------------------------------------------------
+    def _server(self, endpoint: str, s3_resource_path: str | None) -> dict[str, Any]:
+        path = _path(s3_resource_path)
+        body = {"s3_resource_path": path} if path else {}
+        answer = self.api.request("POST", f"job_helpers/v2/{endpoint}", json=body)
+        if not isinstance(answer, dict):
+            raise WorkspaceError(f"Windmill API {endpoint}: the answer is not an object")
+        return answer
+
+    def _proxy(self, s3_resource_path: str | None) -> dict[str, Any] | None:
+        """The S3 proxy's bucket, endpoint and token-derived keys, when wmill would use it."""
+        token = self.api.token
+        if _path(s3_resource_path) or not token.startswith("jwt_") or "." not in token:
+            return None
+        if token.startswith(("jwt_ext_", "jwt_agent_")):
+            return None
+        try:
+            answer = self.api.request("GET", "job_helpers/v2/s3_proxy_bucket")
+        except WorkspaceError:
+            return None
+        if not isinstance(answer, dict) or not answer.get("bucket"):
+            return None
+        access, secret = token.rsplit(".", 1)
+        endpoint = f"{self.api.base_url}/w/{self.api.workspace}/s3_proxy/_wm_bucket_/_default_"
+        return {
+            "bucket": answer["bucket"],
+            "endpoint": endpoint,
+            "use_ssl": endpoint.startswith("https"),
+            "access": access,
+            "secret": secret,
+        }
+
+    def polars_settings(self, s3_resource_path: str | None = None) -> dict[str, Any]:
+        proxy = self._proxy(s3_resource_path)
+        if proxy is None:
+            answer = self._server("polars_connection_settings", s3_resource_path)
+            return {
+                "s3fs_args": answer.get("s3fs_args"),
+                "storage_options": answer.get("storage_options"),
+                "s3_bucket": None,
+            }
+        s3fs_args = {
+            "endpoint_url": proxy["endpoint"],
+            "key": proxy["access"],
+            "secret": proxy["secret"],
+            "use_ssl": proxy["use_ssl"],
+            "cache_regions": False,
+            "client_kwargs": {"region_name": PROXY_REGION},
+            "config_kwargs": {"s3": {"addressing_style": "path"}},
+        }
+        options = {
+            "aws_endpoint_url": proxy["endpoint"],
+            "aws_access_key_id": proxy["access"],
+            "aws_secret_access_key": proxy["secret"],
+            "aws_region": PROXY_REGION,
+            "aws_allow_http": "false" if proxy["use_ssl"] else "true",
+            "aws_virtual_hosted_style_request": "false",
+        }
+        return {"s3fs_args": s3fs_args, "storage_options": options, "s3_bucket": proxy["bucket"]}
+
+    def duckdb_settings(self, s3_resource_path: str | None = None) -> dict[str, Any]:
+        proxy = self._proxy(s3_resource_path)
+        if proxy is None:
+            answer = self._server("duckdb_connection_settings", s3_resource_path)
+            settings = {"connection_settings_str": answer.get("connection_settings_str")}
+            if answer.get("azure_container_path"):
+                settings["azure_container_path"] = answer["azure_container_path"]
+            return {**settings, "s3_bucket": None}
+        parts = urlsplit(proxy["endpoint"])
+        lines = [
+            "SET home_directory='./';",
+            "INSTALL 'httpfs';",
+            "SET s3_url_style='path';",
+            f"SET s3_region='{PROXY_REGION}';",
+            f"SET s3_endpoint='{parts.netloc}{parts.path}';",
+            f"SET s3_access_key_id='{proxy['access']}';",
+            f"SET s3_secret_access_key='{proxy['secret']}';",
+        ]
+        if not proxy["use_ssl"]:
+            lines.append("SET s3_use_ssl=0;")
+        return {"connection_settings_str": "\n".join(lines), "s3_bucket": proxy["bucket"]}
+
+    def boto3_settings(self, s3_resource_path: str | None = None) -> dict[str, Any]:
+        proxy = self._proxy(s3_resource_path)
+        if proxy is not None:
+            return {
+                "endpoint_url": proxy["endpoint"],
+                "region_name": PROXY_REGION,
+                "use_ssl": proxy["use_ssl"],
+                "aws_access_key_id": proxy["access"],
+                "aws_secret_access_key": proxy["secret"],
+            }
+        return boto3_from_resource(self._server("s3_resource_info", s3_resource_path))
+
+
+def boto3_from_resource(resource: dict[str, Any]) -> dict[str, Any]:
+    """wmill's client-side mapping of an ``S3Resource`` to ``boto3.client`` keyword arguments.
+
+    wmill prefixes ``endPoint`` with the scheme unconditionally; an ``endPoint`` that already is a
+    full URL (the 2026 hub shape) is kept as is here (``use_ssl`` from its scheme), where wmill
+    would build ``https://https://...``.
+    """
+    use_ssl = bool(resource.get("useSSL"))
+    endpoint = str(resource.get("endPoint") or "")
+    if endpoint.startswith(("http://", "https://")):
+        use_ssl = endpoint.startswith("https://")
+    else:
+        endpoint = ("https://" if use_ssl else "http://") + endpoint
+        if resource.get("port"):
+            endpoint += f":{resource['port']}"
+    settings: dict[str, Any] = {
+        "endpoint_url": endpoint,
+        "region_name": resource.get("region"),
+        "use_ssl": use_ssl,
+        "aws_access_key_id": resource.get("accessKey"),
+        "aws_secret_access_key": resource.get("secretKey"),
+    }
+    if resource.get("token"):
+        settings["aws_session_token"] = resource["token"]
+    return settings
