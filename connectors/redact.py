@@ -133,14 +133,16 @@ def redact_value(resource_type: str, value: Any) -> Any:
     (a connection string in an ``options`` field, a SAS token in a URL).
     """
     redactor = redactor_for(resource_type, value)
-    return _mask(copy.deepcopy(value), redactor)
+    return mask_value(copy.deepcopy(value), redactor)
 
 
-def _mask(value: Any, redactor: Redactor) -> Any:
+def mask_value(value: Any, redactor: Redactor) -> Any:
+    """``value`` with every string passed through ``redactor``; a string that was nothing but
+    secret becomes exactly ``********``."""
     if isinstance(value, dict):
-        return {key: _mask(item, redactor) for key, item in value.items()}
+        return {key: mask_value(item, redactor) for key, item in value.items()}
     if isinstance(value, list):
-        return [_mask(item, redactor) for item in value]
+        return [mask_value(item, redactor) for item in value]
     if isinstance(value, str) and value:
         masked = redactor(value)
         return MASK if MASK in masked and masked.replace(MASK, "") == "" else masked

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from connectors.errors import ConnectorsError
 from connectors.hub.catalog import dump_yaml
-from connectors.redact import MASK, Redactor, redactor_for
+from connectors.redact import mask_value, redactor_for
 from connectors.resource import Resource
 
 FORMATS = ("airflow", "dlt", "env", "wmill")
@@ -44,7 +44,7 @@ def render(resource: Resource, fmt: str, *, show_secrets: bool = False) -> str:
     redactor = redactor_for(resource.resource_type, resource.value)
 
     def shown(data: Any) -> Any:
-        return data if show_secrets else _mask(data, redactor)
+        return data if show_secrets else mask_value(data, redactor)
 
     if fmt == "airflow":
         text = json.dumps(shown(airflow_connection(resource)), indent=2, ensure_ascii=False)
@@ -55,17 +55,6 @@ def render(resource: Resource, fmt: str, *, show_secrets: bool = False) -> str:
     else:
         text = wmill_resource_yaml(Resource(resource.resource_type, shown(resource.value)))
     return text.rstrip("\n") + "\n"
-
-
-def _mask(value: Any, redactor: Redactor) -> Any:
-    if isinstance(value, dict):
-        return {k: _mask(v, redactor) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask(v, redactor) for v in value]
-    if isinstance(value, str) and value:
-        masked = redactor(value)
-        return MASK if masked.replace(MASK, "") == "" else masked
-    return value
 
 
 def _connection_string(resource: Resource) -> str:
