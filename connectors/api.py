@@ -40,8 +40,18 @@ def parse(text: str, type: str | None = None) -> Resource:
     stripped = text.strip()
     if not stripped:
         raise ParseError("empty connection string")
-    if type is not None:
-        return get_connector(type).parse(stripped)
+    try:
+        return _parse_stripped(stripped, type)
+    except ParseError as exc:
+        # Positions count from the stripped text; report them in the text the user gave.
+        if exc.position is not None:
+            exc.position += len(text) - len(text.lstrip())
+        raise
+
+
+def _parse_stripped(stripped: str, type_name: str | None) -> Resource:
+    if type_name is not None:
+        return get_connector(type_name).parse(stripped)
     candidates = detect(stripped)
     if not candidates:
         known = ", ".join(sorted(get_registry().connectors))

@@ -79,3 +79,13 @@ def test_resource_types_have_names_schemas_and_secret_fields():
     assert by_name["upstash_redis"].secret_fields == ("token",)
     for rt in by_name.values():
         assert rt.schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_error_positions_count_in_the_text_as_given():
+    with pytest.raises(ParseError) as bare:
+        connectors.parse("postgresql://h/d%zzb")
+    with pytest.raises(ParseError) as padded:
+        connectors.parse("   postgresql://h/d%zzb")
+    assert bare.value.position is not None
+    assert padded.value.position == bare.value.position + 3
+    assert f"(at position {padded.value.position})" in str(padded.value)
