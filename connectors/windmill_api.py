@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 class _Missing:
+    """The type of ``MISSING``: a sentinel distinct from any JSON answer (``None`` included)."""
+
     def __repr__(self) -> str:
         return "MISSING"
 
@@ -87,4 +89,5 @@ class WindmillApi:
         return response
 
     def close(self) -> None:
+        """Close the HTTP connections."""
         self.http.close()

@@ -30,6 +30,7 @@ PROBE_PREFIX = ".connectors-check-"
 
 
 def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
+    """Run the steps of the module docstring within ``timeout`` seconds in all."""
     steps = CheckSteps(timeout, redactor_for("azure_blob", value))
     container = value.get("containerName") or ""
     servers: list[str] = []

@@ -37,6 +37,7 @@ def is_service_sas(value: dict[str, Any]) -> bool:
 
 
 def client_options(value: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """SDK client keywords: 4 MiB transfers, Azurite's API version locally, then ``overrides``."""
     options: dict[str, Any] = {
         "max_single_get_size": CHUNK_SIZE,
         "max_chunk_get_size": CHUNK_SIZE,

@@ -146,6 +146,7 @@ def split_settings(text: str) -> dict[str, tuple[str, int]]:
 
 
 def parse_connection_string(text: str) -> tuple[dict[str, Any], list[str]]:
+    """A ``Key=Value;...`` storage connection string -> (value, notes)."""
     settings = split_settings(text)
     notes: list[str] = []
     get = {key: item[0] for key, item in settings.items()}
@@ -167,37 +168,43 @@ def parse_connection_string(text: str) -> tuple[dict[str, Any], list[str]]:
             "DefaultEndpointsProtocol must be http or https",
             settings["DEFAULTENDPOINTSPROTOCOL"][1],
         )
-    account = get.get("ACCOUNTNAME", "")
-    suffix = get.get("ENDPOINTSUFFIX")
-    if "BLOBENDPOINT" in get:
-        raw, at = settings["BLOBENDPOINT"]
-        endpoint = _endpoint_url(raw if "://" in raw else f"https://{raw}", at)
-        if not account:
-            account = _account_from_endpoint(endpoint)
-    elif account and protocol and suffix:
-        endpoint = f"{protocol.lower()}://{account}.blob.{suffix}"
-    elif account:
-        if protocol and protocol.lower() == "http":
-            notes.append(
-                "DefaultEndpointsProtocol=http has no effect without EndpointSuffix or "
-                "BlobEndpoint (azure-storage-blob uses https)"
-            )
-        endpoint = f"https://{account}.blob.{suffix or DEFAULT_SUFFIX}"
-    else:
-        raise _error("the connection string has neither AccountName nor BlobEndpoint")
+    account, endpoint = _account_and_endpoint(get, settings, notes)
     value: dict[str, Any] = {"accountName": account, "containerName": ""}
     if get.get("ACCOUNTKEY"):  # an empty AccountKey= is no key, as to_connection_string writes
         key_text, at = settings["ACCOUNTKEY"]
         _check_base64(key_text, "AccountKey", at)
         value["accessKey"] = key_text
-    if suffix:
-        value["endpointSuffix"] = suffix
+    if get.get("ENDPOINTSUFFIX"):
+        value["endpointSuffix"] = get["ENDPOINTSUFFIX"]
     set_endpoint(value, endpoint)
     if "SHAREDACCESSSIGNATURE" in get:
         sas, at = settings["SHAREDACCESSSIGNATURE"]
         value["sasToken"] = _check_sas(sas.removeprefix("?"), at)
     _set_extensions(value, get, settings)
     return value, notes
+
+
+def _account_and_endpoint(
+    get: dict[str, str], settings: dict[str, tuple[str, int]], notes: list[str]
+) -> tuple[str, str]:
+    """The account name and blob endpoint, derived as azure-storage-blob does (module docstring)."""
+    account = get.get("ACCOUNTNAME", "")
+    protocol = get.get("DEFAULTENDPOINTSPROTOCOL", "").lower()
+    suffix = get.get("ENDPOINTSUFFIX", "")
+    if "BLOBENDPOINT" in get:
+        raw, at = settings["BLOBENDPOINT"]
+        endpoint = _endpoint_url(raw if "://" in raw else f"https://{raw}", at)
+        return account or _account_from_endpoint(endpoint), endpoint
+    if not account:
+        raise _error("the connection string has neither AccountName nor BlobEndpoint")
+    if protocol and suffix:
+        return account, f"{protocol}://{account}.blob.{suffix}"
+    if protocol == "http":
+        notes.append(
+            "DefaultEndpointsProtocol=http has no effect without EndpointSuffix or "
+            "BlobEndpoint (azure-storage-blob uses https)"
+        )
+    return account, f"https://{account}.blob.{suffix or DEFAULT_SUFFIX}"
 
 
 def _set_extensions(
@@ -228,6 +235,7 @@ def _check_sas(token: str, position: int) -> str:
 
 
 def parse_url(text: str) -> tuple[dict[str, Any], list[str]]:
+    """An http(s) blob URL or an ``az://``-family URI -> (value, notes)."""
     scheme = text.split("://", 1)[0].lower()
     if scheme in URI_SCHEMES:
         return _parse_uri(text, scheme)

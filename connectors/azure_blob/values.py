@@ -44,6 +44,10 @@ _ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 
 
 def is_local_host(host: str) -> bool:
+    """Whether ``host`` (lower case) is an IP address or an emulator's name like ``localhost``.
+
+    Such hosts take IP-style URLs, ``/<account>/<container>``, as Azurite does.
+    """
     if host in _LOCAL_HOSTS or host.endswith(".localhost"):
         return True
     try:
@@ -54,6 +58,7 @@ def is_local_host(host: str) -> bool:
 
 
 def default_endpoint(account: str) -> str:
+    """The public-cloud blob endpoint of ``account``, which a value leaves out."""
     return f"https://{account}.blob.{DEFAULT_SUFFIX}"
 
 
@@ -82,6 +87,7 @@ def sas_parameters(token: str) -> dict[str, str]:
 
 
 def is_local_endpoint(endpoint: str) -> bool:
+    """Whether the URL ``endpoint`` points at a local emulator (false when it is malformed)."""
     try:
         host = urlsplit(endpoint).hostname or ""
     except ValueError:  # a value given by hand may hold anything
@@ -90,6 +96,7 @@ def is_local_endpoint(endpoint: str) -> bool:
 
 
 def provider_of(value: dict[str, Any]) -> str:
+    """``azurite`` for the development account or a local endpoint, else ``azure``."""
     endpoint = value.get("endpoint") or ""
     if value.get("accountName") == DEV_ACCOUNT or (endpoint and is_local_endpoint(endpoint)):
         return "azurite"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from connectors.azure_blob import values
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
@@ -21,16 +22,7 @@ if TYPE_CHECKING:
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "order": [
-        "accountName",
-        "containerName",
-        "accessKey",
-        "useSSL",
-        "endpoint",
-        "sasToken",
-        "endpointSuffix",
-        "blobPrefix",
-    ],
+    "order": list(values.FIELD_ORDER),
     "properties": {
         "accountName": {"type": "string", "description": "", "default": ""},
         "containerName": {"type": "string", "description": "", "default": ""},
@@ -73,6 +65,8 @@ _AZURE_URLS = re.compile(
 
 
 class AzureBlob(Connector):
+    """Azure Blob Storage (public and sovereign clouds) and the Azurite emulator."""
+
     name = "azure_blob"
     description = "An Azure Blob Storage connection info"
     schema = SCHEMA
@@ -96,27 +90,24 @@ class AzureBlob(Connector):
 
     def parse(self, text: str) -> Resource:
         from connectors.azure_blob.parser import parse
-        from connectors.azure_blob.values import provider_of, value_notes
 
         value, notes = parse(text)
-        return Resource(self.name, value, provider_of(value), notes + value_notes(value))
+        return Resource(
+            self.name, value, values.provider_of(value), notes + values.value_notes(value)
+        )
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.azure_blob.values import to_connection_string
-
-        return to_connection_string(resource.value)
+        return values.to_connection_string(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
         """Canonical form: ``endpoint`` only when it is not the default account URL."""
-        from connectors.azure_blob.values import FIELD_ORDER, account_url, set_endpoint
-
         out = dict(value)
         if out.get("accountName") or out.get("endpoint"):
-            set_endpoint(out, account_url(out))
+            values.set_endpoint(out, values.account_url(out))
         for optional in ("sasToken", "endpointSuffix", "blobPrefix"):
             if not out.get(optional):
                 out.pop(optional, None)
-        known = [key for key in FIELD_ORDER if key in out]
+        known = [key for key in values.FIELD_ORDER if key in out]
         return {key: out[key] for key in known + [key for key in out if key not in known]}
 
     def secret_values(self, value: dict[str, Any]) -> list[str]:

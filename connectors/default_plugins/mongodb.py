@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
 from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
-from connectors.mongodb.auth import MECHANISMS
+from connectors.mongodb.auth import MECHANISMS, build_credential
 from connectors.mongodb.options import options_schema
+from connectors.mongodb.parser import parse_uri
+from connectors.mongodb.value import (
+    atlas_notes,
+    build_value,
+    is_atlas,
+    normalise,
+    to_connection_string,
+)
+from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
 from connectors.resource import CheckResult, Resource
 
 # Windmill's published mongodb schema is not valid JSON Schema (credential and servers lack
@@ -83,6 +91,8 @@ EXAMPLES = (
 
 
 class MongoDB(Connector):
+    """``mongodb://`` and ``mongodb+srv://`` strings, read by the connection-string spec."""
+
     name = "mongodb"
     description = "MongoDB connection infos"
     schema = SCHEMA
@@ -97,11 +107,6 @@ class MongoDB(Connector):
         return Match.PROVIDER if ".mongodb.net" in text.lower() else Match.SCHEME
 
     def parse(self, text: str) -> Resource:
-        from connectors.mongodb.auth import build_credential
-        from connectors.mongodb.parser import parse_uri
-        from connectors.mongodb.value import atlas_notes, build_value, is_atlas
-        from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
-
         parsed = parse_uri(text.strip())
         placeholder = is_password_placeholder(parsed.password or "")
         if placeholder:  # Atlas's console prints <db_password>
@@ -116,19 +121,10 @@ class MongoDB(Connector):
         return Resource(self.name, value, provider=provider, notes=notes)
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.mongodb.value import to_connection_string
-
         return to_connection_string(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
-        result = copy.deepcopy(value)
-        result.setdefault("db", "")
-        result.setdefault("tls", bool(result.get("srv")))
-        if not result.get("srv"):
-            for server in result.get("servers", []):
-                if "/" not in str(server.get("host", "")):
-                    server.setdefault("port", 27017)
-        return result
+        return normalise(value)
 
     def connect(self, resource: Resource) -> Any:
         from connectors.mongodb.check import connect
@@ -138,7 +134,7 @@ class MongoDB(Connector):
     def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
         from connectors.mongodb.check import check
 
-        return check(resource.value, self.secret_values(resource.value), timeout)
+        return check(resource.value, timeout)
 
 
 @hookimpl

@@ -10,8 +10,9 @@ from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
-from connectors.postgresql.keywords import extension_properties
+from connectors.postgresql.keywords import SSLMODES, WINDMILL_FIELDS, extension_properties
 from connectors.postgresql.parser import (
+    URI_PREFIXES,
     looks_like_environment,
     looks_like_keyword_value,
     parse_conninfo,
@@ -23,7 +24,7 @@ from connectors.resource import CheckResult, Resource
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "order": ["host", "port", "user", "password", "dbname", "sslmode", "root_certificate_pem"],
+    "order": list(WINDMILL_FIELDS),
     "properties": {
         "host": {"type": "string", "description": "The instance host"},
         "port": {"type": "integer", "description": "The instance port", "default": 5432},
@@ -38,7 +39,7 @@ SCHEMA: dict[str, Any] = {
             "type": "string",
             "description": "Most cloud databases (Heroku, AWS, Supabase, etc.) require SSL. "
             "Self-hosted databases typically don't.",
-            "enum": ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"],
+            "enum": list(SSLMODES),
         },
         "root_certificate_pem": {
             "type": "string",
@@ -53,7 +54,13 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+#: the schemes of every URL form the parser reads (libpq, JDBC, SQLAlchemy)
+_PREFIXES = (*URI_PREFIXES, "jdbc:postgresql:", "postgresql+", "postgres+")
+
+
 class PostgreSQL(Connector):
+    """libpq URIs and keyword/value strings, JDBC and SQLAlchemy URLs, psql lines, PG* blocks."""
+
     name = "postgresql"
     description = "PostgreSQL connection"
     schema = SCHEMA
@@ -114,9 +121,6 @@ class PostgreSQL(Connector):
         from connectors.postgresql.client import check
 
         return check(resource.value, timeout)
-
-
-_PREFIXES = ("postgresql://", "postgres://", "jdbc:postgresql:", "postgresql+", "postgres+")
 
 
 @hookimpl

@@ -14,7 +14,8 @@ from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
-from connectors.redis.parser import SCHEMES, parse_redis_url, render_redis_url
+from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
+from connectors.redis.parser import DEFAULT_PORT, SCHEMES, parse_redis_url, render_redis_url
 from connectors.resource import CheckResult, Resource
 
 
@@ -96,18 +97,19 @@ def from_mongodb_shape(value: dict[str, Any]) -> dict[str, Any]:
     servers = value.get("servers") or [{}]
     credential = value.get("credential") or {}
     converted.setdefault("host", servers[0].get("host") or "localhost")
-    converted.setdefault("port", servers[0].get("port") or 6379)
+    converted.setdefault("port", servers[0].get("port") or DEFAULT_PORT)
     converted.setdefault("username", credential.get("username") or "")
     converted.setdefault("password", credential.get("password") or "")
     return converted
 
 
 def provider_of(value: dict[str, Any]) -> str | None:
+    """The hosted service the value's host belongs to (``PROVIDERS``), or None."""
     host = str(value.get("host") or "").rstrip(".")
     return next((name for suffix, name in PROVIDERS.items() if host.endswith(suffix)), None)
 
 
-def notes_for(value: dict[str, Any]) -> list[str]:
+def value_notes(value: dict[str, Any]) -> list[str]:
     """Advice that follows from the value (so a round trip keeps it)."""
     notes = []
     unix = bool(value.get("unix_socket_path"))
@@ -151,10 +153,8 @@ class Redis(Connector):
         return Match.SCHEME if text[:9].lower().startswith(_PREFIXES) else Match.NONE
 
     def parse(self, text: str) -> Resource:
-        from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
-
         value = parse_redis_url(text.strip())
-        notes = notes_for(value)
+        notes = value_notes(value)
         if is_password_placeholder(value.get("password", "")):
             value["password"] = ""
             notes.insert(0, PLACEHOLDER_NOTE)

@@ -44,6 +44,7 @@ class Credential:
     mechanism_properties: dict[str, str] | None
 
     def as_dict(self) -> dict[str, Any]:
+        """The credential as the auth test suite writes it."""
         return {
             "username": self.username,
             "password": self.password,
@@ -54,6 +55,7 @@ class Credential:
 
 
 def _error(message: str) -> ParseError:
+    """A ParseError of the mongodb type (credential errors have no single position)."""
     return ParseError(message, type_name=TYPE_NAME)
 
 
@@ -100,6 +102,7 @@ def build_credential(parsed: ParsedURI) -> tuple[Credential | None, list[str]]:
 
 
 def _gssapi_properties(properties: dict[str, str] | None) -> dict[str, str]:
+    """GSSAPI properties with the default SERVICE_NAME; unknown names are an error."""
     result = {"SERVICE_NAME": "mongodb", **(properties or {})}
     unknown = sorted(set(result) - _GSSAPI_PROPERTIES)
     if unknown:
@@ -111,6 +114,7 @@ def _gssapi_properties(properties: dict[str, str] | None) -> dict[str, str]:
 
 
 def _check_aws(username: str | None, password: str | None, props: dict[str, str] | None) -> None:
+    """MONGODB-AWS takes its credentials from the AWS environment, never from the string."""
     if username is not None or password is not None:
         raise _error(
             "MONGODB-AWS takes no user name or password in the string "
@@ -121,6 +125,7 @@ def _check_aws(username: str | None, password: str | None, props: dict[str, str]
 
 
 def _check_oidc(username: str | None, password: str | None, props: dict[str, str] | None) -> None:
+    """MONGODB-OIDC: an ENVIRONMENT, TOKEN_RESOURCE exactly for azure/gcp, a user only for azure."""
     if password is not None:
         raise _error("MONGODB-OIDC takes no password")
     props = props or {}

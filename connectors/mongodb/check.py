@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import socket
 import ssl
+from collections.abc import Sequence
 from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
+from connectors.mongodb.parser import DEFAULT_PORT
 from connectors.mongodb.value import to_connection_string
-from connectors.redact import Redactor
+from connectors.redact import redactor_for
 from connectors.resource import CheckResult
 
-DEFAULT_PORT = 27017
+# server error codes (MongoDB's error_codes.yml)
 AUTH_FAILED = 18
 UNAUTHORIZED = 13
 COMMAND_NOT_FOUND = 59
@@ -32,23 +34,12 @@ def connect(value: dict[str, Any], **kwargs: Any) -> Any:
     return client
 
 
-def check(value: dict[str, Any], secrets: list[str], timeout: float) -> CheckResult:
-    steps = CheckSteps(timeout, Redactor(secrets))
+def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
+    """The timed live check of a ``mongodb`` value (the steps are in the module docstring)."""
+    steps = CheckSteps(timeout, redactor_for("mongodb", value))
     options = value.get("options") or {}
     with steps:
-        seeds = [(str(s["host"]), s.get("port")) for s in value.get("servers", [])]
-        if not seeds:
-            steps.run("tcp", _no_servers)
-        if value.get("srv"):
-            service = options.get("srvServiceName", "mongodb")
-            host = seeds[0][0]
-            seeds = steps.run(
-                "srv",
-                lambda: resolve_srv(host, service, steps.remaining()),
-                detail=lambda found: (
-                    f"{len(found)} hosts: " + ", ".join(f"{h}:{p}" for h, p in found)
-                ),
-            )
+        seeds = _seeds(value, options, steps)
         reached = steps.run(
             "tcp",
             lambda: _reach_any(seeds, steps.remaining()),
@@ -89,6 +80,24 @@ def check(value: dict[str, Any], secrets: list[str], timeout: float) -> CheckRes
     return steps.result()
 
 
+def _seeds(
+    value: dict[str, Any], options: dict[str, Any], steps: CheckSteps
+) -> Sequence[tuple[str, int | None]]:
+    """The (host, port) seeds to reach: the servers, or for ``srv`` what its SRV record lists."""
+    seeds = [(str(s["host"]), s.get("port")) for s in value.get("servers", [])]
+    if not seeds:
+        steps.run("tcp", _no_servers)
+    if not value.get("srv"):
+        return seeds
+    service = options.get("srvServiceName", "mongodb")
+    host = seeds[0][0]
+    return steps.run(
+        "srv",
+        lambda: resolve_srv(host, service, steps.remaining()),
+        detail=lambda found: f"{len(found)} hosts: " + ", ".join(f"{h}:{p}" for h, p in found),
+    )
+
+
 def _no_servers() -> None:
     raise StepFailed("the value has no servers")
 
@@ -112,7 +121,8 @@ def resolve_srv(host: str, service: str, timeout: float) -> list[tuple[str, int]
     return [(str(record.target).rstrip("."), int(record.port)) for record in answer]
 
 
-def _reach_any(seeds: list[tuple[str, int | None]], timeout: float) -> tuple[str, int | None]:
+def _reach_any(seeds: Sequence[tuple[str, int | None]], timeout: float) -> tuple[str, int | None]:
+    """The first seed that accepts a connection (TCP, or a Unix socket for a path)."""
     reasons = []
     for host, port in seeds:
         try:
@@ -138,6 +148,7 @@ def _open_unix(path: str, timeout: float) -> None:
 
 
 def _tls_context(options: dict[str, Any]) -> ssl.SSLContext:
+    """The TLS context the value's ``tls*`` options ask for."""
     context = ssl.create_default_context(cafile=options.get("tlsCAFile"))
     insecure = options.get("tlsInsecure") or options.get("tlsAllowInvalidCertificates")
     if insecure or options.get("tlsAllowInvalidHostnames"):
@@ -153,6 +164,7 @@ def _tls_context(options: dict[str, Any]) -> ssl.SSLContext:
 
 
 def _tls_handshake(reached: tuple[str, int | None], options: dict[str, Any], timeout: float) -> str:
+    """A TLS handshake with the reached seed; the detail is the protocol and cipher."""
     host, port = reached
     if "/" in host:
         return "Unix socket: no TLS handshake to check"
@@ -181,6 +193,7 @@ def _tls_handshake(reached: tuple[str, int | None], options: dict[str, Any], tim
 
 
 def _client(value: dict[str, Any], timeout: float) -> Any:
+    """A client whose every timeout is the time left, so no step outlives the deadline."""
     ms = max(int(timeout * 1000), 1)
     return connect(
         value,

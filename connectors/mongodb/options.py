@@ -15,6 +15,8 @@ INT32_MAX = 2**31 - 1
 
 
 class _Invalid:
+    """The type of ``INVALID``, a marker that reads well in reprs."""
+
     def __repr__(self) -> str:
         return "INVALID"
 
@@ -80,6 +82,7 @@ _COMPRESSORS = ("snappy", "zlib", "zstd")
 
 
 def _compressors(raw: str) -> Any:
+    """A comma-separated list of known compressors (empty names skipped)."""
     names = [name for name in raw.split(",") if name]
     if not names or any(name not in _COMPRESSORS for name in names):
         return INVALID
@@ -87,12 +90,15 @@ def _compressors(raw: str) -> Any:
 
 
 def _write_concern(raw: str) -> Any:
+    """``w``: a non-negative number of nodes, or a tag name such as ``majority``."""
     if raw.isascii() and raw.removeprefix("-").isdigit():
         number = int(raw)
         return number if 0 <= number <= INT32_MAX else INVALID
     return raw if raw else INVALID
 
 
+_READ_PREFERENCES = ("primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest")
+_MONITORING_MODES = ("stream", "poll", "auto")
 _non_negative = _integer(lambda n: n >= 0)
 _positive = _integer(lambda n: n > 0)
 
@@ -119,14 +125,12 @@ OPTIONS: dict[str, Converter] = {
     "proxyUsername": _string,
     "proxyPassword": _string,
     "readConcernLevel": _string,
-    "readPreference": _choice(
-        "primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"
-    ),
+    "readPreference": _choice(*_READ_PREFERENCES),
     "readPreferenceTags": _tags,
     "replicaSet": _string,
     "retryReads": _boolean,
     "retryWrites": _boolean,
-    "serverMonitoringMode": _choice("stream", "poll", "auto"),
+    "serverMonitoringMode": _choice(*_MONITORING_MODES),
     "serverSelectionTimeoutMS": _positive,
     "serverSelectionTryOnce": _boolean,
     "socketTimeoutMS": _non_negative,
@@ -197,6 +201,7 @@ def render(name: str, value: Any) -> list[str]:
 
 
 def _json_type(name: str) -> dict[str, Any]:
+    """The JSON Schema type of option ``name``, read from its converter."""
     converter = OPTIONS[name]
     if converter is _boolean:
         return {"type": "boolean"}
@@ -212,10 +217,9 @@ def _json_type(name: str) -> dict[str, Any]:
     if converter is _write_concern:
         return {"type": ["integer", "string"], "minimum": 0}
     if name == "readPreference":
-        modes = ["primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"]
-        return {"type": "string", "enum": modes}
+        return {"type": "string", "enum": list(_READ_PREFERENCES)}
     if name == "serverMonitoringMode":
-        return {"type": "string", "enum": ["stream", "poll", "auto"]}
+        return {"type": "string", "enum": list(_MONITORING_MODES)}
     return {"type": "integer", **_INTEGER_BOUNDS.get(name, {"minimum": 0})}
 
 

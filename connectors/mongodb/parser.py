@@ -24,7 +24,7 @@ from connectors.mongodb.options import (
     TLS_CONFLICTS,
     convert,
 )
-from connectors.parsing import parse_port, percent_decode
+from connectors.parsing import parse_port, percent_decode, shown_name
 
 TYPE_NAME = "mongodb"
 SCHEME = "mongodb://"
@@ -58,6 +58,7 @@ class ParsedURI:
 
 
 def _error(message: str, position: int | None = None) -> ParseError:
+    """A ParseError of the mongodb type."""
     return ParseError(message, position=position, type_name=TYPE_NAME)
 
 
@@ -95,6 +96,7 @@ def parse_uri(text: str) -> ParsedURI:
 
 
 def _parse_userinfo(text: str, start: int, at: int, parsed: ParsedURI) -> None:
+    """``user[:password]`` between ``start`` and the ``@`` at ``at``, into ``parsed``."""
     userinfo = text[start:at]
     if "@" in userinfo:
         raise _error("unescaped '@' in the user info (write it as %40)", start + userinfo.find("@"))
@@ -111,6 +113,7 @@ def _parse_userinfo(text: str, start: int, at: int, parsed: ParsedURI) -> None:
 
 
 def _parse_hosts(text: str, start: int, end: int, srv: bool) -> list[Host]:
+    """The comma-separated seed list; a ``mongodb+srv://`` string takes one bare host name."""
     if start >= end:
         raise _error("no host given", start)
     hosts = []
@@ -129,6 +132,7 @@ def _parse_hosts(text: str, start: int, end: int, srv: bool) -> list[Host]:
 
 
 def _parse_host(item: str, offset: int) -> Host:
+    """One seed: ``[ipv6]:port``, ``host:port``, or a percent-encoded ``.sock`` path."""
     if not item:
         raise _error("empty host in the host list", offset)
     if item.startswith("["):
@@ -160,6 +164,7 @@ def _parse_host(item: str, offset: int) -> Host:
 
 
 def _parse_database(text: str, start: int, end: int) -> str | None:
+    """The database name, which may not hold any of ``/\\ "$`` once decoded."""
     database = percent_decode(text[start:end], offset=start, what="database name")
     for i, char in enumerate(database):
         if char in _DB_FORBIDDEN:
@@ -168,6 +173,7 @@ def _parse_database(text: str, start: int, end: int) -> str | None:
 
 
 def _parse_options(text: str, start: int, parsed: ParsedURI) -> None:
+    """The ``&``-separated options from ``start`` into ``parsed`` (warnings for the ignored)."""
     options = parsed.options
     warnings = parsed.warnings
     given: set[str] = set()
@@ -183,7 +189,7 @@ def _parse_options(text: str, start: int, parsed: ParsedURI) -> None:
         key = percent_decode(key_raw, offset=item_at, what="option name")
         name = CANONICAL.get(key.lower())
         if name is None:
-            warnings.append(f"unknown option {key!r} ignored")
+            warnings.append(f"unknown option {shown_name(key)} ignored")
             continue
         value_at = item_at + len(key_raw) + 1
         value = percent_decode(value_raw, offset=value_at, what=f"{name} value")
@@ -208,6 +214,13 @@ def _parse_options(text: str, start: int, parsed: ParsedURI) -> None:
         if name == "tls":
             tls_values.add(converted)
         options[name] = converted
+    _check_conflicts(parsed.options, given, tls_values, start)
+
+
+def _check_conflicts(
+    options: dict[str, Any], given: set[str], tls_values: set[bool], start: int
+) -> None:
+    """The option combinations the uri-options and SOCKS5 specs call errors."""
     if len(tls_values) > 1:
         raise _error("tls and ssl are given with different values", start)
     for first, second in TLS_CONFLICTS:
@@ -225,6 +238,8 @@ def _parse_options(text: str, start: int, parsed: ParsedURI) -> None:
 
 
 def _validate(parsed: ParsedURI) -> None:
+    """What the specs forbid across hosts, scheme and options (directConnection, loadBalanced,
+    srvMaxHosts)."""
     options = parsed.options
     several = len(parsed.hosts) > 1
     if options.get("directConnection") is True and (several or parsed.srv):

@@ -16,6 +16,7 @@ authentication database (the auth spec's default when ``authSource`` is absent).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 from urllib.parse import quote
 
@@ -65,7 +66,20 @@ def build_value(parsed: ParsedURI, credential: Credential | None) -> dict[str, A
     return value
 
 
+def normalise(value: dict[str, Any]) -> dict[str, Any]:
+    """A copy with the defaults filled in: ``db``, ``tls`` (on for SRV) and each TCP port."""
+    result = copy.deepcopy(value)
+    result.setdefault("db", "")
+    result.setdefault("tls", bool(result.get("srv")))
+    if not result.get("srv"):
+        for server in result.get("servers", []):
+            if "/" not in str(server.get("host", "")):  # a Unix socket path has no port
+                server.setdefault("port", DEFAULT_PORT)
+    return result
+
+
 def is_atlas(value: dict[str, Any]) -> bool:
+    """True when a server is an Atlas host (``*.mongodb.net``)."""
     return any(
         str(server.get("host", "")).lower().endswith(ATLAS_SUFFIX)
         for server in value.get("servers", [])

@@ -72,11 +72,12 @@ def parse_s3_object(s3object: S3Object | dict[str, Any] | str) -> S3Object:
 # -- resolving the store ------------------------------------------------------------------------
 
 
-def _strip_reference(path: str) -> str:
+def resource_path(reference: str) -> str:
+    """The workspace path of a resource reference: ``f/x/y``, ``$res:f/x/y`` or ``res://f/x/y``."""
     for prefix in ("$res:", "res://"):
-        if path.startswith(prefix):
-            return path[len(prefix) :]
-    return path
+        if reference.startswith(prefix):
+            return reference[len(prefix) :]
+    return reference
 
 
 def _type_of_value(value: dict[str, Any]) -> str:
@@ -101,7 +102,7 @@ def store_for(resource: Resource | dict[str, Any]) -> ObjectStore:
 def _load(path: str) -> Resource | dict[str, Any]:
     from connectors import client
 
-    found: Any = client.get_resource(_strip_reference(path))
+    found: Any = client.get_resource(resource_path(path))
     if found is None:
         raise WorkspaceError(f"no resource at {path!r}")
     return found  # type: ignore[no-any-return]
@@ -237,6 +238,7 @@ def sign_s3_objects(
 
 
 def sign_s3_object(s3_object: S3Object | str, expiry_secs: int | None = None) -> S3Object:
+    """One object's presigned GET URL in ``presigned`` (as ``sign_s3_objects``)."""
     return sign_s3_objects([s3_object], expiry_secs)[0]
 
 
@@ -279,6 +281,7 @@ __all__ = [
     "parse_s3_object",
     "polars_connection_settings",
     "resolve_store",
+    "resource_path",
     "sign_s3_object",
     "sign_s3_objects",
     "store_for",

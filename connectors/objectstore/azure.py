@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from connectors.azure_blob.client import CHUNK_SIZE, container_client
 from connectors.azure_blob.values import account_url, default_endpoint, to_connection_string
+from connectors.objectstore.streams import ChunkReader, read_full
 
 
 class AzureObjectStore:
@@ -39,7 +40,7 @@ class AzureObjectStore:
 
     def open_reader(self, key: str) -> IO[bytes]:
         downloader = self.container.download_blob(key, max_concurrency=1)
-        return io.BufferedReader(_ChunkReader(downloader.chunks()), buffer_size=self.chunk_size)
+        return io.BufferedReader(ChunkReader(downloader.chunks()), buffer_size=self.chunk_size)
 
     def write(
         self,
@@ -61,7 +62,7 @@ class AzureObjectStore:
             return
         block_ids: list[str] = []
         while True:
-            chunk = _read_full(data, self.chunk_size)
+            chunk = read_full(data, self.chunk_size)
             if not chunk:
                 break
             block_id = base64.b64encode(f"{len(block_ids):08d}".encode()).decode()
@@ -132,38 +133,3 @@ class AzureObjectStore:
     def _account_connection_string(self) -> str:
         account = {k: v for k, v in self.value.items() if k not in ("containerName", "blobPrefix")}
         return to_connection_string(account)
-
-
-def _read_full(stream: IO[bytes], size: int) -> bytes:
-    """Up to ``size`` bytes, reading again after short reads; b"" at the end."""
-    parts: list[bytes] = []
-    missing = size
-    while missing > 0:
-        piece = stream.read(missing)
-        if not piece:
-            break
-        parts.append(piece)
-        missing -= len(piece)
-    return b"".join(parts)
-
-
-class _ChunkReader(io.RawIOBase):
-    """A raw stream over an iterator of byte chunks (the SDK's ``chunks()``)."""
-
-    def __init__(self, chunks: Any) -> None:
-        self._chunks = iter(chunks)
-        self._current = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._current:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._current = memoryview(chunk)
-        count = min(len(buffer), len(self._current))
-        buffer[:count] = self._current[:count]
-        self._current = self._current[count:]
-        return count

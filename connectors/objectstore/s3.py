@@ -74,11 +74,10 @@ class S3Store:
 
     @property
     def client(self) -> Any:
+        """The boto3 S3 client of this value (shared by stores of equal values)."""
         return _client_for(self.value)
 
-    def _transfer_config(
-        self, concurrency: int = STREAM_CONCURRENCY, part_size: int = STREAM_PART_SIZE
-    ) -> Any:
+    def _transfer_config(self, concurrency: int, part_size: int) -> Any:
         from boto3.s3.transfer import TransferConfig
 
         config = TransferConfig(
@@ -117,14 +116,13 @@ class S3Store:
             extra["ContentType"] = content_type
         if content_disposition:
             extra["ContentDisposition"] = content_disposition
-        concurrency = STREAM_CONCURRENCY
         if isinstance(data, bytes | bytearray | memoryview):
             if len(data) <= PART_SIZE:
                 self.client.put_object(Bucket=self.bucket, Key=key, Body=bytes(data), **extra)
                 return
             data, concurrency, part_size = io.BytesIO(data), BYTES_CONCURRENCY, PART_SIZE
         else:
-            part_size = STREAM_PART_SIZE
+            concurrency, part_size = STREAM_CONCURRENCY, STREAM_PART_SIZE
         config = self._transfer_config(concurrency, part_size)
         self.client.upload_fileobj(data, self.bucket, key, ExtraArgs=extra or None, Config=config)
 

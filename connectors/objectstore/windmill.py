@@ -27,11 +27,10 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from connectors.errors import WorkspaceError
-from connectors.objectstore import S3Object, _strip_reference
+from connectors.objectstore import S3Object, resource_path
+from connectors.objectstore.streams import ChunkReader
 
 if TYPE_CHECKING:
-    import httpx
-
     from connectors.windmill_api import WindmillApi
 
 #: wmill streams an upload in 50 KB pieces
@@ -40,7 +39,7 @@ PROXY_REGION = "us-east-1"
 
 
 def _path(s3_resource_path: str | None) -> str | None:
-    return _strip_reference(s3_resource_path) if s3_resource_path else None
+    return resource_path(s3_resource_path) if s3_resource_path else None
 
 
 def _query(
@@ -63,35 +62,6 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         yield bytes(chunk)
 
 
-class _ResponseReader(io.RawIOBase):
-    """A raw stream over an open httpx response (so io.BufferedReader can wrap it)."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self._response = response
-        self._chunks = response.iter_bytes()
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._pending = chunk
-        size = min(len(view), len(self._pending))
-        view[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-    def close(self) -> None:
-        if not self.closed:
-            self._response.close()
-        super().close()
-
-
 class WindmillObjectStorage:
     """Windmill's workspace object storage (and its secondary storages) over the REST API."""
 
@@ -102,7 +72,9 @@ class WindmillObjectStorage:
     def open_reader(self, obj: S3Object, s3_resource_path: str | None = None) -> IO[bytes]:
         params = _query(obj, s3_resource_path)
         response = self.api.stream("GET", "job_helpers/download_s3_file", params=params)
-        return io.BufferedReader(_ResponseReader(response), buffer_size=256 * 1024)
+        return io.BufferedReader(
+            ChunkReader(response.iter_bytes(), on_close=response.close), buffer_size=256 * 1024
+        )
 
     def read_all(self, obj: S3Object, s3_resource_path: str | None = None) -> bytes:
         params = _query(obj, s3_resource_path)

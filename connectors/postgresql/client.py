@@ -19,7 +19,7 @@ from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
 from connectors.postgresql.providers import uses_transaction_pooler
-from connectors.postgresql.value import value_to_conninfo
+from connectors.postgresql.value import host_entries, value_to_conninfo
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult
 
@@ -85,6 +85,10 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
 
 
 def _check_session(value: dict[str, Any], steps: CheckSteps) -> None:
+    """The authentication, query and server version steps over one async psycopg session.
+
+    Async so that ``asyncio.wait_for`` can cut each step off at the check's deadline.
+    """
     loop = asyncio.new_event_loop()
     try:
         with root_certificate_file(value) as root_path:
@@ -137,6 +141,7 @@ def session_detail(conn: Any, value: dict[str, Any]) -> str:
 
 
 def _bounded(loop: asyncio.AbstractEventLoop, coro: Any, steps: CheckSteps) -> Any:
+    """Run ``coro`` on ``loop``, cancelled when the check's deadline passes."""
     return loop.run_until_complete(asyncio.wait_for(coro, steps.remaining()))
 
 
@@ -150,7 +155,8 @@ def server_version(conn: Any) -> str:
 
 
 def _tcp_targets(value: dict[str, Any]) -> list[tuple[str, int]]:
-    entries = value.get("hosts") or [value]
+    """The (address, port) pairs to try over TCP: hostaddr wins over host; sockets are skipped."""
+    entries = host_entries(value) or [{}]  # hostaddr alone still names a server
     addresses = str(value.get("hostaddr") or "").split(",")
     targets = []
     for index, entry in enumerate(entries):
@@ -163,6 +169,7 @@ def _tcp_targets(value: dict[str, Any]) -> list[tuple[str, int]]:
 
 
 def _first_reachable(targets: list[tuple[str, int]], steps: CheckSteps) -> tuple[str, int]:
+    """The first target that accepts a TCP connection (libpq tries hosts in order)."""
     reasons = []
     for host, port in targets:
         try:
@@ -176,23 +183,8 @@ def _first_reachable(targets: list[tuple[str, int]], steps: CheckSteps) -> tuple
 def probe_tls(host: str, port: int, value: dict[str, Any], timeout: float) -> str:
     """Ask for TLS the way libpq does (SSLRequest) and complete a handshake."""
     mode = str(value.get("sslmode"))
-    context = ssl.create_default_context()
-    pem = value.get("root_certificate_pem")
-    root = value.get("sslrootcert")
-    default_root = Path.home() / ".postgresql" / "root.crt"
-    if pem:
-        context.load_verify_locations(cadata=pem)
-    elif root and root != "system":
-        context.load_verify_locations(cafile=root)
-    elif mode != "require" and root != "system" and default_root.is_file():
-        context.load_verify_locations(cafile=str(default_root))
-    elif mode != "require" and root != "system":
-        raise StepFailed(
-            f"sslmode={mode} needs a root certificate (root_certificate_pem or sslrootcert)"
-        )
-    verify = mode != "require" or bool(pem or (root and root != "system"))
-    context.check_hostname = mode == "verify-full"
-    context.verify_mode = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
+    context = _tls_context(value)
+    verify = context.verify_mode == ssl.CERT_REQUIRED
     sni = host if value.get("sslsni") != "0" else None
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.sendall(_SSL_REQUEST)
@@ -211,6 +203,34 @@ def probe_tls(host: str, port: int, value: dict[str, Any], timeout: float) -> st
             raise StepFailed(
                 f"the server certificate is not trusted: {exc.verify_message}"
             ) from exc
+
+
+def _tls_context(value: dict[str, Any]) -> ssl.SSLContext:
+    """The TLS context libpq would use for the value's sslmode and root certificate.
+
+    As libpq: ``require`` verifies the server only when a root certificate is given;
+    ``verify-ca``/``verify-full`` need one (``~/.postgresql/root.crt`` by default, or
+    ``sslrootcert=system`` for the system store); ``verify-full`` also checks the host name.
+    """
+    mode = str(value.get("sslmode"))
+    context = ssl.create_default_context()
+    pem = value.get("root_certificate_pem")
+    root = value.get("sslrootcert")
+    default_root = Path.home() / ".postgresql" / "root.crt"
+    if pem:
+        context.load_verify_locations(cadata=pem)
+    elif root and root != "system":
+        context.load_verify_locations(cafile=root)
+    elif mode != "require" and root != "system" and default_root.is_file():
+        context.load_verify_locations(cafile=str(default_root))
+    elif mode != "require" and root != "system":
+        raise StepFailed(
+            f"sslmode={mode} needs a root certificate (root_certificate_pem or sslrootcert)"
+        )
+    verify = mode != "require" or bool(pem or (root and root != "system"))
+    context.check_hostname = mode == "verify-full"
+    context.verify_mode = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
+    return context
 
 
 def explain_error(exc: BaseException, value: dict[str, Any], timeout: float) -> str | None:

@@ -25,7 +25,6 @@ from connectors.parsing import (
 )
 from connectors.postgresql.keywords import ENVIRONMENT, KEYWORDS, SSLMODES
 
-TYPE = "postgresql"
 URI_PREFIXES = ("postgresql://", "postgres://")
 _SPACE = " \t\n\r\f\v"
 _USERINFO_END = re.compile(r"[@/]")
@@ -99,6 +98,19 @@ def _parse_uri_head(text: str) -> tuple[dict[str, str], int]:
         if password:
             params["password"] = _decode(password, start + len(user) + 1, "password")
         i = at + 1
+    i = _parse_host_list(text, i, params)
+    if i < n and text[i] == "/":
+        query_at = text.find("?", i + 1)
+        end = n if query_at < 0 else query_at
+        if end > i + 1:
+            params["dbname"] = _decode(text[i + 1 : end], i + 1, "dbname")
+        i = end
+    return params, (i + 1 if i < n else -1)  # text[i] == "?" when i < n
+
+
+def _parse_host_list(text: str, i: int, params: dict[str, str]) -> int:
+    """``host[:port][,host[:port]...]`` from ``i`` into ``params``; returns where it ends."""
+    n = len(text)
     hosts: list[str] = []
     ports: list[str] = []
     host_at = i
@@ -113,26 +125,20 @@ def _parse_uri_head(text: str) -> tuple[dict[str, str], int]:
             hosts.append(spec[1])
         ports.append(spec[spec.re.groups] or "")
         i = spec.end()
-        if i < n and text[i] == ",":
-            i += 1
-            continue
-        break
-    host = ",".join(hosts) if len(hosts) > 1 else hosts[0]
+        if i >= n or text[i] != ",":
+            break
+        i += 1
+    host = ",".join(hosts)
     if host:
         params["host"] = _decode(host, host_at, "host")
-    port = ",".join(ports) if len(ports) > 1 else ports[0]
+    port = ",".join(ports)
     if port:
         params["port"] = _decode(port, host_at, "port")
-    if i < n and text[i] == "/":
-        query_at = text.find("?", i + 1)
-        end = n if query_at < 0 else query_at
-        if end > i + 1:
-            params["dbname"] = _decode(text[i + 1 : end], i + 1, "dbname")
-        i = end
-    return params, (i + 1 if i < n else -1)  # text[i] == "?" when i < n
+    return i
 
 
 def _ipv6(text: str, i: int, hosts: list[str]) -> int:
+    """The bracketed IPv6 address at ``i`` appended to ``hosts``; returns where it ends."""
     end = text.find("]", i)
     if end < 0:
         raise ParseError("IPv6 address is missing its closing ']'", position=i)
@@ -149,10 +155,12 @@ def _ipv6(text: str, i: int, hosts: list[str]) -> int:
 
 
 def _decode(part: str, offset: int, what: str) -> str:
+    """``part`` percent-decoded (strictly, as libpq does) when it holds a ``%``."""
     return percent_decode(part, offset=offset, what=what) if "%" in part else part
 
 
 def _parse_query(text: str, start: int, params: dict[str, str]) -> None:
+    """The URI query from ``start`` into ``params`` (libpq accepts ``ssl=true`` as sslmode)."""
     at = start
     for pair in text[start:].split("&"):
         here = at
@@ -275,7 +283,6 @@ _JDBC_KEYS = {
     "connectTimeout": "connect_timeout",
     "gssEncMode": "gssencmode",
     "channelBinding": "channel_binding",
-    "targetServerType": "target_session_attrs",
     "kerberosServerName": "krbsrvname",
 }
 _JDBC_TARGETS = {
@@ -293,21 +300,18 @@ def _parse_jdbc(text: str) -> Conninfo:
     """``jdbc:postgresql://host:port/db?user=..&password=..`` (pgjdbc: query values are
     URL-decoded, ``+`` is a space) and the short ``jdbc:postgresql:db`` form."""
     offset = len("jdbc:postgresql:")
-    query = ""
     if text.startswith("//", offset):
         params, query_at = _parse_uri_head(text)
         query = text[query_at:] if query_at >= 0 else ""
     else:
         body, _, query = text[offset:].partition("?")
-        params = {"dbname": percent_decode(body, offset=offset, what="dbname")}
-        if body in ("", "/"):
-            params = {}
+        params = {}
+        if body not in ("", "/"):
+            params["dbname"] = percent_decode(body, offset=offset, what="dbname")
     notes = ["converted from a JDBC URL"]
     dropped: list[str] = []
     ssl: str | None = None
-    for pair in query.split("&") if query else []:
-        name, _, raw = pair.partition("=")
-        value = unquote_plus(raw)
+    for name, value in _query_pairs(query):
         if name == "ssl":
             ssl = value.lower()
         elif name == "currentSchema":
@@ -317,7 +321,7 @@ def _parse_jdbc(text: str) -> Conninfo:
                 params["load_balance_hosts"] = "random"
         elif name == "targetServerType" and value in _JDBC_TARGETS:
             params["target_session_attrs"] = _JDBC_TARGETS[value]
-        elif name in _JDBC_KEYS and name != "targetServerType":
+        elif name in _JDBC_KEYS:
             params[_JDBC_KEYS[name]] = value
         else:
             dropped.append(name)
@@ -332,7 +336,16 @@ def _parse_jdbc(text: str) -> Conninfo:
     return Conninfo(params, notes, form="jdbc")
 
 
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    """``name=value`` pairs of a JDBC or SQLAlchemy query, values URL-decoded (``+`` = space)."""
+    if not query:
+        return []
+    pairs = (pair.partition("=") for pair in query.split("&"))
+    return [(name, unquote_plus(raw)) for name, _, raw in pairs]
+
+
 def _join_options(existing: str | None, extra: str) -> str:
+    """libpq ``options`` with ``extra`` appended (they are space-separated)."""
     return f"{existing} {extra}" if existing else extra
 
 
@@ -350,9 +363,7 @@ def _parse_sqlalchemy(text: str) -> Conninfo:
         "driver-neutral)"
     ]
     dropped: list[str] = []
-    for pair in query.split("&") if query else []:
-        name, _, raw = pair.partition("=")
-        value = unquote_plus(raw)
+    for name, value in _query_pairs(query):
         if name == "ssl":
             mode = "require" if value.lower() in ("true", "1") else value
             if mode in SSLMODES:
@@ -371,6 +382,7 @@ def _parse_sqlalchemy(text: str) -> Conninfo:
 
 
 def _drop_placeholder_password(result: Conninfo) -> None:
+    """A console placeholder such as ``[YOUR-PASSWORD]`` is no password: drop it, say so."""
     if is_password_placeholder(result.params.get("password", "")):
         del result.params["password"]
         result.notes.append(PLACEHOLDER_NOTE)

@@ -13,8 +13,9 @@ from urllib.parse import quote
 from connectors.errors import ParseError
 from connectors.postgresql.keywords import INTEGER_KEYWORDS, SSLMODES
 
-TYPE = "postgresql"
-_FIRST = ("host", "port", "user", "password", "dbname", "sslmode")
+#: the Windmill fields after host and port, written first (in this order) into libpq keywords
+_LOGIN_FIELDS = ("user", "password", "dbname", "sslmode")
+#: the keywords a URI carries outside its query
 _URI_PARTS = frozenset(("host", "port", "user", "password", "dbname"))
 
 
@@ -50,6 +51,7 @@ def conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
 
 
 def _hosts(host_text: str, port_text: str) -> list[dict[str, Any]]:
+    """``hosts`` entries for libpq's comma-separated host and port lists (one port or one each)."""
     names = host_text.split(",") if host_text else []
     ports = [_port(p) for p in port_text.split(",")] if port_text else []
     if not names:
@@ -71,6 +73,7 @@ def _hosts(host_text: str, port_text: str) -> list[dict[str, Any]]:
 
 
 def _port(text: str) -> int | None:
+    """A port number, None when blank (ParseError when it is not 1-65535)."""
     text = text.strip()
     if not text:
         return None
@@ -83,26 +86,30 @@ def _port(text: str) -> int | None:
 def value_to_conninfo(value: dict[str, Any]) -> dict[str, str]:
     """libpq keywords for a value (root_certificate_pem, content not a path, is left out)."""
     params: dict[str, str] = {}
-    hosts = value.get("hosts") or (
-        [{k: value[k] for k in ("host", "port") if k in value}]
-        if "host" in value or "port" in value
-        else []
-    )
-    if hosts:
-        names = [str(entry.get("host", "")) for entry in hosts]
-        ports = ["" if entry.get("port") is None else str(entry["port"]) for entry in hosts]
-        if any(names):
-            params["host"] = ",".join(names)
-        if any(ports):
-            params["port"] = ",".join(ports)
-    for key in _FIRST[2:]:
-        if key in value and value[key] is not None:
+    hosts = host_entries(value)
+    names = [str(entry.get("host", "")) for entry in hosts]
+    ports = ["" if entry.get("port") is None else str(entry["port"]) for entry in hosts]
+    if any(names):
+        params["host"] = ",".join(names)
+    if any(ports):
+        params["port"] = ",".join(ports)
+    for key in _LOGIN_FIELDS:
+        if value.get(key) is not None:
             params[key] = str(value[key])
     for key, item in value.items():
-        if key in ("hosts", "root_certificate_pem", *_FIRST) or item is None:
+        if key in ("hosts", "host", "port", "root_certificate_pem", *_LOGIN_FIELDS) or item is None:
             continue
         params[key] = str(item)
     return params
+
+
+def host_entries(value: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every ``{host, port}`` of the value, in order: ``hosts``, else its own host and port."""
+    if value.get("hosts"):
+        return list(value["hosts"])
+    if "host" in value or "port" in value:
+        return [{key: value[key] for key in ("host", "port") if key in value}]
+    return []
 
 
 def to_uri(value: dict[str, Any]) -> str:
@@ -115,9 +122,8 @@ def to_uri(value: dict[str, Any]) -> str:
         if password:
             out.append(":" + _q(password))
         out.append("@")
-    hosts = value.get("hosts") or ([value] if "host" in value or "port" in value else [])
     rendered = []
-    for entry in hosts:
+    for entry in host_entries(value):
         name = str(entry.get("host", ""))
         text = f"[{quote(name, safe=':')}]" if ":" in name else _q(name)
         if entry.get("port") is not None:
@@ -126,6 +132,7 @@ def to_uri(value: dict[str, Any]) -> str:
     out.append(",".join(rendered))
     if params.get("dbname"):
         out.append("/" + _q(params["dbname"]))
+    # an empty user, password or dbname has no place before the query: libpq reads it there
     query = [
         f"{key}={_q(text)}"
         for key, text in params.items()
@@ -147,6 +154,7 @@ def to_keyword_value(value: dict[str, Any]) -> str:
 
 
 def _q(text: str) -> str:
+    """``text`` percent-encoded for any part of a URI (nothing left unescaped)."""
     return quote(text, safe="")
 
 

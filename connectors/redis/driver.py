@@ -8,7 +8,7 @@ from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
 from connectors.redact import Redactor
-from connectors.redis.parser import TYPED_FIELDS
+from connectors.redis.parser import DEFAULT_PORT, TYPED_FIELDS
 from connectors.resource import CheckResult
 
 
@@ -33,7 +33,7 @@ def connection_kwargs(value: dict[str, Any]) -> dict[str, Any]:
         kwargs["path"] = value["unix_socket_path"]
     else:
         kwargs["host"] = value.get("host") or "localhost"
-        kwargs["port"] = int(value.get("port") or 6379)
+        kwargs["port"] = int(value.get("port") or DEFAULT_PORT)
         if tls:
             kwargs["connection_class"] = redis.SSLConnection
     return kwargs
@@ -53,11 +53,15 @@ def check_redis(value: dict[str, Any], timeout: float, redactor: Redactor) -> Ch
     """Steps: tcp (or unix socket), authentication (TLS, AUTH, SELECT), ping, server version."""
     steps = CheckSteps(timeout, redactor)
     socket_path = value.get("unix_socket_path")
+
+    def why(exc: BaseException) -> str | None:
+        return _explain(exc, value)
+
     with steps:
         if socket_path:
             steps.run("unix socket", lambda: _open_unix(socket_path, steps.remaining()))
         else:
-            host, port = value.get("host") or "localhost", int(value.get("port") or 6379)
+            host, port = value.get("host") or "localhost", int(value.get("port") or DEFAULT_PORT)
             steps.run("tcp", lambda: open_tcp(host, port, steps.remaining()))
         budget = steps.remaining()
         client = make_client(value, socket_timeout=budget, socket_connect_timeout=budget)
@@ -65,15 +69,12 @@ def check_redis(value: dict[str, Any], timeout: float, redactor: Redactor) -> Ch
             steps.run(
                 "authentication",
                 lambda: _authenticate(client),
-                explain=lambda exc: _explain(exc, value),
+                explain=why,
                 detail=lambda user: f"authenticated as {user}",
             )
-            steps.run("ping", client.ping, explain=lambda exc: _explain(exc, value), detail=_pong)
+            steps.run("ping", client.ping, explain=why, detail=_pong)
             info = steps.run(
-                "server version",
-                lambda: client.info("server"),
-                explain=lambda exc: _explain(exc, value),
-                detail=_version_detail,
+                "server version", lambda: client.info("server"), explain=why, detail=_version_detail
             )
             steps.server_version = str(info.get("redis_version") or "") or None
     return steps.result()

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
-from connectors.parsing import shown_name
+from connectors.parsing import parse_port, shown_name
 
 TYPE = "redis"
 DEFAULT_PORT = 6379
@@ -96,18 +96,7 @@ def unquote(text: str, *, offset: int, what: str) -> str:
 
 def parse_redis_url(text: str) -> dict[str, Any]:
     """The redis resource value of a ``redis://``, ``rediss://`` or ``unix://`` URL."""
-    for bad in ("\t", "\r", "\n"):
-        if bad in text:
-            raise ParseError(
-                "unencoded tab or line break in the URL (percent-encode it)",
-                position=text.index(bad),
-                type_name=TYPE,
-            )
-    scheme = next((s for s in SCHEMES if text[: len(s) + 3].lower() == f"{s}://"), None)
-    if scheme is None:
-        raise ParseError(
-            "a Redis URL must start with redis://, rediss:// or unix://", position=0, type_name=TYPE
-        )
+    scheme = _scheme(text)
     start = len(scheme) + 3
     end = next((i for i in range(start, len(text)) if text[i] in "/?#"), len(text))
     netloc = text[start:end]
@@ -143,15 +132,28 @@ def parse_redis_url(text: str) -> dict[str, Any]:
     value["username"] = username or fallback.get("username", "")
     value["password"] = password or fallback.get("password", "")
     value["tls"] = scheme == "rediss"
-    options = {}
-    for name, item in params.items():
-        if name in TYPED_FIELDS:
-            value[name] = item
-        else:
-            options[name] = item
+    options = {name: item for name, item in params.items() if name not in TYPED_FIELDS}
+    value.update((name, item) for name, item in params.items() if name in TYPED_FIELDS)
     if options:
         value["options"] = options
     return value
+
+
+def _scheme(text: str) -> str:
+    """The URL's scheme, lower-cased; a ParseError for another scheme or an unencoded tab."""
+    for bad in ("\t", "\r", "\n"):
+        if bad in text:
+            raise ParseError(
+                "unencoded tab or line break in the URL (percent-encode it)",
+                position=text.index(bad),
+                type_name=TYPE,
+            )
+    scheme = next((s for s in SCHEMES if text[: len(s) + 3].lower() == f"{s}://"), None)
+    if scheme is None:
+        raise ParseError(
+            "a Redis URL must start with redis://, rediss:// or unix://", position=0, type_name=TYPE
+        )
+    return scheme
 
 
 def _userinfo(userinfo: str, offset: int) -> tuple[str, str]:
@@ -187,14 +189,15 @@ def _host_port(hostport: str, offset: int, text: str) -> tuple[str, int | None]:
     host = unquote(host.lower(), offset=offset, what="host").lower()
     if not port_text:
         return host, None
-    if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
+    try:
+        return host, parse_port(port_text, offset=port_at)
+    except ParseError as exc:
         hint = ""
         if "@" in text[offset:]:
             hint = "; a '/', '?' or '#' in a user name or password must be percent-encoded"
         elif ":" in port_text and not host:
             hint = "; an IPv6 address must be written in brackets"
-        raise ParseError(f"invalid port (expected 1-65535){hint}", position=port_at, type_name=TYPE)
-    return host, int(port_text)
+        raise ParseError(f"{exc.message}{hint}", position=port_at, type_name=TYPE) from None
 
 
 def _query_host(host: str) -> str:
@@ -211,9 +214,10 @@ def _query_host(host: str) -> str:
 def _query_port(raw: str | None) -> int | None:
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 65536:
-        raise ParseError("invalid port in the query (expected 1-65535)", type_name=TYPE)
-    return int(raw)
+    try:
+        return parse_port(raw)
+    except ParseError:
+        raise ParseError("invalid port in the query (expected 1-65535)", type_name=TYPE) from None
 
 
 def _path_db(path: str, offset: int) -> int | None:

@@ -9,7 +9,6 @@ signature, a missing bucket and a denied permission fail ``list`` with different
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, open_tcp
 from connectors.redact import redactor_for
@@ -51,15 +50,12 @@ def explain(exc: BaseException, bucket: str) -> str | None:
 
 
 def check(resource: Resource, timeout: float = 10.0) -> CheckResult:
+    """Check the resource in steps (tcp, list, put, get, delete) within ``timeout`` seconds."""
     value = resource.value
     bucket = str(value.get("bucket") or "")
     steps = CheckSteps(timeout, redactor_for("s3", value))
     endpoint = endpoint_of(value)
     port = endpoint.port or (443 if endpoint.use_ssl else 80)
-
-    def client() -> Any:
-        remaining = steps.remaining()
-        return make_client(value, connect_timeout=remaining, read_timeout=remaining, max_attempts=1)
 
     def why(exc: BaseException) -> str | None:
         return explain(exc, bucket)
@@ -68,7 +64,8 @@ def check(resource: Resource, timeout: float = 10.0) -> CheckResult:
         steps.run("tcp", lambda: open_tcp(endpoint.host, port, steps.remaining()))
         if not bucket:
             steps.run("list", lambda: _fail("the resource has no bucket"))
-        s3 = client()
+        budget = steps.remaining()
+        s3 = make_client(value, connect_timeout=budget, read_timeout=budget, max_attempts=1)
         listed = steps.run(
             "list",
             lambda: s3.list_objects_v2(Bucket=bucket, MaxKeys=1),

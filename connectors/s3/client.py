@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.s3.endpoint import endpoint_of, is_aws_host, path_style
-
-
-def is_aws(value: dict[str, Any]) -> bool:
-    return not str(value.get("endPoint") or "").strip() or is_aws_host(endpoint_of(value).host)
+from connectors.s3.endpoint import endpoint_of, is_aws, path_style
 
 
 def region_of(value: dict[str, Any]) -> str | None:
+    """The value's region; if empty, None on AWS (botocore reads its config), else us-east-1."""
     region = str(value.get("region") or "")
     if region:
         return region

@@ -80,7 +80,8 @@ def endpoint_of(value: dict[str, Any]) -> Endpoint:
     host, _, port_text = raw.rpartition(":") if raw.count(":") == 1 else (raw, "", "")
     if port_text.isdigit() and port is None:
         return Endpoint(scheme, host, int(port_text))
-    return Endpoint(scheme, raw.strip("[]") if ":" in raw.strip("[]") else raw, port)
+    unbracketed = raw.strip("[]")  # an IPv6 literal, kept without brackets as URLs give it
+    return Endpoint(scheme, unbracketed if ":" in unbracketed else raw, port)
 
 
 def path_style(value: dict[str, Any]) -> bool:
@@ -88,22 +89,25 @@ def path_style(value: dict[str, Any]) -> bool:
     return value.get("pathStyle", True) is not False
 
 
+def is_aws(value: dict[str, Any]) -> bool:
+    """Whether the value's requests go to AWS: no ``endPoint``, or one under amazonaws.com."""
+    return not str(value.get("endPoint") or "").strip() or is_aws_host(endpoint_of(value).host)
+
+
 def is_aws_host(host: str) -> bool:
+    """Whether ``host`` is under ``amazonaws.com`` (or ``amazonaws.com.cn``)."""
     host = host.lower()
     return host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
 
 
 def is_r2_host(host: str) -> bool:
+    """Whether ``host`` is a Cloudflare R2 endpoint (``*.r2.cloudflarestorage.com``)."""
     return host.lower().endswith(R2_SUFFIX)
 
 
 def is_virtual_hostable(bucket: str) -> bool:
     """Whether AWS can address ``bucket`` as ``<bucket>.s3...`` over TLS (no dots, DNS label)."""
     return bool(_DNS_BUCKET.match(bucket))
-
-
-def is_ip(host: str) -> bool:
-    return bool(_IPV4.match(host)) or ":" in host
 
 
 def is_local(host: str) -> bool:

@@ -74,6 +74,7 @@ def aws_host_parts(host: str, position: int) -> tuple[str, str, str, list[str]]:
 
 
 def r2_host_parts(host: str) -> tuple[str, str, str, list[str]]:
+    """(bucket from the host, ``auto``, account endpoint host, notes) for Cloudflare R2."""
     labels = host[: -len(R2_SUFFIX)].split(".")
     tail: list[str] = []
     if len(labels) > 1 and labels[-1] in R2_JURISDICTIONS:

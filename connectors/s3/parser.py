@@ -40,6 +40,7 @@ from connectors.resource import Resource
 from connectors.s3.endpoint import (
     Endpoint,
     endpoint_of,
+    is_aws,
     is_aws_host,
     is_local,
     is_r2_host,
@@ -75,16 +76,29 @@ BUCKET_VARS = (
 STYLE_VARS = ("AWS_S3_ADDRESSING_STYLE", "S3_FORCE_PATH_STYLE", "AWS_S3_FORCE_PATH_STYLE")
 PREFIX_VARS = ("S3_PREFIX",)
 _KNOWN_VARS = frozenset(
-    ACCESS_VARS + SECRET_VARS + TOKEN_VARS + REGION_VARS + ENDPOINT_VARS + BUCKET_VARS
-) | frozenset(STYLE_VARS + PREFIX_VARS)
+    (
+        *ACCESS_VARS,
+        *SECRET_VARS,
+        *TOKEN_VARS,
+        *REGION_VARS,
+        *ENDPOINT_VARS,
+        *BUCKET_VARS,
+        *STYLE_VARS,
+        *PREFIX_VARS,
+    )
+)
 
 
 def looks_like_env_block(text: str) -> bool:
+    """Whether ``text`` is a ``KEY=VALUE`` block with at least one variable this parser reads."""
     # A substring test first: parse_env_block is ~30x slower and detection runs on every input.
     if not any(name in text for name in _KNOWN_VARS):
         return False
-    env = parse_env_block(text)
-    return bool(env) and any(key in _KNOWN_VARS for key in env)
+    return _has_known_var(parse_env_block(text))
+
+
+def _has_known_var(env: dict[str, str]) -> bool:
+    return not _KNOWN_VARS.isdisjoint(env)
 
 
 def parse(text: str) -> Resource:
@@ -96,10 +110,12 @@ def parse(text: str) -> Resource:
     if lowered.startswith(("http://", "https://")):
         return _finish(*_parse_url(stripped))
     env = parse_env_block(stripped)
-    if env and any(key in _KNOWN_VARS for key in env):
+    if _has_known_var(env):
         return _parse_env(env)
-    first = lowered.split("/", 1)[0]
-    if " " not in first and (is_aws_host(first.split(":")[0]) or is_r2_host(first.split(":")[0])):
+    # An AWS or R2 host without its scheme, as consoles show it: read as https.
+    authority = lowered.split("/", 1)[0]
+    host = authority.split(":")[0]
+    if " " not in authority and (is_aws_host(host) or is_r2_host(host)):
         return _finish(*_parse_url("https://" + stripped, offset=-len("https://")))
     raise _error("not an s3:// URI, an S3 endpoint URL or a block of AWS_* variables")
 
@@ -134,11 +150,7 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     scheme_end = text.index("://")
     scheme = text[:scheme_end].lower()
     start = scheme_end + 3
-    end = len(text)
-    for stop in "/?#":
-        found = text.find(stop, start)
-        if found >= 0:
-            end = min(end, found)
+    end = _find_any(text, "/?#", start)
     authority = text[start:end]
     if "@" in authority:
         raise _error("credentials inside an endpoint URL are not supported", offset + start)
@@ -147,12 +159,8 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     hostport = split_host_port(authority, offset=offset + start)
     host = hostport.host.lower().rstrip(".")
     check_host(host, position=offset + start, type_name=TYPE)
-    path_end = len(text)
+    path_end = _find_any(text, "?#", end)
     extra: list[str] = []
-    for stop in "?#":
-        found = text.find(stop, end)
-        if found >= 0:
-            path_end = min(path_end, found)
     if path_end < len(text):
         extra.append("the URL's query string and fragment are not part of the resource")
     path = text[end:path_end]
@@ -160,13 +168,7 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     path_bucket = percent_decode(segments[0], offset=offset + end + 1, what="bucket")
     key_text = segments[1] if len(segments) > 1 else ""
     key = percent_decode(key_text, offset=offset + end + 2 + len(segments[0]), what="object key")
-
-    if is_aws_host(host):
-        host_bucket, region, base, notes = aws_host_parts(host, offset + start)
-    elif is_r2_host(host):
-        host_bucket, region, base, notes = r2_host_parts(host)
-    else:
-        host_bucket, region, base, notes = "", "us-east-1", host, []
+    host_bucket, region, base, notes = _host_parts(host, offset + start)
     extra.extend(notes)
     endpoint = Endpoint(scheme, base, hostport.port)
     if host_bucket:
@@ -180,6 +182,21 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     if prefix:
         value["prefix"] = prefix
     return value, extra
+
+
+def _find_any(text: str, stops: str, start: int) -> int:
+    """Where the first of ``stops`` is in ``text`` from ``start`` on, else ``len(text)``."""
+    found = (text.find(stop, start) for stop in stops)
+    return min((index for index in found if index >= 0), default=len(text))
+
+
+def _host_parts(host: str, position: int) -> tuple[str, str, str, list[str]]:
+    """(bucket from the host, region, endpoint host without the bucket, notes) for any host."""
+    if is_aws_host(host):
+        return aws_host_parts(host, position)
+    if is_r2_host(host):
+        return r2_host_parts(host)
+    return "", "us-east-1", host, []  # any other endpoint: path style, MinIO's default region
 
 
 def _check_bucket(bucket: str, position: int) -> None:
@@ -210,32 +227,15 @@ def _parse_env(env: dict[str, str]) -> Resource:
     if bool(access) != bool(secret):
         missing = "secret access key" if access else "access key id"
         raise _error(f"the block has one credential but not its {missing}")
-    endpoint_text = _first(env, ENDPOINT_VARS)
-    endpoint: Endpoint | None = None
-    region_from_host = ""
-    host_bucket = ""
-    default_path = True
-    if endpoint_text:
-        if not endpoint_text.lower().startswith(("http://", "https://")):
-            raise _error("the endpoint variable must be a URL with http:// or https://")
-        parsed, notes = _parse_url(endpoint_text)
-        extra.extend(note for note in notes if "query" not in note)
-        endpoint = endpoint_of(parsed)
-        region_from_host = parsed["region"]
-        if not parsed["pathStyle"]:
-            host_bucket = parsed["bucket"]
+    endpoint, region_from_host, host_bucket = _env_endpoint(_first(env, ENDPOINT_VARS), extra)
     bucket = _first(env, BUCKET_VARS) or host_bucket
-    explicit_region = _first(env, REGION_VARS)
-    if (
-        "AWS_REGION" in env
-        and env.get("AWS_DEFAULT_REGION", env["AWS_REGION"]) != env["AWS_REGION"]
-    ):
+    both_regions = {"AWS_REGION", "AWS_DEFAULT_REGION"} <= env.keys()
+    if both_regions and env["AWS_REGION"] != env["AWS_DEFAULT_REGION"]:
         extra.append("AWS_REGION and AWS_DEFAULT_REGION differ; AWS_REGION is used")
+    explicit_region = _first(env, REGION_VARS)
     region = explicit_region if explicit_region is not None else region_from_host
-    if endpoint is None or is_aws_host(endpoint.host):
-        default_path = not is_virtual_hostable(bucket) if bucket else False
     style = _first(env, STYLE_VARS)
-    path = default_path if style is None else _path_style_of(style)
+    path = _default_path_style(endpoint, bucket) if style is None else _path_style_of(style)
     value = _value(bucket=bucket, region=region, endpoint=endpoint, path=path)
     value["accessKey"], value["secretKey"] = access, secret
     token = _first(env, TOKEN_VARS)
@@ -245,6 +245,25 @@ def _parse_env(env: dict[str, str]) -> Resource:
     if prefix:
         value["prefix"] = prefix
     return _finish(value, extra)
+
+
+def _env_endpoint(text: str | None, extra: list[str]) -> tuple[Endpoint | None, str, str]:
+    """(endpoint, region from its host, bucket from its host) of the endpoint variable."""
+    if not text:
+        return None, "", ""
+    if not text.lower().startswith(("http://", "https://")):
+        raise _error("the endpoint variable must be a URL with http:// or https://")
+    parsed, notes = _parse_url(text)
+    extra.extend(note for note in notes if "query" not in note)
+    host_bucket = "" if parsed["pathStyle"] else parsed["bucket"]
+    return endpoint_of(parsed), parsed["region"], host_bucket
+
+
+def _default_path_style(endpoint: Endpoint | None, bucket: str) -> bool:
+    """Path style on custom endpoints; on AWS only for a bucket that cannot be a host label."""
+    if endpoint is not None and not is_aws_host(endpoint.host):
+        return True
+    return not is_virtual_hostable(bucket) if bucket else False
 
 
 def _path_style_of(text: str) -> bool:
@@ -273,17 +292,15 @@ def _value(*, bucket: str, region: str, endpoint: Endpoint | None, path: bool) -
 
 def provider_of(value: dict[str, Any]) -> str | None:
     """aws, r2 or minio (any local endpoint), from the endpoint; None for other services."""
-    if not str(value.get("endPoint") or "").strip():
+    if is_aws(value):
         return "aws"
     host = endpoint_of(value).host
-    if is_aws_host(host):
-        return "aws"
     if is_r2_host(host):
         return "r2"
     return "minio" if is_local(host) else None
 
 
-def notes_of(value: dict[str, Any], provider: str | None) -> list[str]:
+def value_notes(value: dict[str, Any], provider: str | None) -> list[str]:
     """The advice a value implies; the same value always gives the same notes."""
     notes: list[str] = []
     if not value.get("bucket"):
@@ -308,7 +325,7 @@ def notes_of(value: dict[str, Any], provider: str | None) -> list[str]:
 
 def _finish(value: dict[str, Any], extra: list[str]) -> Resource:
     provider = provider_of(value)
-    return Resource(TYPE, value, provider=provider, notes=notes_of(value, provider) + extra)
+    return Resource(TYPE, value, provider=provider, notes=value_notes(value, provider) + extra)
 
 
 # -- back to a string ---------------------------------------------------------------------------

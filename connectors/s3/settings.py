@@ -34,6 +34,7 @@ def _keys(value: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def polars_settings(value: dict[str, Any]) -> dict[str, Any]:
+    """``wmill.polars_connection_settings()``: s3fs arguments and object_store options."""
     endpoint = endpoint_of(value)
     region = region_of(value) or "us-east-1"
     path = path_style(value)
@@ -67,6 +68,7 @@ def _sql(text: str) -> str:
 
 
 def duckdb_settings(value: dict[str, Any]) -> dict[str, Any]:
+    """``wmill.duckdb_connection_settings()``: the httpfs ``SET`` statements."""
     endpoint = endpoint_of(value)
     access, secret, token = _keys(value)
     lines = ["INSTALL 'httpfs';"]
@@ -86,6 +88,7 @@ def duckdb_settings(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def boto3_settings(value: dict[str, Any]) -> dict[str, Any]:
+    """``wmill.boto3_connection_settings()``: the ``boto3.client("s3", ...)`` arguments."""
     endpoint = endpoint_of(value)
     access, secret, token = _keys(value)
     settings: dict[str, Any] = {

@@ -47,8 +47,10 @@ class Service:
     recipe: str
     fresh: Callable[[dict[str, Any]], AbstractContextManager[dict[str, Any]]] | None = None
 
-    def env_name(self, name: str) -> str:
-        return f"CONNECTORS_TEST_{name.upper()}_URL"
+
+def url_env(name: str) -> str:
+    """The variable that points service ``name`` at a running server, by URL."""
+    return f"CONNECTORS_TEST_{name.upper()}_URL"
 
 
 RECIPES: Final[dict[str, Recipe]] = {
@@ -120,7 +122,7 @@ class ServerFactory:
     def resource(self, name: str) -> Resource:
         """The session's Resource for service ``name`` (``postgresql``, ``s3_strict``, ...)."""
         service = SERVICES[name]
-        url = os.environ.get(service.env_name(name))
+        url = os.environ.get(url_env(name))
         if url:
             from connectors.api import parse
 
@@ -131,7 +133,7 @@ class ServerFactory:
             self._unavailable(
                 name,
                 f"the {self.sources[service.recipe]} {service.recipe} server does not provide "
-                f"{name}; set {service.env_name(name)}",
+                f"{name}; set {url_env(name)}",
             )
         self.sources.setdefault(name, self.sources[service.recipe])
         return Resource(service.resource_type, products[name])

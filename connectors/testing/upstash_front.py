@@ -23,6 +23,31 @@ def _encode(reply: Any, b64: bool) -> Any:
     return reply  # int or None
 
 
+def _answer(conn: Any, path: str, commands: Any, b64: bool) -> tuple[int, Any]:
+    """The HTTP status and JSON body for ``commands`` sent to ``path``, run on ``conn``."""
+    import redis
+
+    if path == "":
+        try:
+            reply = conn.execute_command(*commands)
+        except redis.ResponseError as exc:
+            return 400, {"error": str(exc)}
+        return 200, {"result": _encode(reply, b64)}
+    if path in ("/pipeline", "/multi-exec"):
+        pipe = conn.pipeline(transaction=path == "/multi-exec")
+        for command in commands:
+            pipe.execute_command(*command)
+        try:
+            replies = pipe.execute(raise_on_error=False)
+        except redis.ResponseError as exc:
+            return 400, {"error": str(exc)}
+        return 200, [
+            {"error": str(r)} if isinstance(r, Exception) else {"result": _encode(r, b64)}
+            for r in replies
+        ]
+    return 404, {"error": "Endpoint not found"}
+
+
 def serve(redis_value: dict[str, Any], token: str, port: int = 0) -> ThreadingHTTPServer:
     """Start the front on 127.0.0.1:``port`` in a daemon thread; call ``shutdown()`` to stop."""
     import redis
@@ -54,31 +79,7 @@ def serve(redis_value: dict[str, Any], token: str, port: int = 0) -> ThreadingHT
             commands = json.loads(self.rfile.read(length) or b"null")
             conn: Any = redis.Redis(connection_pool=pool)  # untyped in redis-py
             conn.response_callbacks.clear()  # raw RESP2 replies, as Upstash returns them
-            path = self.path.rstrip("/")
-            if path == "":
-                try:
-                    reply = conn.execute_command(*commands)
-                except redis.ResponseError as exc:
-                    return self._send(400, {"error": str(exc)})
-                return self._send(200, {"result": _encode(reply, b64)})
-            if path in ("/pipeline", "/multi-exec"):
-                pipe = conn.pipeline(transaction=path == "/multi-exec")
-                for command in commands:
-                    pipe.execute_command(*command)
-                try:
-                    replies = pipe.execute(raise_on_error=False)
-                except redis.ResponseError as exc:
-                    return self._send(400, {"error": str(exc)})
-                return self._send(
-                    200,
-                    [
-                        {"error": str(r)}
-                        if isinstance(r, Exception)
-                        else {"result": _encode(r, b64)}
-                        for r in replies
-                    ],
-                )
-            return self._send(404, {"error": "Endpoint not found"})
+            self._send(*_answer(conn, self.path.rstrip("/"), commands, b64))
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True

@@ -6,17 +6,24 @@ The check talks to the REST API with httpx directly (upstash-redis has no reques
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from connectors.checks import CheckSteps, StepFailed, open_tcp
 from connectors.redact import Redactor
 from connectors.resource import CheckResult
 
+if TYPE_CHECKING:
+    import httpx
+
 
 def make_client(value: dict[str, Any], **options: Any) -> Any:
-    """An ``upstash_redis.Redis`` for the value; ``options`` go to its constructor
-    (``rest_retries``, ``allow_telemetry``, ``rest_encoding``, ``read_your_writes``, ...)."""
+    """An ``upstash_redis.Redis`` for the value.
+
+    ``options`` go to its constructor (``rest_retries``, ``allow_telemetry``, ``rest_encoding``,
+    ``read_your_writes``, ...).
+    """
     from upstash_redis import Redis
 
     return Redis(url=value["url"], token=value["token"], **options)
@@ -43,7 +50,7 @@ def check_upstash(value: dict[str, Any], timeout: float, redactor: Redactor) -> 
     return steps.result()
 
 
-def _command(http: Any, url: str, body: list[Any], timeout: float) -> Any:
+def _command(http: httpx.Client, url: str, body: list[Any], timeout: float) -> Any:
     import httpx
 
     try:
@@ -73,7 +80,7 @@ def _command(http: Any, url: str, body: list[Any], timeout: float) -> Any:
     return payload["result"]
 
 
-def _info(command: Any) -> dict[str, str]:
+def _info(command: Callable[..., Any]) -> dict[str, str]:
     """INFO server as a dict; an endpoint without INFO reports no version (not a failure)."""
     try:
         text = command("INFO", "server")

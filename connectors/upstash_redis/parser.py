@@ -40,6 +40,7 @@ _NOT_UPSTASH = "a REST URL can be derived only from an <name>.upstash.io endpoin
 
 
 def is_upstash_host(host: str) -> bool:
+    """Whether ``host`` is an Upstash database host (``<name>.upstash.io``, any case)."""
     return host.lower().rstrip(".").endswith(_UPSTASH_SUFFIX)
 
 
@@ -70,6 +71,7 @@ def value_notes(value: dict[str, Any]) -> list[str]:
 
 
 def provider_of(value: dict[str, Any]) -> str | None:
+    """``upstash`` when the REST URL is on an Upstash host, else None (a proxy, a local server)."""
     return "upstash" if is_upstash_host(urlsplit(value["url"]).hostname or "") else None
 
 
@@ -108,6 +110,7 @@ def _split(url: str) -> SplitResult:
 
 
 def check_token(token: str) -> str:
+    """``token`` when it can travel in an ``Authorization: Bearer`` header, else a ParseError."""
     if not token:
         raise ParseError("the REST token is missing", type_name=TYPE)
     if not _TOKEN.fullmatch(token):

@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, TypedDict
+from typing import Any, Dict, Set, TypedDict
 
 from redis import Redis
 
@@ -46,10 +46,12 @@ def main(redis: redis, pattern: str = "*", limit: int = 1000, key_type: str = ""
     """
     if not 1 <= limit <= 100_000:
         raise ValueError("limit must be between 1 and 100000")
-    keys: List[str] = []
+    keys: Set[str] = set()  # SCAN may return a key more than once
     with _client(redis) as client:
         for key in client.scan_iter(match=pattern, count=min(limit, 1000), _type=key_type or None):
+            if key in keys:
+                continue
             if len(keys) == limit:
                 return {"keys": sorted(keys), "truncated": True}
-            keys.append(key)
+            keys.add(key)
     return {"keys": sorted(keys), "truncated": False}

@@ -3,6 +3,7 @@ from typing import Any, TypedDict
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 
 class s3(TypedDict):
@@ -54,9 +55,14 @@ def main(s3: s3, key: str, as_text: bool = False, max_bytes: int = 10 * 1024 * 1
     """
     if max_bytes < 1:
         raise ValueError("max_bytes must be at least 1")
-    response = _client(s3).get_object(
-        Bucket=s3["bucket"], Key=key, Range=f"bytes=0-{max_bytes - 1}"
-    )
+    client = _client(s3)
+    try:
+        response = client.get_object(Bucket=s3["bucket"], Key=key, Range=f"bytes=0-{max_bytes - 1}")
+    except ClientError as exc:
+        # An empty object has no byte 0: S3 answers any range with 416 InvalidRange.
+        if exc.response.get("Error", {}).get("Code") != "InvalidRange":
+            raise
+        response = client.get_object(Bucket=s3["bucket"], Key=key)
     with response["Body"] as body:
         data = body.read()
     content_range = response.get("ContentRange") or ""

@@ -56,6 +56,8 @@ def main(
         expires_in (int): seconds until the URL expires (1 to 604800)
         method (str): get_object (download, default) or put_object (upload with HTTP PUT)
     """
+    if method not in ("get_object", "put_object"):
+        raise ValueError("method must be get_object or put_object")
     if not 1 <= expires_in <= 604800:
         raise ValueError("expires_in must be between 1 and 604800 seconds (7 days)")
     url = _client(s3).generate_presigned_url(

@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, TypedDict
+from typing import Any, Dict, Set, TypedDict
 
 from upstash_redis import Redis
 
@@ -26,7 +26,7 @@ def main(
     if not 1 <= limit <= 100_000:
         raise ValueError("limit must be between 1 and 100000")
     client = _client(upstash_redis)
-    keys: List[str] = []
+    keys: Set[str] = set()  # SCAN may return a key more than once
     cursor = 0
     while True:
         cursor, page = client.scan(
@@ -36,6 +36,6 @@ def main(
             if key not in keys:
                 if len(keys) == limit:
                     return {"keys": sorted(keys), "truncated": True}
-                keys.append(key)
+                keys.add(key)
         if int(cursor) == 0:
             return {"keys": sorted(keys), "truncated": False}

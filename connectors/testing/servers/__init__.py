@@ -8,6 +8,8 @@ resource, PostgreSQL also yields ``postgresql_tls`` for the same server. ``postg
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 Products = dict[str, dict[str, Any]]
@@ -26,3 +28,16 @@ def require_module(module: str, extra: str) -> None:
         raise ServerUnavailable(
             f"{module} is not installed (pip install 'storage-connectors[{extra},test]')"
         )
+
+
+def npm_executable(root: Path, *, what: str, bin_name: str, package: str, env: str) -> str:
+    """``$<env>``, else ``<repo>/.ci/node/node_modules/.bin/<bin_name>``, as an absolute path.
+
+    Unavailable when missing, naming ``what`` and the install command for ``package``.
+    """
+    found = os.path.abspath(os.environ.get(env) or root / ".ci/node/node_modules/.bin" / bin_name)
+    if not Path(found).exists():
+        raise ServerUnavailable(
+            f"{what} not found at {found} (npm install --prefix .ci/node {package}, or {env})"
+        )
+    return found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 from connectors.testing.process import free_port, running, spawn, wait_port, wait_until, workdir
 from connectors.testing.secrets import AZURITE_ACCOUNT, AZURITE_KEY
-from connectors.testing.servers import Products, ServerUnavailable, require_module
+from connectors.testing.servers import Products, npm_executable, require_module
 
 CONTAINER = "connectors-live"
 """The container that exists on every session server; ``fresh_azure_blob`` makes one per test."""
@@ -28,23 +27,13 @@ def value_for(endpoint: str, container: str = CONTAINER) -> dict[str, Any]:
     }
 
 
-def executable(root: Path) -> str:
-    """``$AZURITE_BIN``, else ``<repo>/.ci/node/node_modules/.bin/azurite-blob``."""
-    found = os.environ.get("AZURITE_BIN") or str(root / ".ci/node/node_modules/.bin/azurite-blob")
-    found = os.path.abspath(found)
-    if not Path(found).exists():
-        raise ServerUnavailable(
-            f"Azurite not found at {found} "
-            "(npm install --prefix .ci/node azurite@3.35.0, or AZURITE_BIN)"
-        )
-    return found
-
-
 @contextlib.contextmanager
 def local(root: Path) -> Iterator[Products]:
     """azurite-blob on a free port; telemetry off (it would call out) and any API version."""
     require_module("azure.storage.blob", "azure")
-    exe = executable(root)
+    exe = npm_executable(
+        root, what="Azurite", bin_name="azurite-blob", package="azurite@3.35.0", env="AZURITE_BIN"
+    )
     with workdir("connectors-azurite-") as base:
         log = base / "azurite.log"
         port = free_port()

@@ -15,7 +15,7 @@ from typing import Any
 
 from connectors.testing.process import free_port, running, spawn, wait_port, wait_until, workdir
 from connectors.testing.secrets import S3_ACCESS_KEY, S3_SECRET_KEY, S3RVER_KEY
-from connectors.testing.servers import Products, ServerUnavailable, require_module
+from connectors.testing.servers import Products, npm_executable, require_module
 
 BUCKET = "connectors-live"
 """The bucket that exists on every session server; ``fresh_s3`` makes a new one per test."""
@@ -78,23 +78,13 @@ def local(root: Path) -> Iterator[Products]:
             server.stop()
 
 
-def s3rver_executable(root: Path) -> str:
-    """``$S3RVER_BIN``, else ``<repo>/.ci/node/node_modules/.bin/s3rver``."""
-    found = os.environ.get("S3RVER_BIN") or str(root / ".ci/node/node_modules/.bin/s3rver")
-    found = os.path.abspath(found)
-    if not Path(found).exists():
-        raise ServerUnavailable(
-            f"s3rver not found at {found} "
-            "(npm install --prefix .ci/node s3rver@3.7.1, or S3RVER_BIN)"
-        )
-    return found
-
-
 @contextlib.contextmanager
 def strict(root: Path) -> Iterator[Products]:
     """s3rver: it rejects any key but S3RVER/S3RVER, so bad credentials can be tested."""
     require_module("boto3", "s3")
-    exe = s3rver_executable(root)
+    exe = npm_executable(
+        root, what="s3rver", bin_name="s3rver", package="s3rver@3.7.1", env="S3RVER_BIN"
+    )
     with aws_environment(), workdir("connectors-s3rver-") as base:
         log = base / "s3rver.log"
         port = free_port()
