@@ -141,3 +141,14 @@ def test_scripts_declare_the_s3_type():
         module = load_script("s3", name)
         assert module.s3.__name__ == "s3"
         assert "Args:" in module.main.__doc__
+
+
+def test_download_of_an_empty_object(fresh_s3):
+    run("upload_file", fresh_s3, key="empty", content="")
+    down = run("download_file", fresh_s3, key="empty", as_text=True)
+    assert (down["size"], down["content"], down["truncated"]) == (0, "", False)
+
+
+def test_presign_refuses_other_methods(fresh_s3):
+    with pytest.raises(ValueError, match="get_object or put_object"):
+        run("presign", fresh_s3, key="k", method="delete_object")
