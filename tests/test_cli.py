@@ -115,3 +115,19 @@ def test_unexpected_exception_is_one_line_and_redacted(monkeypatch, capsys):
     assert "hunter2secret" not in err
     assert err.count("\n") == 1
     assert "RuntimeError" in err and "--debug" in err
+
+
+def test_debug_is_accepted_after_the_command():
+    result = connectors_cli("parse", "definitely not a connection string", "--debug")
+    assert "Traceback" in result.stderr and "ParseError" in result.stderr
+
+
+def test_format_with_json_wraps_the_rendered_text():
+    result = connectors_cli(
+        "parse", "redis://:pw1234@localhost:6379/0", "--format", "env", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["format"] == "env"
+    assert data["content"].startswith("REDIS_URL=")
+    assert "pw1234" not in result.stdout

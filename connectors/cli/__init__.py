@@ -66,11 +66,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``connectors`` script."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args = list(argv if argv is not None else sys.argv[1:])
+    debug = "--debug" in args
+    if debug:  # accepted anywhere on the line, as users type it after the command
+        args = ["--debug", *(arg for arg in args if arg != "--debug")]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore" if not debug else "default")
         try:
-            cli.main(args=argv, prog_name="connectors", standalone_mode=False)
+            cli.main(args=args, prog_name="connectors", standalone_mode=False)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.Abort:

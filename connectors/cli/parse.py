@@ -36,7 +36,11 @@ def parse_command(
     if fmt is not None:
         from connectors.hub.formats import render
 
-        click.echo(render(resource, fmt, show_secrets=show_secrets), nl=False)
+        rendered = render(resource, fmt, show_secrets=show_secrets)
+        if json_:
+            print_json({"format": fmt, "content": rendered})
+        else:
+            click.echo(rendered, nl=False)
         return
     data = resource.to_dict(show_secrets=show_secrets)
     if json_:
