@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import TypeVar
 
@@ -23,6 +23,7 @@ from connectors.redact import Redactor
 from connectors.resource import CheckResult, CheckStep
 
 T = TypeVar("T")
+P = TypeVar("P", int, int | None)
 
 
 class StepFailed(Exception):
@@ -115,3 +116,34 @@ def open_tcp(host: str, port: int, timeout: float) -> str:
     except OSError as exc:
         raise StepFailed(f"cannot reach {host}:{port}: {exc.strerror or exc}") from exc
     return f"{peer[0]}:{peer[1]}"
+
+
+def open_unix(path: str, timeout: float) -> str:
+    """Connect to and close a Unix-domain socket; the step detail is its path."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(path)
+        except FileNotFoundError as exc:
+            raise StepFailed(f"no socket at {path} (is the server running?)") from exc
+        except OSError as exc:
+            raise StepFailed(f"cannot connect to {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def first_reachable(
+    targets: Sequence[tuple[str, P]], remaining: Callable[[], float], default_port: int
+) -> tuple[str, P]:
+    """The first ``(host, port)`` that accepts a connection, tried in order as drivers do; a
+    host with a ``/`` is a Unix socket path. Fails with every target's reason."""
+    reasons = []
+    for host, port in targets:
+        try:
+            if "/" in host:
+                open_unix(host, remaining())
+            else:
+                open_tcp(host, port or default_port, remaining())
+            return host, port
+        except StepFailed as exc:
+            reasons.append(str(exc))
+    raise StepFailed("; ".join(reasons))

@@ -14,7 +14,7 @@ import ssl
 from collections.abc import Sequence
 from typing import Any
 
-from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
+from connectors.checks import CheckSteps, StepFailed, describe, first_reachable
 from connectors.mongodb.parser import DEFAULT_PORT
 from connectors.mongodb.value import to_connection_string
 from connectors.redact import redactor_for
@@ -42,7 +42,7 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
         seeds = _seeds(value, options, steps)
         reached = steps.run(
             "tcp",
-            lambda: _reach_any(seeds, steps.remaining()),
+            lambda: first_reachable(seeds, steps.remaining, DEFAULT_PORT),
             detail=lambda found: found[0] if found[1] is None else f"{found[0]}:{found[1]}",
         )
         if value.get("tls"):
@@ -119,32 +119,6 @@ def resolve_srv(host: str, service: str, timeout: float) -> list[tuple[str, int]
     except dns.exception.DNSException as exc:
         raise StepFailed(f"DNS lookup of {name} failed: {describe(exc)}") from exc
     return [(str(record.target).rstrip("."), int(record.port)) for record in answer]
-
-
-def _reach_any(seeds: Sequence[tuple[str, int | None]], timeout: float) -> tuple[str, int | None]:
-    """The first seed that accepts a connection (TCP, or a Unix socket for a path)."""
-    reasons = []
-    for host, port in seeds:
-        try:
-            if "/" in host:
-                _open_unix(host, timeout)
-            else:
-                open_tcp(host, port or DEFAULT_PORT, timeout)
-            return host, port
-        except StepFailed as exc:
-            reasons.append(str(exc))
-    raise StepFailed("; ".join(reasons))
-
-
-def _open_unix(path: str, timeout: float) -> None:
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(timeout)
-    try:
-        sock.connect(path)
-    except OSError as exc:
-        raise StepFailed(f"cannot connect to socket {path}: {exc.strerror or exc}") from exc
-    finally:
-        sock.close()
 
 
 def _tls_context(options: dict[str, Any]) -> ssl.SSLContext:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
+from connectors.checks import CheckSteps, StepFailed, describe, first_reachable
 from connectors.postgresql.providers import uses_transaction_pooler
 from connectors.postgresql.value import host_entries, value_to_conninfo
 from connectors.redact import redactor_for
@@ -72,7 +72,7 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
         if targets:
             reached = steps.run(
                 "tcp",
-                lambda: _first_reachable(targets, steps),
+                lambda: first_reachable(targets, steps.remaining, 5432),
                 detail=lambda hp: f"{hp[0]}:{hp[1]}",
             )
             if value.get("sslmode") in _TLS_MODES and value.get("sslnegotiation") != "direct":
@@ -166,18 +166,6 @@ def _tcp_targets(value: dict[str, Any]) -> list[tuple[str, int]]:
         if host and not host.startswith("/"):
             targets.append((host, int(entry.get("port") or 5432)))
     return targets
-
-
-def _first_reachable(targets: list[tuple[str, int]], steps: CheckSteps) -> tuple[str, int]:
-    """The first target that accepts a TCP connection (libpq tries hosts in order)."""
-    reasons = []
-    for host, port in targets:
-        try:
-            open_tcp(host, port, steps.remaining())
-            return host, port
-        except StepFailed as exc:
-            reasons.append(str(exc))
-    raise StepFailed("; ".join(reasons))
 
 
 def probe_tls(host: str, port: int, value: dict[str, Any], timeout: float) -> str:

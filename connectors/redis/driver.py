@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 from typing import Any
 
-from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
+from connectors.checks import CheckSteps, describe, open_tcp, open_unix
 from connectors.redact import Redactor
 from connectors.redis.parser import DEFAULT_PORT, TYPED_FIELDS
 from connectors.resource import CheckResult
@@ -59,7 +58,7 @@ def check_redis(value: dict[str, Any], timeout: float, redactor: Redactor) -> Ch
 
     with steps:
         if socket_path:
-            steps.run("unix socket", lambda: _open_unix(socket_path, steps.remaining()))
+            steps.run("unix socket", lambda: open_unix(socket_path, steps.remaining()))
         else:
             host, port = value.get("host") or "localhost", int(value.get("port") or DEFAULT_PORT)
             steps.run("tcp", lambda: open_tcp(host, port, steps.remaining()))
@@ -78,18 +77,6 @@ def check_redis(value: dict[str, Any], timeout: float, redactor: Redactor) -> Ch
             )
             steps.server_version = str(info.get("redis_version") or "") or None
     return steps.result()
-
-
-def _open_unix(path: str, timeout: float) -> str:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
-        try:
-            sock.connect(path)
-        except FileNotFoundError as exc:
-            raise StepFailed(f"no socket at {path} (is the server running?)") from exc
-        except OSError as exc:
-            raise StepFailed(f"cannot connect to {path}: {exc.strerror or exc}") from exc
-    return path
 
 
 def _authenticate(client: Any) -> str:
