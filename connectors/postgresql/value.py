@@ -79,7 +79,10 @@ def _port(text: str) -> int | None:
         return None
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         # not quoted: a password with an unencoded '/' ends up where the port is read
-        raise ParseError("invalid port (expected 1-65535)")
+        raise ParseError(
+            "invalid port (expected 1-65535); a '/', '@', '?' or '#' in a password must be "
+            "percent-encoded (libpq ends the user info at the first '@')"
+        )
     return int(text)
 
 
