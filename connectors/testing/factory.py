@@ -60,7 +60,7 @@ RECIPES: Final[dict[str, Recipe]] = {
     "mongodb_tls": Recipe(mongodb.tls),
     "redis": Recipe(redis.local, redis.container),
     "upstash_redis": Recipe(upstash_redis.local, upstash_redis.container),
-    "s3": Recipe(s3.local),
+    "s3": Recipe(s3.local, s3.container),
     "s3_strict": Recipe(s3.strict),
     "azure_blob": Recipe(azure_blob.local, azure_blob.container),
 }

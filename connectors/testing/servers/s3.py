@@ -1,6 +1,5 @@
-"""S3: moto's threaded server (accepts any key) and s3rver from npm (checks its fixed key).
-
-No container form: moto runs in-process without Docker (testcontainers' MinIO needs `minio`).
+"""S3: moto's threaded server (accepts any key) and s3rver from npm (checks its fixed key);
+MinIO in a container when Docker answers.
 """
 
 from __future__ import annotations
@@ -55,6 +54,32 @@ def aws_environment() -> Iterator[None]:
     finally:
         for name in added:
             os.environ.pop(name, None)
+
+
+# The image testcontainers' own MinIO module defaults to (that module needs the `minio` client,
+# so the generic container is used instead).
+MINIO_IMAGE = "minio/minio:RELEASE.2022-12-02T19-19-22Z"
+MINIO_USER, MINIO_PASSWORD = "connectors", "connectors-minio"  # MinIO wants 3+ and 8+ chars
+
+
+@contextlib.contextmanager
+def container() -> Iterator[Products]:
+    """MinIO through testcontainers: path-style, and it checks the keys (unlike moto)."""
+    require_module("boto3", "s3")
+    from testcontainers.core.container import DockerContainer
+
+    minio = (
+        DockerContainer(MINIO_IMAGE)
+        .with_env("MINIO_ROOT_USER", MINIO_USER)
+        .with_env("MINIO_ROOT_PASSWORD", MINIO_PASSWORD)
+        .with_command("server /data")
+        .with_exposed_ports(9000)
+    )
+    with aws_environment(), minio:
+        endpoint = f"http://{minio.get_container_host_ip()}:{minio.get_exposed_port(9000)}"
+        value = value_for(endpoint, MINIO_USER, MINIO_PASSWORD)
+        wait_until(lambda: client(value).create_bucket(Bucket=BUCKET), what="minio container")
+        yield {"s3": value}
 
 
 @contextlib.contextmanager
