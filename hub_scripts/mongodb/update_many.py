@@ -103,7 +103,7 @@ def _client(resource: mongodb) -> MongoClient:
         kwargs["authSource"] = credential["db"]
     if credential.get("mechanism"):
         kwargs["authMechanism"] = credential["mechanism"]
-    kwargs["tls"] = bool(resource.get("tls", False))
+    kwargs["tls"] = bool(resource.get("tls", bool(resource.get("srv"))))  # SRV implies TLS
     return MongoClient(hosts, **kwargs)
 
 
