@@ -20,16 +20,25 @@ MASK = "********"
 # A `$var:` / `$res:` reference names where a secret lives; it is not the secret.
 REFERENCE_PREFIXES = ("$var:", "$res:")
 
+# The one definition of a secret-looking key, for display (redact_value) and storage (the
+# workspace encrypts what display masks): see is_secret_key.
 _SECRET_KEY = re.compile(
-    r"pass(word|wd)?$|secret|token|api_?key|access_?key|account_?key|credential|private",
+    r"pass(word|wd)?$|passphrase|pwd|secret|token|api_?key|access_?key|account_?key|credential"
+    r"|private|authori[sz]ation|auth_?header|cookie|signature|^sig$|^sas$|session_?key",
     re.IGNORECASE,
 )
 _URL_PASSWORD = re.compile(
     r"(?P<head>[a-z][a-z0-9+.\-]*://[^\s:/@?#]*:)(?P<pw>[^\s@/]+)(?=@)", re.IGNORECASE
 )
 _KEYWORD_PASSWORD = re.compile(
-    r"(?P<head>\b(?:password|AccountKey|SharedAccessSignature|sig|token|_token)\s*=\s*)"
-    r"(?P<pw>'(?:[^'\\]|\\.)*'|[^\s;&'\"]+)",
+    r"(?P<head>\b(?:password|passphrase|pwd|AccountKey|SharedAccessSignature|sig|token|_token)"
+    r"\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|[^\s;&'\"]+)",
+    re.IGNORECASE,
+)
+# An HTTP credential: ``Bearer <token>``, or any scheme's after ``Authorization:``.
+_HTTP_CREDENTIAL = re.compile(
+    r"(?P<head>\bBearer[ \t]+|\bAuthorization\s*[:=]\s*(?:[A-Za-z][\w-]*[ \t]+)?)"
+    r"(?P<pw>[A-Za-z0-9\-._~+/]+=*)",
     re.IGNORECASE,
 )
 # Secrets this short would mask unrelated text; they are masked only as whole words.
@@ -86,9 +95,30 @@ class Redactor:
 
 
 def redact_text(text: str) -> str:
-    """Mask passwords in URLs and ``password=...`` style pairs, secrets known or not."""
+    """Mask passwords in URLs, ``password=...`` style pairs, ``Bearer`` tokens and
+    ``Authorization:`` headers, secrets known or not."""
     text = _URL_PASSWORD.sub(lambda m: m["head"] + MASK, text)
+    text = _HTTP_CREDENTIAL.sub(lambda m: m["head"] + MASK, text)
     return _KEYWORD_PASSWORD.sub(lambda m: m["head"] + MASK, text)
+
+
+def is_secret_key(name: object) -> bool:
+    """Whether a value under the key ``name`` is a secret (``password``, ``pwd``,
+    ``passphrase``, ``api_key``, ``Authorization``, ...): masked whole on display, encrypted at
+    rest. The one definition both use."""
+    return isinstance(name, str) and _SECRET_KEY.search(name) is not None
+
+
+def looks_secret(text: object) -> bool:
+    """Whether ``text`` carries a secret by its shape, whatever key it sits under: a URL with
+    a password, a ``password=``/``AccountKey=``/``sig=`` pair, a ``Bearer`` token or an
+    ``Authorization:`` header. Display masks that part; the workspace encrypts the whole string."""
+    if not isinstance(text, str) or not text or text.startswith(REFERENCE_PREFIXES):
+        return False
+    lowered = text.lower()
+    if "://" not in text and "=" not in text and "bearer" not in lowered and ":" not in text:
+        return False  # none of the shapes: skip the expressions (states can be large)
+    return redact_text(text) != text
 
 
 def _connector_secrets(resource_type: str, value: dict[str, Any]) -> list[str] | None:
@@ -112,7 +142,7 @@ def secrets_of(resource_type: str, value: Any) -> list[str]:
 def _secrets_by_key_name(value: Any) -> Iterable[str]:
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(item, str) and _SECRET_KEY.search(str(key)):
+            if isinstance(item, str) and is_secret_key(key):
                 yield item
             else:
                 yield from _secrets_by_key_name(item)

@@ -1,65 +1,63 @@
 """Secrets at rest in the SQL stores: the key file's life cycle and sealing values with it.
 
-A resource value is stored with each string that holds one of its secrets replaced by AES-GCM
-ciphertext (see crypto.py) bound to the label ``resource:<path>``; the rest stays readable JSON.
-The key file is created on first use and checked against the key id the workspace recorded, so a
-wrong or missing key file is reported as such. A key rotation writes the new key to
-``<key file>.new`` before its transaction commits and renames it afterwards;
+A resource value is stored with each string that holds one of its secrets (its type's secret
+fields, secret-looking keys, or a secret by its shape: the definition display masks by) replaced
+by AES-GCM ciphertext (see crypto.py) bound to the label ``resource:<path>``; the rest stays
+readable JSON. The key (keys.py: a file, the environment or the OS keyring) is created on
+first use and checked against the key id the workspace recorded, so a wrong or missing key is
+reported as such. A key rotation writes the new key beside the current one before its
+transaction commits and moves it into place afterwards;
 :func:`finish_rotation` completes (or discards) one interrupted between the two.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from connectors.errors import WorkspaceError
-from connectors.redact import REFERENCE_PREFIXES, secrets_of
+from connectors.redact import REFERENCE_PREFIXES, looks_secret, secrets_of
 from connectors.workspace import crypto
+from connectors.workspace.keys import KeySource
 
 # A secret this short would match inside unrelated text: it only counts as the whole string.
 _SHORT = 4
 
 
-def pending_key_file(key_file: Path) -> Path:
-    """Where a rotation writes the new key before its transaction commits."""
-    return key_file.with_name(key_file.name + ".new")
-
-
-def finish_rotation(key_file: Path, expected: str) -> None:
+def finish_rotation(source: KeySource, expected: str) -> None:
     """Complete a rotation interrupted after its commit, or drop one that never committed."""
-    pending = pending_key_file(key_file)
-    if not pending.exists():
+    pending = source.read_pending()
+    if pending is None:
         return
-    if crypto.key_id(crypto.read_key_file(pending)) == expected:
-        os.replace(pending, key_file)
+    if crypto.key_id(pending) == expected:
+        source.commit_pending()
     else:
-        pending.unlink(missing_ok=True)
+        source.drop_pending()
 
 
-def load_key(key_file: Path, expected: str | None) -> bytes:
+def load_key(source: KeySource, expected: str | None) -> bytes:
     """The workspace key; a first key is created when the workspace has recorded none."""
     if expected:
-        finish_rotation(key_file, expected)
-    if not key_file.exists():
+        finish_rotation(source, expected)
+    key = source.read()
+    if key is None:
         if expected:
             raise WorkspaceError(
-                f"workspace key file {key_file} is missing but this workspace holds "
-                f"secrets encrypted with key {expected}; copy that key file here "
-                "(or point CONNECTORS_WORKSPACE_KEY_FILE at it)"
+                f"{source.description} is missing but this workspace holds secrets "
+                f"encrypted with key {expected}; {source.how_to_supply}"
             )
-        crypto.create_key_file(key_file, crypto.new_key())
-    return crypto.read_key_file(key_file)
+        source.create(crypto.new_key())
+        key = source.read()
+        assert key is not None
+    return key
 
 
-def checked_cipher(key: bytes, expected: str | None, key_file: Path) -> crypto.Cipher:
+def checked_cipher(key: bytes, expected: str | None, source: KeySource) -> crypto.Cipher:
     """A Cipher for ``key``, refused when it is not the key the workspace recorded."""
     kid = crypto.key_id(key)
     if expected != kid:
         raise WorkspaceError(
-            f"workspace key file {key_file} holds key {kid} but this workspace's "
+            f"{source.description} holds key {kid} but this workspace's "
             f"secrets are encrypted with key {expected}"
         )
     return crypto.Cipher(key)
@@ -71,10 +69,22 @@ def secrets_in(resource_type: str, value: Any) -> list[str]:
 
 
 def holds_secret(text: str, secrets: list[str]) -> bool:
-    """Whether ``text`` is, or contains, one of ``secrets`` (a ``$var:``/``$res:`` never does)."""
+    """Whether ``text`` is, or contains, one of ``secrets``, or carries a secret by its shape
+    (``looks_secret``: what display masks in any string); a ``$var:``/``$res:`` never does."""
     if text.startswith(REFERENCE_PREFIXES):
         return False
-    return any(text == s or (len(s) >= _SHORT and s in text) for s in secrets)
+    if any(text == s or (len(s) >= _SHORT and s in text) for s in secrets):
+        return True
+    return looks_secret(text)
+
+
+def any_string(value: Any, predicate: Callable[[str], bool]) -> bool:
+    """Whether some string in ``value`` (object keys left alone) satisfies ``predicate``."""
+    if isinstance(value, dict):
+        return any(any_string(v, predicate) for v in value.values())
+    if isinstance(value, list):
+        return any(any_string(v, predicate) for v in value)
+    return isinstance(value, str) and predicate(value)
 
 
 def map_strings(value: Any, fn: Callable[[str], str]) -> Any:

@@ -10,13 +10,14 @@ secret-looking keys for ``any``/``state``), are stored as AES-GCM ciphertext (se
 from __future__ import annotations
 
 import json
-import os
 from abc import abstractmethod
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from connectors.redact import looks_secret
 from connectors.workspace import crypto, sealing
+from connectors.workspace.keys import key_source
 from connectors.workspace.store import Store
 
 SCHEMA_VERSION = "1"
@@ -95,7 +96,8 @@ class SqlDatabase(Store):
         """The workspace key, created on first use; a key that does not match is refused."""
         if self._cipher is None:
             expected = self._meta(cur, "key_id")
-            key = sealing.load_key(self.key_file, expected)
+            source = key_source(self.key_file)
+            key = sealing.load_key(source, expected)
             if expected is None:
                 # Another process may record its first key at the same moment: whichever
                 # insert lands first wins, and the loser's key is refused below.
@@ -106,7 +108,7 @@ class SqlDatabase(Store):
                     crypto.key_id(key),
                 )
                 expected = self._meta(cur, "key_id")
-            self._cipher = sealing.checked_cipher(key, expected, self.key_file)
+            self._cipher = sealing.checked_cipher(key, expected, source)
         return self._cipher
 
     def seal_secret(self, text: str, label: str) -> str:
@@ -121,7 +123,7 @@ class SqlDatabase(Store):
 
     def _seal_value(self, cur: Any, path: str, resource_type: str, value: Any) -> str:
         secrets = sealing.secrets_in(resource_type, value)
-        if secrets:
+        if secrets or sealing.any_string(value, looks_secret):
             value = sealing.seal(value, secrets, self.cipher(cur), f"resource:{path}")
         return json.dumps(value, ensure_ascii=False)
 
@@ -141,13 +143,13 @@ class SqlDatabase(Store):
         renamed over the old key; an interruption between the two is finished on next open.
         """
         new_key = crypto.new_key()
-        pending = sealing.pending_key_file(self.key_file)
+        source = key_source(self.key_file)
         with self.transaction(write=True) as cur:
             old, new = self.cipher(cur), crypto.Cipher(new_key)
             count = self._reseal_resources(cur, old, new) + self._reseal_variables(cur, old, new)
-            crypto.write_key_file(pending, new_key)
+            source.write_pending(new_key)
             self._set_meta(cur, "key_id", new.key_id)
-        os.replace(pending, self.key_file)
+        source.commit_pending()
         self._cipher = new
         return count
 

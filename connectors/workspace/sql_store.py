@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.errors import WorkspaceError
+from connectors.workspace.keys import key_source
 from connectors.workspace.sql_database import SqlDatabase
 from connectors.workspace.store import StoredResource, StoredVariable, check_value
 
@@ -262,6 +263,7 @@ class SqlStore(SqlDatabase):
             "store": self.kind,
             "workspace": self.workspace,
             "location": self.location,
+            "key_source": key_source(self.key_file).description,
             "key_file": str(self.key_file),
             "key_file_exists": self.key_file.exists(),
             "key_id": key_id,

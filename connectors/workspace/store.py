@@ -13,6 +13,7 @@ Every write is validated (path, resource type, value) before anything is stored.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -249,9 +250,12 @@ def _config() -> tuple[Any, ...]:
         return ("windmill", *wm)
     files = workspace_files()
     url = postgres_url()
+    # A different CONNECTORS_WORKSPACE_KEY is a different store (its cipher); only a digest
+    # of it is kept here.
+    key = hashlib.sha256(os.environ.get("CONNECTORS_WORKSPACE_KEY", "").encode()).hexdigest()
     if url:
-        return ("postgresql", url, workspace_name(), str(files["key"]))
-    return ("sqlite", str(files["database"]), workspace_name(), str(files["key"]))
+        return ("postgresql", url, workspace_name(), str(files["key"]), key)
+    return ("sqlite", str(files["database"]), workspace_name(), str(files["key"]), key)
 
 
 _lock = threading.Lock()
@@ -264,6 +268,7 @@ _ENV_KEYS = (
     "CONNECTORS_WORKSPACE",
     "CONNECTORS_WORKSPACE_URL",
     "CONNECTORS_WORKSPACE_KEY_FILE",
+    "CONNECTORS_WORKSPACE_KEY",
     "BASE_INTERNAL_URL",
     "WM_BASE_URL",
     "WM_TOKEN",
