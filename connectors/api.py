@@ -9,7 +9,6 @@ from typing import Any
 from connectors.connector import Match
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.plugins import get_connector, get_registry
-from connectors.redact import redactor_for
 from connectors.resource import CheckResult, Resource, ResourceType
 
 
@@ -91,6 +90,8 @@ def validate(type_name: str, value: Any) -> dict[str, Any]:
     connector = get_connector(type_name)
     errors = sorted(_validator(type_name).iter_errors(value), key=lambda e: list(e.absolute_path))
     if errors:
+        from connectors.redact import redactor_for
+
         secret = set(connector.resource_type.secret_fields)
         redactor = redactor_for(type_name, value)
         problems = [

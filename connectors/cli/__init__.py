@@ -98,8 +98,7 @@ def _one_line(exc: BaseException) -> str:
 
 def _report_plugin_problems() -> None:
     """Warn about plugins that failed to load, if this command loaded the plugins at all."""
-    from connectors import plugins
-
-    if plugins.get_registry.cache_info().currsize:
+    plugins = sys.modules.get("connectors.plugins")  # not imported: no plugin was loaded
+    if plugins is not None and plugins.get_registry.cache_info().currsize:
         for problem in plugins.get_registry().problems:
             warn(problem)

@@ -9,8 +9,6 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from connectors.redact import redact_text
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -28,12 +26,16 @@ def show_secrets_option(func: F) -> F:
 
 def fail(message: str, *, code: int = 2) -> NoReturn:
     """One redacted line on stderr, then exit with ``code``."""
+    from connectors.redact import redact_text
+
     click.echo(f"error: {redact_text(message)}", err=True)
     sys.exit(code)
 
 
 def warn(message: str) -> None:
     """One redacted ``warning:`` line on stderr."""
+    from connectors.redact import redact_text
+
     click.echo(f"warning: {redact_text(message)}", err=True)
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from connectors.azure_blob import values
 from connectors.connector import Connector, Match
+from connectors.default_plugins._lazy import LazySchema
 from connectors.default_plugins._paths import scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
@@ -17,37 +17,43 @@ from connectors.resource import CheckResult, Resource
 if TYPE_CHECKING:
     from connectors.objectstore.base import ObjectStore
 
+
 # Windmill's hub shape (reference/windmill.md section 3.7) with secrets marked, plus three
 # documented extension fields Windmill ignores: sasToken, endpointSuffix, blobPrefix.
-SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "order": list(values.FIELD_ORDER),
-    "properties": {
-        "accountName": {"type": "string", "description": "", "default": ""},
-        "containerName": {"type": "string", "description": "", "default": ""},
-        "accessKey": {"type": "string", "description": "", "default": "", "password": True},
-        "useSSL": {"type": "boolean", "description": "", "default": True},
-        "endpoint": {"type": "string", "description": "", "default": ""},
-        "sasToken": {
-            "type": "string",
-            "description": "Extension: a shared access signature (the query string without "
-            "'?'), used when there is no accessKey",
-            "password": True,
+# Built on first use: detection does not import the values module.
+def _schema() -> dict[str, Any]:
+    from connectors.azure_blob import values
+
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "order": list(values.FIELD_ORDER),
+        "properties": {
+            "accountName": {"type": "string", "description": "", "default": ""},
+            "containerName": {"type": "string", "description": "", "default": ""},
+            "accessKey": {"type": "string", "description": "", "default": "", "password": True},
+            "useSSL": {"type": "boolean", "description": "", "default": True},
+            "endpoint": {"type": "string", "description": "", "default": ""},
+            "sasToken": {
+                "type": "string",
+                "description": "Extension: a shared access signature (the query string without "
+                "'?'), used when there is no accessKey",
+                "password": True,
+            },
+            "endpointSuffix": {
+                "type": "string",
+                "description": "Extension: the DNS suffix of a sovereign cloud (e.g. "
+                "core.chinacloudapi.cn, core.usgovcloudapi.net); default core.windows.net",
+            },
+            "blobPrefix": {
+                "type": "string",
+                "description": "Extension: the blob name or name prefix the connection string "
+                "pointed at (blob-level SAS URLs, az:// URIs with a path)",
+            },
         },
-        "endpointSuffix": {
-            "type": "string",
-            "description": "Extension: the DNS suffix of a sovereign cloud (e.g. "
-            "core.chinacloudapi.cn, core.usgovcloudapi.net); default core.windows.net",
-        },
-        "blobPrefix": {
-            "type": "string",
-            "description": "Extension: the blob name or name prefix the connection string "
-            "pointed at (blob-level SAS URLs, az:// URIs with a path)",
-        },
-    },
-    "required": ["accountName", "containerName", "useSSL"],
-}
+        "required": ["accountName", "containerName", "useSSL"],
+    }
+
 
 # None: not a URL (a connection string or an environment block).
 _SCHEMES = frozenset({None, "az", "azure", "abfs", "abfss", "wasb", "wasbs", "http", "https"})
@@ -69,7 +75,7 @@ class AzureBlob(Connector):
 
     name = "azure_blob"
     description = "An Azure Blob Storage connection info"
-    schema = SCHEMA
+    schema = LazySchema(_schema)
     providers = ("azure", "azurite")
     extra = "azure"
     scripts_dir = scripts_dir("azure_blob")
@@ -89,6 +95,7 @@ class AzureBlob(Connector):
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
+        from connectors.azure_blob import values
         from connectors.azure_blob.parser import parse
 
         value, notes = parse(text)
@@ -97,10 +104,14 @@ class AzureBlob(Connector):
         )
 
     def to_connection_string(self, resource: Resource) -> str:
+        from connectors.azure_blob import values
+
         return values.to_connection_string(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
         """Canonical form: ``endpoint`` only when it is not the default account URL."""
+        from connectors.azure_blob import values
+
         out = dict(value)
         if out.get("accountName") or out.get("endpoint"):
             values.set_endpoint(out, values.account_url(out))
@@ -140,3 +151,9 @@ class AzureBlob(Connector):
 @hookimpl
 def register_connectors(register: Callable[[Connector], None]) -> None:
     register(AzureBlob())
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SCHEMA":  # the schema as a module constant, like the other built-ins
+        return AzureBlob.schema
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,15 +10,12 @@ from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
-from connectors.postgresql.keywords import SSLMODES, WINDMILL_FIELDS, extension_properties
-from connectors.postgresql.parser import (
+from connectors.postgresql.keywords import (
+    SSLMODES,
     URI_PREFIXES,
-    looks_like_environment,
-    looks_like_keyword_value,
-    parse_conninfo,
+    WINDMILL_FIELDS,
+    extension_properties,
 )
-from connectors.postgresql.providers import identify
-from connectors.postgresql.value import conninfo_to_value, normalise, to_uri
 from connectors.resource import CheckResult, Resource
 
 SCHEMA: dict[str, Any] = {
@@ -81,21 +78,31 @@ class PostgreSQL(Connector):
     )
 
     def detect(self, text: str) -> int:
-        if url_scheme(text) is not None and not text.startswith(_PREFIXES):
-            return Match.NONE  # another family's URL
-        ours = (
-            text.startswith(_PREFIXES)
-            or looks_like_keyword_value(text)
-            or (text.startswith("psql") and "postgres" in text)
-            or looks_like_environment(text)
-        )
-        if not ours:
-            return Match.NONE
+        if not text.startswith(_PREFIXES):
+            if url_scheme(text) is not None:
+                return Match.NONE  # another family's URL
+            # imported only for a text that is not a URL
+            from connectors.postgresql.parser import (
+                looks_like_environment,
+                looks_like_keyword_value,
+            )
+
+            ours = (
+                looks_like_keyword_value(text)
+                or (text.startswith("psql") and "postgres" in text)
+                or looks_like_environment(text)
+            )
+            if not ours:
+                return Match.NONE
         if ".supabase.co" in text or ".neon.tech" in text:
             return Match.PROVIDER
         return Match.SCHEME
 
     def parse(self, text: str) -> Resource:
+        from connectors.postgresql.parser import parse_conninfo
+        from connectors.postgresql.providers import identify
+        from connectors.postgresql.value import conninfo_to_value
+
         try:
             parsed = parse_conninfo(text)
             value = conninfo_to_value(parsed.params)
@@ -107,9 +114,13 @@ class PostgreSQL(Connector):
         return Resource(self.name, value, info.provider if info else None, notes)
 
     def to_connection_string(self, resource: Resource) -> str:
+        from connectors.postgresql.value import to_uri
+
         return to_uri(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        from connectors.postgresql.value import normalise
+
         return normalise(value)
 
     def connect(self, resource: Resource) -> Any:

@@ -14,8 +14,7 @@ from connectors.connector import Connector, Match
 from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
-from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
-from connectors.redis.parser import DEFAULT_PORT, SCHEMES, parse_redis_url, render_redis_url
+from connectors.redis.schemes import DEFAULT_PORT, SCHEMES
 from connectors.resource import CheckResult, Resource
 
 
@@ -153,6 +152,9 @@ class Redis(Connector):
         return Match.SCHEME if text[:9].lower().startswith(_PREFIXES) else Match.NONE
 
     def parse(self, text: str) -> Resource:
+        from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
+        from connectors.redis.parser import parse_redis_url
+
         value = parse_redis_url(text.strip())
         notes = value_notes(value)
         if is_password_placeholder(value.get("password", "")):
@@ -161,6 +163,8 @@ class Redis(Connector):
         return Resource(self.name, value, provider_of(value), notes)
 
     def to_connection_string(self, resource: Resource) -> str:
+        from connectors.redis.parser import render_redis_url
+
         return render_redis_url(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
@@ -169,6 +173,8 @@ class Redis(Connector):
         Windmill's docs store Redis in the ``mongodb`` shape (``servers``, ``credential``);
         such a value is converted to this type's fields.
         """
+        from connectors.redis.parser import parse_redis_url, render_redis_url
+
         try:
             return parse_redis_url(render_redis_url(from_mongodb_shape(value)))
         except ParseError as exc:

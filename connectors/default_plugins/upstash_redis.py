@@ -15,14 +15,6 @@ from connectors.default_plugins._paths import scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
 from connectors.resource import CheckResult, Resource
-from connectors.upstash_redis.parser import (
-    check_token,
-    check_url,
-    parse_upstash,
-    provider_of,
-    render_env,
-    value_notes,
-)
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -67,13 +59,19 @@ class UpstashRedis(Connector):
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
+        from connectors.upstash_redis.parser import parse_upstash, provider_of, value_notes
+
         value, notes = parse_upstash(text)
         return Resource(self.name, value, provider_of(value), [*notes, *value_notes(value)])
 
     def to_connection_string(self, resource: Resource) -> str:
+        from connectors.upstash_redis.parser import render_env
+
         return render_env(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        from connectors.upstash_redis.parser import check_token, check_url
+
         normalised = dict(value)
         for name, check in (("url", check_url), ("token", check_token)):
             try:

@@ -12,6 +12,9 @@ from typing import Any
 #: the Windmill ``postgresql`` fields (reference: windmill.md section 3.1)
 WINDMILL_FIELDS = ("host", "port", "user", "password", "dbname", "sslmode", "root_certificate_pem")
 
+#: the URI schemes of libpq connection strings
+URI_PREFIXES = ("postgresql://", "postgres://")
+
 SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 #: libpq keyword -> description of the extension field holding it (all strings unless listed

@@ -23,9 +23,8 @@ from connectors.parsing import (
     percent_decode,
     shown_name,
 )
-from connectors.postgresql.keywords import ENVIRONMENT, KEYWORDS, SSLMODES
+from connectors.postgresql.keywords import ENVIRONMENT, KEYWORDS, SSLMODES, URI_PREFIXES
 
-URI_PREFIXES = ("postgresql://", "postgres://")
 _SPACE = " \t\n\r\f\v"
 _USERINFO_END = re.compile(r"[@/]")
 _HOSTSPEC = re.compile(r"([^:/?,]*)(?::([^/?,]*))?")

@@ -28,10 +28,9 @@ from urllib.parse import quote
 
 from connectors.errors import ParseError
 from connectors.parsing import parse_port, shown_name
+from connectors.redis.schemes import DEFAULT_PORT as DEFAULT_PORT, SCHEMES as SCHEMES
 
 TYPE = "redis"
-DEFAULT_PORT = 6379
-SCHEMES = ("rediss", "redis", "unix")
 
 #: query parameters that become typed fields of the value, with their kind
 TYPED_FIELDS: dict[str, str] = {
