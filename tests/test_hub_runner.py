@@ -35,9 +35,11 @@ def test_run_resolves_converts_and_masks(demo):
     assert result["wmill"] == "connectors"
     assert result["job_path"] == "f/demo/echo"
     assert result["state_path"] == "f/demo/echo/user"
-    assert result["raw"] == MASK
-    assert SECRET not in json.dumps(result) and SECRET not in json.dumps(done.args)
-    assert result["leak"] == f"demo://u:{MASK}@db.example"
+    # The result is what the user asked for, printed as it is; the arguments are masked.
+    assert result["raw"] == SECRET
+    assert result["leak"] == f"demo://u:{SECRET}@db.example"
+    assert done.args["conn"] == {"host": "db.example", "password": MASK}
+    assert SECRET not in json.dumps(done.args)
 
 
 def test_state_persists_per_script(demo):
@@ -66,7 +68,8 @@ def test_json_args_and_overrides(demo):
 
 def test_resource_value_as_dict(demo):
     done = run("demo/echo", json_args={"conn": {"host": "h", "password": SECRET}, "count": 1})
-    assert done.result["host"] == "h" and done.result["raw"] == MASK
+    assert done.result["host"] == "h" and done.result["raw"] == SECRET
+    assert done.args["conn"] == {"host": "h", "password": MASK}
 
 
 @pytest.mark.parametrize(
@@ -173,9 +176,10 @@ def test_cli_scripts_and_run(demo, capsys):
     table = capsys.readouterr().out
     assert "demo/echo" in table and "[flag]" in table
 
-    assert cli("run", "demo/echo", "--resource", CONN, "--arg", "count=2") == 0
-    out = capsys.readouterr().out
-    assert json.loads(out)["count"] == 2 and SECRET not in out
+    assert cli("run", "demo/echo", "--resource", CONN, "--arg", "count=2", "--json") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["result"]["count"] == 2 and out["result"]["raw"] == SECRET  # the result, as is
+    assert out["args"]["conn"]["password"] == MASK and SECRET not in json.dumps(out["args"])
 
 
 def test_cli_run_error_is_one_line(demo, capsys, tmp_path):

@@ -58,11 +58,17 @@ def test_references_are_not_secrets():
     }
 
 
-def test_redact_value_masks_schema_secret_fields_and_secrets_inside_other_strings():
-    value = {"host": "h", "password": NASTY, "options": f"-c x={quote(NASTY, safe='')}"}
+def test_redact_value_masks_secret_fields_and_connection_string_passwords_only():
+    value = {
+        "host": "h",
+        "password": NASTY,
+        "options": f"-c x={quote(NASTY, safe='')}",
+        "service": f"postgresql://u:{quote(NASTY, safe='')}@h/db",
+    }
     masked = redact_value("postgresql", value)
     assert masked["password"] == MASK
-    assert NASTY not in str(masked) and quote(NASTY, safe="") not in str(masked)
+    assert masked["options"] == value["options"]  # not a secret field, not a password position
+    assert masked["service"] == f"postgresql://u:{MASK}@h/db"
     assert value["password"] == NASTY  # the original is untouched
 
 

@@ -8,8 +8,10 @@
   ``UPSTASH_REDIS_REST_*``, ``AWS_*``, ``AZURE_STORAGE_CONNECTION_STRING``).
 - ``wmill``: a ``*.resource.yaml`` for ``wmill sync`` (windmill.md §5).
 
-Every output is built from the real value, then passed through the resource's Redactor unless
-``show_secrets``, so secrets are masked in every encoded form they take.
+Unless ``show_secrets``, every output is built from the value with its secret fields replaced by
+a placeholder that no format escapes, which becomes ``********`` in the text: a secret is masked
+wherever the format puts it (a password field, a connection string's password position) and no
+other field changes.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from urllib.parse import urlsplit
 
 from connectors.errors import ConnectorsError
 from connectors.hub.catalog import dump_yaml
-from connectors.redact import mask_value, redactor_for
+from connectors.redact import MASK, redact_value
 from connectors.resource import Resource
 
 FORMATS = ("airflow", "dlt", "env", "wmill")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+# Stands for a secret while a format is built: letters and digits only (no format escapes it,
+# percent-encoding leaves it alone) and valid base64, as an account key must be.
+_MASKED = "MaskedSecret0000"
 
 
 class FormatError(ConnectorsError, ValueError):
@@ -36,25 +41,26 @@ class FormatError(ConnectorsError, ValueError):
 def render(resource: Resource, fmt: str, *, show_secrets: bool = False) -> str:
     """``resource`` in format ``fmt`` (text ending in a newline), secrets masked by default.
 
-    The structure is built from the real value and its strings masked before serialising, so a
-    secret is masked whole whatever quoting or escaping the format then applies.
+    Masking is by field: see the module docstring.
     """
     if fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    redactor = redactor_for(resource.resource_type, resource.value)
-
-    def shown(data: Any) -> Any:
-        return data if show_secrets else mask_value(data, redactor)
-
+    if fmt == "wmill":  # YAML quotes ******** itself; secrets are whole values there
+        shown = (
+            resource.value if show_secrets else redact_value(resource.resource_type, resource.value)
+        )
+        return wmill_resource_yaml(Resource(resource.resource_type, shown))
+    if not show_secrets:
+        masked = redact_value(resource.resource_type, resource.value, mask=_MASKED)
+        resource = Resource(resource.resource_type, masked, resource.provider, resource.notes)
     if fmt == "airflow":
-        text = json.dumps(shown(airflow_connection(resource)), indent=2, ensure_ascii=False)
+        text = json.dumps(airflow_connection(resource), indent=2, ensure_ascii=False)
     elif fmt == "dlt":
-        text = toml_tables(shown(dlt_tables(resource)))
-    elif fmt == "env":
-        text = "\n".join(f"{k}={_shell(v)}" for k, v in shown(env_vars(resource)).items())
+        text = toml_tables(dlt_tables(resource))
     else:
-        text = wmill_resource_yaml(Resource(resource.resource_type, shown(resource.value)))
-    return text.rstrip("\n") + "\n"
+        lines = (f"{k}={_shell(v.replace(_MASKED, MASK))}" for k, v in env_vars(resource).items())
+        text = "\n".join(lines)
+    return text.replace(_MASKED, MASK).rstrip("\n") + "\n"
 
 
 def _connection_string(resource: Resource) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 from connectors.hub.catalog import HubError, HubScript, find
 from connectors.hub.loader import load_path
-from connectors.redact import Redactor, secrets_of
+from connectors.redact import Redactor, mask_value, redact_value, redactor_for
 from connectors.resource import Resource
 
 _TRUE = {"true", "1", "yes", "on", "y"}
@@ -202,14 +202,18 @@ def jsonable(value: Any) -> Any:
     return str(value)  # ObjectId, driver-specific scalars
 
 
-def _masked(value: Any, redactor: Redactor) -> Any:
-    if isinstance(value, dict):
-        return {k: _masked(v, redactor) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v, redactor) for v in value]
-    if isinstance(value, str):
-        return redactor(value)
-    return value
+def _shown_args(
+    args: dict[str, Any], resources: dict[str, Resource], redactor: Redactor
+) -> dict[str, Any]:
+    """The arguments as printed: resource arguments masked by field, others as free text."""
+    shown = {}
+    for name, value in jsonable(args).items():
+        if name in resources:
+            shown[name] = redact_value(resources[name].resource_type, value)
+        else:
+            shown[name] = redact_value("", {name: value})[name]
+            shown[name] = mask_value(shown[name], redactor)
+    return shown
 
 
 @dataclasses.dataclass
@@ -235,6 +239,7 @@ def run(
     schema = signature.schema
     args = build_args(script, schema, pairs or [], json_args)
     redactor = Redactor()
+    resolved_args: dict[str, Resource] = {}
     resource_args = signature.resource_args
     own = [name for name, rtype in resource_args.items() if rtype == script.type_name]
     if resource is not None:
@@ -244,8 +249,8 @@ def run(
     for name, rtype in resource_args.items():
         if name in args and rtype != "s3_object":
             resolved = _resolve(args[name], rtype)
-            for secret in secrets_of(resolved.resource_type, resolved.value):
-                redactor.add(secret)
+            redactor.extend(redactor_for(resolved.resource_type, resolved.value))
+            resolved_args[name] = resolved
             args[name] = resolved.value
     if own and own[0] not in args and own[0] in schema["required"]:
         raise HubError(f"{script.ref} needs a {script.type_name} resource: give --resource")
@@ -260,11 +265,9 @@ def run(
         except Exception as exc:
             message = redactor(" ".join(f"{type(exc).__name__}: {exc}".split()))
             raise HubError(f"{script.ref} failed: {message}") from exc
-    safe = jsonable(result)
-    shown_args = jsonable(args)
-    if not show_secrets:
-        safe, shown_args = _masked(safe, redactor), _masked(shown_args, redactor)
-    return Run(script, shown_args, safe)
+    # The result is what the user asked for (a presigned URL, a SAS token): shown as it is.
+    shown_args = jsonable(args) if show_secrets else _shown_args(args, resolved_args, redactor)
+    return Run(script, shown_args, jsonable(result))
 
 
 async def _await(awaitable: Any) -> Any:
