@@ -118,7 +118,7 @@ def _airflow_mongodb(v: dict[str, Any]) -> dict[str, Any]:
             {
                 "srv": bool(v.get("srv")) or None,
                 "ssl": v.get("tls"),
-                "authSource": cred.get("db"),
+                "authSource": mongodb_auth_source(v),
                 "authMechanism": cred.get("mechanism"),
             }
         )
@@ -134,7 +134,26 @@ def _airflow_mongodb(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def mongodb_auth_source(value: dict[str, Any]) -> str | None:
+    """The authSource a connection states, where the database travels with it (a connection
+    string, Airflow's ``schema``): ``credential.db`` unless it is the spec default (the database,
+    else admin), which the driver applies itself, or for an SRV string the cluster's TXT record
+    replaces (Atlas: admin). ``to_connection_string`` and the hub scripts follow the same rule."""
+    from connectors.mongodb.auth import default_source
+
+    cred = value.get("credential") or {}
+    source = cred.get("db")
+    has_user = cred.get("username") is not None or cred.get("mechanism")
+    if not source or (
+        has_user and source == default_source(cred.get("mechanism"), value.get("db") or None)
+    ):
+        return None
+    return str(source)
+
+
 def _airflow_redis(v: dict[str, Any]) -> dict[str, Any]:
+    if v.get("unix_socket_path"):
+        raise FormatError("Airflow's redis connection reaches a host and port, not a Unix socket")
     return {
         "conn_type": "redis",
         "host": v.get("host"),
@@ -222,6 +241,11 @@ def dlt_tables(resource: Resource) -> dict[str, dict[str, Any]]:
     elif kind == "upstash_redis":
         tables = {"sources.upstash_redis": _clean({"url": v.get("url"), "token": v.get("token")})}
     elif kind == "s3":
+        if not v.get("bucket"):
+            raise FormatError(
+                "dlt's filesystem destination writes to one bucket (bucket_url s3://<bucket>): "
+                "this s3 resource has no bucket"
+            )
         tables = {
             "destination.filesystem": {"bucket_url": f"s3://{v.get('bucket', '')}"},
             "destination.filesystem.credentials": _clean(
@@ -235,13 +259,19 @@ def dlt_tables(resource: Resource) -> dict[str, dict[str, Any]]:
             ),
         }
     elif kind == "azure_blob":
+        if not v.get("containerName"):
+            raise FormatError(
+                "dlt's filesystem destination writes to one container (bucket_url "
+                "az://<container>): this azure_blob resource has no containerName"
+            )
         endpoint = urlsplit(str(v.get("endpoint") or "")).netloc
         tables = {
-            "destination.filesystem": {"bucket_url": f"az://{v.get('containerName', '')}"},
+            "destination.filesystem": {"bucket_url": f"az://{v['containerName']}"},
             "destination.filesystem.credentials": _clean(
                 {
                     "azure_storage_account_name": v.get("accountName"),
                     "azure_storage_account_key": v.get("accessKey"),
+                    "azure_storage_sas_token": v.get("sasToken"),
                     "azure_account_host": endpoint,
                 }
             ),

@@ -32,9 +32,9 @@ from __future__ import annotations
 import pytest
 
 from connectors.resource import Resource
-from connectors.testing.factory import ServerFactory
+from connectors.testing.factory import ServerFactory, own_server
 
-__all__ = ["ServerFactory"]
+__all__ = ["ServerFactory", "own_server"]
 
 factory_key = pytest.StashKey[ServerFactory]()
 

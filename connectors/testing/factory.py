@@ -6,7 +6,7 @@ import contextlib
 import os
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +108,7 @@ class ServerFactory:
     def __init__(self, rootpath: Path, *, require_live: bool | None = None) -> None:
         self.rootpath = rootpath
         if require_live is None:
-            require_live = os.environ.get(REQUIRE_LIVE_ENV, "").strip() in ("1", "true", "yes")
+            require_live = live_required()
         self.require_live = require_live
         self._stack = contextlib.ExitStack()
         self._products: dict[str, Products] = {}
@@ -206,7 +206,27 @@ class ServerFactory:
         return products
 
     def _unavailable(self, name: str, reason: str) -> NoReturn:
-        message = f"live {name} server unavailable: {reason}"
-        if self.require_live:
-            pytest.fail(f"{message} ({REQUIRE_LIVE_ENV}=1)", pytrace=False)
-        pytest.skip(message)
+        unavailable(name, reason, require_live=self.require_live)
+
+
+def live_required() -> bool:
+    """Whether ``CONNECTORS_REQUIRE_LIVE=1``: a server that cannot start fails the test."""
+    return os.environ.get(REQUIRE_LIVE_ENV, "").strip() in ("1", "true", "yes")
+
+
+def unavailable(name: str, reason: str, *, require_live: bool | None = None) -> NoReturn:
+    """Skip the test with the reason, or fail it when ``CONNECTORS_REQUIRE_LIVE=1``."""
+    message = f"live {name} server unavailable: {reason}"
+    if live_required() if require_live is None else require_live:
+        pytest.fail(f"{message} ({REQUIRE_LIVE_ENV}=1)", pytrace=False)
+    pytest.skip(message)
+
+
+@contextlib.contextmanager
+def own_server(name: str) -> Iterator[None]:
+    """Around a test's own server start-up (a fixture that runs a binary itself): a binary that
+    is missing or does not start skips the tests that need it, as the harness's servers do."""
+    try:
+        yield
+    except (ServerStartError, ServerUnavailable) as exc:
+        unavailable(name, str(exc))

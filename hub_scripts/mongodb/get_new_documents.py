@@ -112,7 +112,12 @@ def _client(resource: mongodb) -> MongoClient:
         kwargs["username"] = credential["username"]
     if credential.get("password") is not None:
         kwargs["password"] = credential["password"]
-    if credential.get("db"):
+    # authSource = credential.db, except an SRV string's spec default: the cluster's TXT record
+    # replaces it (Atlas: admin), as in connectors.to_connection_string.
+    mechanism, db = credential.get("mechanism"), resource.get("db") or ""
+    external = mechanism in ("GSSAPI", "MONGODB-X509", "MONGODB-AWS", "MONGODB-OIDC")
+    default = "$external" if external or (mechanism == "PLAIN" and not db) else db or "admin"
+    if credential.get("db") and not (resource.get("srv") and credential["db"] == default):
         kwargs["authSource"] = credential["db"]
     if credential.get("mechanism"):
         kwargs["authMechanism"] = credential["mechanism"]

@@ -7,6 +7,7 @@ import contextlib
 import pytest
 
 import connectors
+from connectors.testing import own_server
 from connectors.testing.process import free_port, running, spawn, wait_until, workdir
 from connectors.testing.secrets import PASSWORD
 from connectors.testing.servers.redis import executable
@@ -20,7 +21,7 @@ pytest.importorskip("redis")
 def tls_server():
     """redis-server: requirepass, TLS on TCP, a unix socket -> (port, socket, CA pem, CA path)."""
     certificate = make_server_certificate()
-    with workdir("connectors-redis-tls-") as base:
+    with own_server("redis (tls)"), workdir("connectors-redis-tls-") as base:
         for name, pem in (("ca", certificate.ca_pem), ("cert", certificate.cert_pem),
                           ("key", certificate.key_pem)):  # fmt: skip
             (base / f"{name}.pem").write_text(pem)

@@ -28,7 +28,10 @@ from connectors.testing.tls import ServerCertificate, make_server_certificate
 def bindir() -> Path:
     """``$PG_BIN``, else the newest ``/usr/lib/postgresql/*/bin``, else ``postgres`` on PATH."""
     if os.environ.get("PG_BIN"):
-        return Path(os.environ["PG_BIN"])
+        given = Path(os.environ["PG_BIN"])
+        if not (given / "postgres").exists():
+            raise ServerUnavailable(f"PostgreSQL binaries not found in {given} (PG_BIN)")
+        return given
     found = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/postgres"),
         key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,

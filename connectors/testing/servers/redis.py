@@ -16,10 +16,13 @@ from connectors.testing.servers import Products, ServerUnavailable, require_modu
 
 def executable() -> str:
     """``$REDIS_SERVER_BIN``, else ``redis-server`` from /usr/bin or PATH."""
-    found = (
-        os.environ.get("REDIS_SERVER_BIN")
-        or shutil.which("redis-server", path="/usr/bin:/usr/local/bin")
-        or shutil.which("redis-server")
+    given = os.environ.get("REDIS_SERVER_BIN")
+    if given:
+        if not os.access(given, os.X_OK):
+            raise ServerUnavailable(f"redis-server not found at {given} (REDIS_SERVER_BIN)")
+        return given
+    found = shutil.which("redis-server", path="/usr/bin:/usr/local/bin") or shutil.which(
+        "redis-server"
     )
     if not found:
         raise ServerUnavailable("redis-server not found (apt-get install redis-server)")
