@@ -24,11 +24,11 @@ def test_run_resolves_converts_and_masks(demo):
     done = run(
         "demo/echo",
         resource=CONN,
-        pairs=["count=3", "flag=yes", 'tags=["x", 1]', "when=2024-05-01T10:00:00Z", "data=aGk="],
+        pairs=["count=3", "flag=yes", 'tags=["x", "1"]', "when=2024-05-01T10:00:00Z", "data=aGk="],
     )
     result = done.result
     assert result["host"] == "db.example"
-    assert result["count"] == 3 and result["flag"] is True and result["tags"] == ["x", 1]
+    assert result["count"] == 3 and result["flag"] is True and result["tags"] == ["x", "1"]
     assert result["when"] == "2024-05-01T10:00:00+00:00"
     assert result["data"] == "aGk="  # bytes in, bytes out (base64 in JSON)
     assert result["mode"] == "append"

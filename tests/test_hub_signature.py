@@ -30,13 +30,13 @@ EXAMPLE = textwrap.dedent(
         dry_run: bool = False,
         params: dict = {},
         names: List[str] = ["a", "b"],
-        plain: list = (),
+        plain: list = [],
         mode: Literal["append", "replace"] = "append",
         since: datetime.datetime | None = None,
         day: Optional[date] = None,
         blob: bytes = b"hi",
         file: wmill.S3Object = None,
-        store: "s3" = "$res:f/data/bucket",
+        store: s3 = "$res:f/data/bucket",
         untyped=3,
         *,
         note: str | None = None,
@@ -82,7 +82,12 @@ def test_every_windmill_rule():
         "description": "",
         "default": ["a", "b"],
     }
-    assert props["plain"] == {"type": "array", "description": "", "default": []}
+    assert props["plain"] == {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "",
+        "default": [],
+    }
     assert props["mode"] == {
         "type": "string",
         "enum": ["append", "replace"],
@@ -105,12 +110,35 @@ def test_every_windmill_rule():
         "default": "$res:f/data/bucket",
     }
     assert props["untyped"] == {"type": "integer", "description": "", "default": 3}
-    assert props["note"] == {"type": "string", "description": ""}
+    assert "note" not in props  # keyword-only: not an input to Windmill
 
 
 def test_optional_without_default_is_not_required():
     source = "def main(a: Optional[int], b: 'str | None', c: int | None, d: str): pass"
-    assert infer_source(source).schema["required"] == ["d"]
+    schema = infer_source(source).schema
+    assert schema["required"] == ["b", "d"]  # a string annotation is unknown to Windmill
+    assert schema["properties"]["b"] == {"description": ""}
+
+
+def test_only_literal_defaults_count():
+    source = "def main(a: int = 1 << 16, b: int = -1, c: tuple = (1,), d: int = X, e: int = 7): ..."
+    schema = infer_source(source).schema
+    assert schema["required"] == ["a", "b", "c", "d"]
+    assert "default" not in schema["properties"]["a"]
+    assert schema["properties"]["e"]["default"] == 7
+
+
+def test_types_windmill_does_not_know_are_untyped():
+    source = (
+        "def main(a: Dict[str, str], b: Union[int, str] = 1, c: Optional[list] = None,"
+        " d: Dict[str, Any] = {}, e: List[Dict[str, Any]] = None, f: List[int] = None): pass"
+    )
+    props = infer_source(source).schema["properties"]
+    assert "type" not in props["a"] and "type" not in props["c"]
+    assert props["b"]["type"] == "integer"  # untyped, so typed by its default
+    assert props["d"]["type"] == "object"
+    assert props["e"]["items"] == {"type": "string"}  # as Windmill reads List[Dict[...]]
+    assert props["f"]["items"] == {"type": "number"}
 
 
 def test_resource_args_are_listed():

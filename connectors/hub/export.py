@@ -78,12 +78,19 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
     written.append(path)
 
 
-def export(folder: Path, fmt: str, scripts: list[HubScript] | None = None) -> list[Path]:
-    """Write every resource type and hub script in format ``fmt``; returns the files written."""
+def export(
+    folder: Path, fmt: str, scripts: list[HubScript] | None = None, *, locks: bool = True
+) -> list[Path]:
+    """Write every resource type and hub script in format ``fmt``; returns the files written.
+
+    ``locks=False`` skips resolving the wmill format's lock files.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
     scripts = discover() if scripts is None else scripts
-    return (export_hub if fmt == "hub" else export_wmill)(folder, scripts)
+    if fmt == "hub":
+        return export_hub(folder, scripts)
+    return export_wmill(folder, scripts, locks=locks)
 
 
 def export_hub(folder: Path, scripts: list[HubScript]) -> list[Path]:
@@ -102,7 +109,7 @@ def export_hub(folder: Path, scripts: list[HubScript]) -> list[Path]:
     return written
 
 
-def export_wmill(folder: Path, scripts: list[HubScript]) -> list[Path]:
+def export_wmill(folder: Path, scripts: list[HubScript], *, locks: bool = True) -> list[Path]:
     """A ``wmill sync push`` tree: resource types, one folder per type, scripts, wmill.yaml."""
     written: list[Path] = []
     for name, document in resource_type_documents().items():

@@ -1,14 +1,30 @@
 """A hub script's input JSON Schema, inferred from ``main()``'s signature with Windmill's rules.
 
 The script is parsed with ``ast``, never imported, so its driver need not be installed. The rules
-follow Windmill's Python parser (reference/windmill.md §4.1):
+are those of Windmill's own parser (the ``windmill-parser-wasm-py`` npm package, 1.782.0) followed
+by the JSON Schema that ``wmill generate-metadata`` writes from it (reference/windmill.md §4.1);
+``tests/test_windmill_parser.py`` runs that parser on every bundled script and compares:
 
-``str`` string, ``int`` integer, ``float`` number, ``bool`` boolean, ``dict`` object, ``list`` /
-``List[T]`` array, ``bytes`` base64 string, ``datetime`` date-time, ``date`` date, ``Sql`` sql
-string, ``Literal[...]`` enum, ``Optional[T]`` / ``T | None`` not required, ``S3Object``
-``resource-s3_object``, and any other bare name (a resource TypedDict named after its type)
-``{"type": "object", "format": "resource-<name>"}``. ``wmill.<Name>`` is read as ``<Name>``.
-Defaults come from literals; descriptions from the docstring's ``Args:`` section.
+- Types: ``str`` string, ``int`` integer, ``float`` number, ``bool`` boolean, ``dict`` object,
+  ``list`` array of strings, ``List[T]`` array of T (int and float items are numbers, ``dict``
+  items objects, ``Dict[...]`` items strings), ``bytes`` base64 string, ``datetime`` date-time,
+  ``date`` date, ``Sql`` sql string, ``Literal["a", "b"]`` string enum, ``S3Object``
+  ``resource-s3_object``, ``DynSelect_x`` ``dynselect-x``, and any other bare name (a resource
+  TypedDict named after its type) ``{"type": "object", "format": "resource-<name>"}``.
+  ``wmill.<Name>`` is read as ``<Name>``.
+- Unknown to Windmill, so untyped here: ``Dict[K, V]``, ``Union[...]``, ``Sequence``/``Tuple``/
+  ``Set``/``Mapping``/``Annotated`` subscripts, string annotations, ``Optional[list]``. An untyped
+  argument with a literal default takes the default's type.
+- Defaults: only literals count (constants, lists, dicts; a call or an attribute such as
+  ``os.sep`` counts as a default without a value). ``1 << 16``, ``-1``, a tuple or a name are not
+  literals: Windmill then marks the argument required, and so does this.
+- ``Optional[T]`` / ``T | None`` is never required. Keyword-only arguments are not inputs.
+- Two deliberate differences: ``Any`` and ``object`` stay untyped (Windmill reads them as a
+  resource type named ``Any``/``object``), and a list of resources has items
+  ``{"type": "object", "format": "resource-<name>"}`` (Windmill's form, ``{"type": "resource",
+  "resourceType": <name>}``, is not JSON Schema).
+
+Descriptions come from the docstring's ``Args:`` section.
 """
 
 from __future__ import annotations
@@ -28,9 +44,7 @@ _SIMPLE: dict[str, dict[str, Any]] = {
     "float": {"type": "number"},
     "bool": {"type": "boolean"},
     "dict": {"type": "object"},
-    "Dict": {"type": "object"},
-    "list": {"type": "array"},
-    "List": {"type": "array"},
+    "list": {"type": "array", "items": {"type": "string"}},
     "bytes": {"type": "string", "contentEncoding": "base64"},
     "datetime": {"type": "string", "format": "date-time"},
     "date": {"type": "string", "format": "date"},
@@ -40,10 +54,23 @@ _SIMPLE: dict[str, dict[str, Any]] = {
     "Any": {},
     "object": {},
 }
-_ARRAYS = {"list", "List", "Sequence", "tuple", "Tuple", "set", "Set"}
-_LITERAL_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+#: ``List[T]`` items as ``wmill generate-metadata`` writes them, by T
+_ITEMS: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"},
+    "int": {"type": "number"},
+    "float": {"type": "number"},
+    "bytes": {"type": "string", "contentEncoding": "base64"},
+    "dict": {"type": "object"},
+    "S3Object": {"type": "object", "format": "resource-s3_object"},
+}
+#: names Windmill maps to a type of its own: as an item of ``List[T]`` they are objects
+_NOT_RESOURCES = {"int", "float", "bool", "bytes", "datetime", "date", "Sql", "sql", "list"}
+_ARRAYS = {"list", "List"}
+_OPTIONAL_UNKNOWN = {"list"}  # Optional[list] and list | None: Windmill reads neither
 _ARGS_HEADER = re.compile(r"^\s*(Args|Arguments|Parameters)\s*:\s*$")
 _ARG_LINE = re.compile(r"^(?P<indent>\s*)(?P<name>\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(?P<text>.*)$")
+_NO_DEFAULT = object()
+_NO_VALUE = object()
 
 
 class SignatureError(ValueError):
@@ -96,19 +123,16 @@ def infer_source(source: str, *, filename: str = "<script>") -> Signature:
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
     defaults += list(args.defaults)
-    pairs = list(zip(positional, defaults, strict=True))
-    pairs += list(zip(args.kwonlyargs, args.kw_defaults, strict=True))
     properties: dict[str, Any] = {}
     required: list[str] = []
-    for arg, default_node in pairs:
-        prop, optional = _property(arg.annotation, default_node)
+    for arg, default_node in zip(positional, defaults, strict=True):
+        value = _NO_DEFAULT if default_node is None else _default(default_node)
+        prop, optional = _property(arg.annotation, value)
         prop["description"] = descriptions.get(arg.arg, "")
-        if default_node is not None:
-            has_default, value = _literal(default_node)
-            if has_default and value is not None:
-                prop["default"] = value
+        if value is not _NO_DEFAULT and value is not _NO_VALUE and value is not None:
+            prop["default"] = value
         properties[arg.arg] = prop
-        if default_node is None and not optional:
+        if value is _NO_DEFAULT and not optional:
             required.append(arg.arg)
     schema = {
         "$schema": HUB_SCHEMA_DIALECT,
@@ -120,24 +144,43 @@ def infer_source(source: str, *, filename: str = "<script>") -> Signature:
     return Signature(schema=schema, docstring=docstring, arg_names=list(properties))
 
 
-def _property(annotation: ast.expr | None, default: ast.expr | None) -> tuple[dict[str, Any], bool]:
+def _property(annotation: ast.expr | None, default: Any) -> tuple[dict[str, Any], bool]:
     """The JSON Schema of one argument, and whether its type says it is optional."""
-    if annotation is None:
-        return _from_default(default), False
-    return _annotation(annotation)
+    prop, optional = ({}, False) if annotation is None else _annotation(annotation)
+    if not prop:
+        return _from_default(default), optional
+    bare_list = isinstance(annotation, ast.Name) and annotation.id == "list"
+    if bare_list and isinstance(default, list) and default:
+        prop["items"] = _item_from_value(default[0])
+    return prop, optional
 
 
-def _from_default(default: ast.expr | None) -> dict[str, Any]:
-    if default is None:
-        return {}
-    ok, value = _literal(default)
-    if not ok or value is None:
-        return {}
-    for py_type, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string")):
-        if isinstance(value, py_type):
-            return {"type": name}
+def _from_default(value: Any) -> dict[str, Any]:
+    """The type Windmill gives an untyped argument from its literal default."""
     if isinstance(value, list):
-        return {"type": "array"}
+        return {
+            "type": "array",
+            "items": _item_from_value(value[0]) if value else {"type": "string"},
+        }
+    return _from_value(value)
+
+
+def _item_from_value(value: Any) -> dict[str, Any]:
+    """The items of a list typed by its first element (numbers are numbers, as Windmill writes)."""
+    if isinstance(value, str):
+        return {"type": "string"}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"type": "number"}
+    return {"type": "object"}
+
+
+def _from_value(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"type": "integer" if isinstance(value, int) else "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
     if isinstance(value, dict):
         return {"type": "object"}
     return {}
@@ -149,11 +192,6 @@ def _name(node: ast.expr) -> str | None:
         return node.id
     if isinstance(node, ast.Attribute):
         return node.attr
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        try:  # a string annotation: "postgresql"
-            return _name(ast.parse(node.value, mode="eval").body)
-        except SyntaxError:
-            return None
     return None
 
 
@@ -162,38 +200,67 @@ def _is_none(node: ast.expr) -> bool:
 
 
 def _annotation(node: ast.expr) -> tuple[dict[str, Any], bool]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        try:
-            return _annotation(ast.parse(node.value, mode="eval").body)
-        except SyntaxError:
-            return {}, False
+    """``(schema, optional)``; ``{}`` when Windmill does not know the type."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _union(_flatten_union(node))
+        members = _flatten_union(node)
+        rest = [m for m in members if not _is_none(m)]
+        optional = len(rest) < len(members)
+        if len(rest) != 1:
+            return {}, optional
+        return _optional_member(rest[0]) if optional else _annotation(rest[0])
     if isinstance(node, ast.Subscript):
         outer = _name(node.value)
         inner = node.slice
         items = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
         if outer == "Optional":
-            prop, _ = _annotation(items[0])
-            return prop, True
-        if outer == "Union":
-            return _union(items)
+            return _optional_member(items[0])
         if outer == "Literal":
-            return _literal_enum(items), False
+            return _literal_enum(inner), False
         if outer in _ARRAYS:
-            item, _ = _annotation(items[0])
+            item = _item(items[0])
             return ({"type": "array", "items": item} if item else {"type": "array"}), False
-        if outer in ("dict", "Dict", "Mapping"):
-            return {"type": "object"}, False
-        if outer == "Annotated":
-            return _annotation(items[0])
-        return {}, False
+        return {}, False  # Dict[K, V], Union, Sequence, Tuple, Set, Mapping, Annotated, ...
     name = _name(node)
     if name is None:
-        return {}, False
+        return {}, False  # a string annotation
     if name in _SIMPLE:
-        return dict(_SIMPLE[name]), False
+        return _copy(_SIMPLE[name]), False
+    for prefix, kind in (("DynSelect_", "dynselect"), ("DynMultiselect_", "dynmultiselect")):
+        if name.startswith(prefix):
+            return {"type": "object", "format": f"{kind}-{name.removeprefix(prefix)}"}, False
     return {"type": "object", "format": f"resource-{name}"}, False
+
+
+def _optional_member(node: ast.expr) -> tuple[dict[str, Any], bool]:
+    if isinstance(node, ast.Name) and node.id in _OPTIONAL_UNKNOWN:
+        return {}, True
+    prop, _ = _annotation(node)
+    return prop, True
+
+
+def _item(node: ast.expr) -> dict[str, Any]:
+    """The ``items`` of ``List[node]``, as ``wmill generate-metadata`` writes them."""
+    if isinstance(node, ast.Subscript):
+        outer = _name(node.value)
+        if outer == "Literal":
+            return _literal_enum(node.slice)
+        if outer in _ARRAYS:
+            return {"type": "object"}
+        return {"type": "string"}  # Windmill reads List[Dict[...]] as a list of strings
+    name = _name(node)
+    if name is None:
+        return {"type": "string"}
+    if name in _ITEMS:
+        return dict(_ITEMS[name])
+    if name in ("Any", "object"):
+        return {}
+    if name in _NOT_RESOURCES:
+        return {"type": "object"}
+    return {"type": "object", "format": f"resource-{name}"}
+
+
+def _copy(schema: dict[str, Any]) -> dict[str, Any]:
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in schema.items()}
 
 
 def _flatten_union(node: ast.expr) -> list[ast.expr]:
@@ -202,42 +269,44 @@ def _flatten_union(node: ast.expr) -> list[ast.expr]:
     return [node]
 
 
-def _union(members: list[ast.expr]) -> tuple[dict[str, Any], bool]:
-    optional = any(_is_none(m) for m in members)
-    rest = [m for m in members if not _is_none(m)]
-    if len(rest) == 1:
-        prop, inner_optional = _annotation(rest[0])
-        return prop, optional or inner_optional
-    return {}, optional  # a real union: Windmill leaves it untyped
+def _literal_enum(inner: ast.expr) -> dict[str, Any]:
+    """``Literal["a", "b"]`` -> a string enum; one value or non-strings -> a plain string."""
+    items = inner.elts if isinstance(inner, ast.Tuple) else None
+    if items and all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
+        return {"type": "string", "enum": [i.value for i in items if isinstance(i, ast.Constant)]}
+    return {"type": "string"}
 
 
-def _literal_enum(items: list[ast.expr]) -> dict[str, Any]:
-    values = [item.value for item in items if isinstance(item, ast.Constant)]
-    kinds = {_LITERAL_TYPES.get(type(v), "string") for v in values}
-    schema: dict[str, Any] = {"type": kinds.pop() if len(kinds) == 1 else "string"}
-    schema["enum"] = values
-    return schema
-
-
-def _literal(node: ast.expr) -> tuple[bool, Any]:
-    """``(True, value)`` for a literal default (tuples become lists), else ``(False, None)``."""
-    try:
-        value = ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False, None
-    return True, _jsonable(value)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, tuple | list | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    if isinstance(value, complex):
-        return str(value)
+def _default(node: ast.expr) -> Any:
+    """A default as Windmill reads it: the JSON value, ``_NO_VALUE`` or ``_NO_DEFAULT``."""
+    value = _value(node)
+    if value is _NO_DEFAULT and isinstance(node, ast.Call | ast.Attribute):
+        # a default without a literal value: Windmill shows "<function call>" for a call and the
+        # attribute's name for os.sep or Color.RED
+        return _NO_VALUE
     return value
+
+
+def _value(node: ast.expr) -> Any:
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bytes):
+            return base64.b64encode(node.value).decode()
+        if isinstance(node.value, complex):
+            return [node.value.real, node.value.imag]
+        return None if node.value is Ellipsis else node.value
+    if isinstance(node, ast.List):
+        return [_or_none(_value(e)) for e in node.elts]
+    if isinstance(node, ast.Dict):
+        found = {}
+        for key, item in zip(node.keys, node.values, strict=True):
+            name = _value(key) if key is not None else None
+            found[name if isinstance(name, str) else "no_key"] = _or_none(_value(item))
+        return found
+    return _NO_DEFAULT  # -1, 1 << 16, a tuple, a name, an f-string: not literals to Windmill
+
+
+def _or_none(value: Any) -> Any:
+    return None if value is _NO_DEFAULT else value
 
 
 def docstring_args(docstring: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ import base64
 import datetime
 import json
 import uuid
-from typing import Any, TypedDict
+from typing import Any, List, TypedDict
 
 from bson import json_util
 from bson.binary import Binary
@@ -23,7 +23,7 @@ class mongodb(TypedDict):
 def main(
     mongodb: mongodb,
     collection: str,
-    pipeline: list,
+    pipeline: List[dict],
     database: str = "",
 ) -> list:
     """Run an aggregation pipeline and return the resulting documents as JSON-safe dicts.

@@ -4,7 +4,7 @@ import base64
 import datetime
 import json
 import uuid
-from typing import Any, TypedDict
+from typing import Any, List, TypedDict
 
 from bson import json_util
 from bson.binary import Binary
@@ -23,7 +23,7 @@ class mongodb(TypedDict):
 def main(
     mongodb: mongodb,
     collection: str,
-    documents: list,
+    documents: List[dict],
     ordered: bool = True,
     database: str = "",
 ) -> dict:

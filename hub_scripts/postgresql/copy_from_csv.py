@@ -56,7 +56,7 @@ def main(
     header: bool = True,
     delimiter: str = ",",
     null: str = "",
-    block_size: int = 1 << 16,
+    block_size: int = 65536,
 ) -> Dict[str, Any]:
     """Append the rows of a CSV file to a table, in one transaction.
 

@@ -53,7 +53,7 @@ def main(
     table: str = "",
     schema: Optional[str] = None,
     query: str = "",
-    args: Optional[List[Any]] = None,
+    args: Optional[List[str]] = None,
     header: bool = True,
     delimiter: str = ",",
 ) -> Dict[str, Any]:
@@ -65,7 +65,7 @@ def main(
         table (str): the table to export (give table or query).
         schema (str): the table's schema (default: the search path).
         query (str): a SELECT to export instead of a table; %s placeholders for args.
-        args (list): values for the query's placeholders.
+        args (list): values for the query's placeholders, as text (PostgreSQL casts each one).
         header (bool): write the column names as the first line.
         delimiter (str): the field separator (one character).
 

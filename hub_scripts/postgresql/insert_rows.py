@@ -58,7 +58,7 @@ _COLUMN_TYPES = """
 def main(
     db: postgresql,
     table: str,
-    rows: List[Dict[str, Any]],
+    rows: List[dict],
     schema: Optional[str] = None,
     columns: Optional[List[str]] = None,
 ) -> Dict[str, Any]:

@@ -35,7 +35,7 @@ def _client(resource: redis) -> Redis:
     )
 
 
-def main(redis: redis, key: str, values: Dict[str, Any], ttl_seconds: int = 0) -> Dict[str, Any]:
+def main(redis: redis, key: str, values: dict, ttl_seconds: int = 0) -> Dict[str, Any]:
     """Set fields of a hash.
 
     Args:

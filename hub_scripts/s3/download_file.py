@@ -44,7 +44,7 @@ def _client(resource: s3) -> Any:
     )
 
 
-def main(s3: s3, key: str, as_text: bool = False, max_bytes: int = 10 * 1024 * 1024) -> dict:
+def main(s3: s3, key: str, as_text: bool = False, max_bytes: int = 10485760) -> dict:
     """Download an object (at most max_bytes of it) as text or base64.
 
     Args:

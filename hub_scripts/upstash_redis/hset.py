@@ -13,7 +13,7 @@ def _client(resource: upstash_redis) -> Redis:
 
 
 def main(
-    upstash_redis: upstash_redis, key: str, values: Dict[str, Any], ttl_seconds: int = 0
+    upstash_redis: upstash_redis, key: str, values: dict, ttl_seconds: int = 0
 ) -> Dict[str, Any]:
     """Set fields of a hash.
 
