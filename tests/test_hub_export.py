@@ -40,7 +40,7 @@ def test_hub_format(demo, tmp_path):
 
 def test_wmill_format(demo, tmp_path):
     out = tmp_path / "sync"
-    export(out, "wmill", discover("demo"))
+    export(out, "wmill", discover("demo"), locks=False)
     rt = yaml.safe_load((out / "demo.resource-type.yaml").read_text())
     assert rt == {
         "description": "A demo server",
@@ -51,8 +51,8 @@ def test_wmill_format(demo, tmp_path):
     assert (out / "postgresql.resource-type.yaml").is_file()
     assert (out / "f" / "demo" / "echo.py").read_text() == ECHO
     meta = yaml.safe_load((out / "f" / "demo" / "echo.script.yaml").read_text())
-    assert list(meta) == ["summary", "description", "kind", "language", "schema"]
-    assert meta["language"] == "python3" and meta["kind"] == "script"
+    assert list(meta) == ["summary", "description", "lock", "kind", "schema"]
+    assert meta["lock"] == "" and meta["kind"] == "script"
     assert meta["schema"]["properties"]["conn"] == {
         "type": "object",
         "format": "resource-demo",
@@ -68,12 +68,14 @@ def test_wmill_yaml_is_not_overwritten(demo, tmp_path):
     out = tmp_path / "sync"
     out.mkdir()
     (out / "wmill.yaml").write_text("mine: true\n")
-    export(out, "wmill", [])
+    export(out, "wmill", [], locks=False)
     assert (out / "wmill.yaml").read_text() == "mine: true\n"
 
 
 def test_cli_export(demo, tmp_path, capsys):
-    assert cli("hub", "export", str(tmp_path / "x"), "--format", "wmill", "--json") == 0
+    assert (
+        cli("hub", "export", str(tmp_path / "x"), "--format", "wmill", "--no-locks", "--json") == 0
+    )
     paths = json.loads(capsys.readouterr().out)
     assert str(tmp_path / "x" / "f" / "demo" / "echo.script.yaml") in paths
     assert cli("hub", "export", str(tmp_path / "y"), "--format", "nope") == 2

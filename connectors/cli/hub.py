@@ -31,12 +31,18 @@ def hub_group() -> None:
     show_default=True,
     help="hub: resource_types/ + hub_scripts/; wmill: a `wmill sync push` tree.",
 )
+@click.option(
+    "--no-locks",
+    is_flag=True,
+    help="wmill: skip resolving each script's lock file (uv pip compile); Windmill resolves on "
+    "deploy.",
+)
 @json_option
-def export_command(folder: Path, fmt: str, json_: bool) -> None:
+def export_command(folder: Path, fmt: str, no_locks: bool, json_: bool) -> None:
     """Write every resource type and hub script into FOLDER."""
     from connectors.hub.export import export
 
-    print_lines(json_, export(folder, fmt))
+    print_lines(json_, export(folder, fmt, locks=not no_locks))
 
 
 @hub_group.command("publish")

@@ -6,23 +6,31 @@
     hub_scripts/<type>/<name>.py
     hub_scripts/<type>/<name>.script.yaml      summary, description, kind, schema
 
-``wmill`` format (a ``wmill sync push`` tree, reference/windmill.md §5)::
+``wmill`` format (a ``wmill sync push`` tree, reference/windmill.md §5), what ``wmill sync pull``
+and ``wmill generate-metadata`` would have written::
 
     <type>.resource-type.yaml                  description, schema, format_extension, is_fileset
     f/<type>/folder.meta.yaml                  the folder each type's scripts live in
     f/<type>/<name>.py
-    f/<type>/<name>.script.yaml                summary, description, kind, language, schema
+    f/<type>/<name>.script.yaml                summary, description, lock, kind, schema
+    f/<type>/<name>.script.lock                the requirements pinned by ``uv pip compile``
+    wmill-lock.yaml                            the hash ``wmill generate-metadata`` keeps per script
     wmill.yaml                                 only when absent: includes f/** and resource types
 
-The script metadata has no ``lock``: Windmill computes it from the imports on deploy (or run
-``wmill script generate-metadata`` before pushing).
+Each script's requirements come from its imports with the right PyPI names
+(``connectors.hub.requirements``); each distinct set is resolved once (``connectors.hub.lock``).
+``locks=False`` writes the metadata without a lock (Windmill then resolves on deploy).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from connectors.hub.catalog import (
     HubScript,
@@ -33,6 +41,7 @@ from connectors.hub.catalog import (
 )
 
 FORMATS = ("hub", "wmill")
+WMILL_LOCKFILE = "wmill-lock.yaml"
 WMILL_YAML = {
     "defaultTs": "bun",
     "includes": ["f/**", "*.resource-type.yaml"],
@@ -70,6 +79,23 @@ def script_metadata(script: HubScript, *, wmill: bool = False) -> dict[str, Any]
             "schema": metadata["schema"],
         }
     return metadata
+
+
+def wmill_script_metadata(script: HubScript, lock_ref: str | None) -> dict[str, Any]:
+    """The ``.script.yaml`` of ``wmill``: keys in the order its YAML writer sorts them."""
+    metadata = sidecar_with_schema(script)
+    return {
+        "summary": metadata["summary"],
+        "description": metadata["description"],
+        "lock": f"!inline {lock_ref}" if lock_ref else "",
+        "kind": metadata["kind"],
+        "schema": metadata["schema"],
+    }
+
+
+def metadata_hash(script_text: str, metadata_text: str) -> str:
+    """The hash ``wmill generate-metadata`` stores for a script without workspace dependencies."""
+    return hashlib.sha256((json.dumps({}) + script_text + metadata_text).encode()).hexdigest()
 
 
 def _write(path: Path, text: str, written: list[Path]) -> None:
@@ -110,7 +136,10 @@ def export_hub(folder: Path, scripts: list[HubScript]) -> list[Path]:
 
 
 def export_wmill(folder: Path, scripts: list[HubScript], *, locks: bool = True) -> list[Path]:
-    """A ``wmill sync push`` tree: resource types, one folder per type, scripts, wmill.yaml."""
+    """A ``wmill sync push`` tree: resource types, folders, scripts with locks, wmill.yaml."""
+    from connectors.hub.lock import Locker
+    from connectors.hub.requirements import requirements
+
     written: list[Path] = []
     for name, document in resource_type_documents().items():
         body = {
@@ -128,14 +157,37 @@ def export_wmill(folder: Path, scripts: list[HubScript], *, locks: bool = True) 
             "extra_perms": {},
         }
         _write(folder / "f" / type_name / "folder.meta.yaml", dump_yaml(meta), written)
+    wanted = {script.ref: requirements(script.source()) for script in scripts}
+    locker = Locker()
+    if locks:
+        locker.lock_all(wanted.values())
+    hashes: dict[str, str] = {}
     for script in scripts:
         target = folder / f"{script.job_path}.py"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(script.path, target)
         written.append(target)
-        metadata = script_metadata(script, wmill=True)
-        _write(folder / f"{script.job_path}.script.yaml", dump_yaml(metadata), written)
+        lock_text = locker.lock(wanted[script.ref]) if locks else ""
+        lock_ref = f"{script.job_path}.script.lock" if lock_text else None
+        if lock_ref:
+            _write(folder / lock_ref, lock_text, written)
+        text = dump_yaml(wmill_script_metadata(script, lock_ref))
+        _write(folder / f"{script.job_path}.script.yaml", text, written)
+        hashes[script.job_path] = metadata_hash(script.source(), text)
+    if hashes:
+        _write(folder / WMILL_LOCKFILE, _lockfile(folder / WMILL_LOCKFILE, hashes), written)
     settings = folder / "wmill.yaml"
     if not settings.exists():
         _write(settings, dump_yaml(WMILL_YAML), written)
     return written
+
+
+def _lockfile(path: Path, hashes: dict[str, str]) -> str:
+    """``wmill-lock.yaml`` (version v2) with ``hashes`` merged into the entries already there."""
+    current: dict[str, Any] = {}
+    if path.is_file():
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict) and loaded.get("version") == "v2":
+            current = dict(loaded.get("locks") or {})
+    current.update(hashes)
+    return dump_yaml({"version": "v2", "locks": dict(sorted(current.items()))})
