@@ -140,6 +140,7 @@ def test_export_import_wmill_sync_format(cli, tmp_path, monkeypatch):
         "resources": 1,
         "variables": 2,
         "linked_secrets": 1,
+        "windmill_encrypted": 0,
     }
     resource = yaml.safe_load((out_dir / "f/data/sales.resource.yaml").read_text())
     assert resource["resource_type"] == "postgresql" and resource["description"] == "sales"

@@ -2,7 +2,10 @@
 
 The server implements the documented endpoints (reference/windmill.md §2.1 and the openapi
 ``ResourceType`` / ``EditResourceType`` / ``NewScript`` components) with an in-memory store and
-answers 400 to any request that does not match them.
+answers 400 to any request that does not match them. Like Windmill, a workspace also sees the
+resource types of the ``admins`` workspace, and an update of one of those sent to another
+workspace changes nothing (``resources.rs``: reads ``workspace_id = $1 OR 'admins'``, updates
+``workspace_id = $1``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ NEW_SCRIPT_REQUIRED = {"path", "summary", "description", "content", "language"}
 class FakeWindmill:
     def __init__(self):
         self.types: dict[str, dict] = {}
+        self.admin_types: dict[str, dict] = {}
         self.scripts: dict[str, dict] = {}
         self.requests: list[tuple[str, str, object]] = []
         self.problems: list[str] = []
@@ -38,10 +42,12 @@ class FakeWindmill:
         self.requests.append((method, path, body))
         if headers.get("Authorization") != f"Bearer {TOKEN}":
             return 401, "Unauthorized"
-        prefix = f"/api/w/{WS}/"
-        if not path.startswith(prefix):
+        workspace = next((w for w in (WS, "admins") if path.startswith(f"/api/w/{w}/")), None)
+        if workspace is None:
             return self.bad(f"unexpected path {path}")
-        tail = path[len(prefix) :]
+        tail = path[len(f"/api/w/{workspace}/") :]
+        if workspace == "admins" and not tail.startswith("resources/type/"):
+            return self.bad(f"only resource types go to admins, not {tail}")
         routes = [
             ("GET", r"resources/type/exists/([\w-]+)", self.type_exists),
             ("GET", r"resources/type/get/([\w-]+)", self.type_get),
@@ -54,6 +60,8 @@ class FakeWindmill:
         for verb, pattern, handler in routes:
             match = re.fullmatch(pattern, tail)
             if verb == method and match:
+                if handler.__name__.startswith("type_"):
+                    return handler(body, *match.groups(), workspace=workspace)
                 return handler(body, *match.groups())
         return self.bad(f"no route {method} {tail}")
 
@@ -61,32 +69,41 @@ class FakeWindmill:
         self.problems.append(problem)
         return 400, problem
 
-    def type_exists(self, body, name):
-        return 200, json.dumps(name in self.types)
+    def _types(self, workspace):
+        return self.admin_types if workspace == "admins" else self.types
 
-    def type_get(self, body, name):
-        if name not in self.types:
-            return 404, "not found"
-        return 200, json.dumps({"workspace_id": WS, "name": name, **self.types[name]})
+    def type_exists(self, body, name, workspace):
+        return 200, json.dumps(name in self._types(workspace) or name in self.admin_types)
 
-    def type_create(self, body, *_):
+    def type_get(self, body, name, workspace):
+        for owner in (workspace, "admins"):
+            if name in self._types(owner):
+                return 200, json.dumps(
+                    {"workspace_id": owner, "name": name, **self._types(owner)[name]}
+                )
+        return 404, "not found"
+
+    def type_create(self, body, *_, workspace):
         if not isinstance(body, dict) or not isinstance(body.get("name"), str):
             return self.bad("ResourceType needs a name")
         if set(body) - {"name", "schema", "description", "format_extension", "is_fileset"}:
             return self.bad(f"unknown ResourceType keys {set(body)}")
         if not isinstance(body.get("schema"), dict) or not isinstance(body.get("description"), str):
             return self.bad("schema must be an object and description a string")
-        if body["name"] in self.types:
+        types = self._types(workspace)
+        if body["name"] in types:
             return 400, f"Resource type {body['name']} already exists"
-        self.types[body["name"]] = {"schema": body["schema"], "description": body["description"]}
+        types[body["name"]] = {"schema": body["schema"], "description": body["description"]}
         return 201, body["name"]
 
-    def type_update(self, body, name):
-        if name not in self.types:
-            return 404, "not found"
+    def type_update(self, body, name, workspace):
         if not isinstance(body, dict) or set(body) - {"schema", "description"}:
             return self.bad(f"EditResourceType takes schema and description, got {body}")
-        self.types[name].update(body)
+        if name in self.admin_types and name not in self._types(workspace):
+            return 200, name  # Windmill: the UPDATE matches no row of this workspace
+        if name not in self._types(workspace):
+            return 404, "not found"
+        self._types(workspace)[name].update(body)
         return 200, name
 
     def script_exists(self, body, path):
@@ -290,3 +307,54 @@ def cli(*argv):
     except SystemExit as exc:
         return exc.code or 0
     return 0
+
+
+def postgresql_docs():
+    return {"postgresql": resource_type_documents()["postgresql"]}
+
+
+def publish_args(windmill, *extra):
+    return ["hub", "publish", "--url", windmill.url, "--token", TOKEN, *extra]
+
+
+def test_hub_type_to_another_workspace_is_refused_with_the_reason(windmill, capsys):
+    windmill.admin_types["postgresql"] = {"schema": {"type": "object"}, "description": "old"}
+    code = cli(*publish_args(windmill, "--workspace", WS, "--type", "postgresql", "--dry-run"))
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "! resource type postgresql: refuse" in out
+    assert "Windmill keeps the hub type postgresql in its admins workspace" in out
+    assert cli(*publish_args(windmill, "--workspace", WS, "--type", "postgresql")) == 2
+    err = capsys.readouterr().err
+    assert "postgresql: Windmill keeps these hub resource types in its admins workspace" in err
+    assert "use --admins" in err and "nothing was published" in err
+    assert windmill.posts() == []
+    assert windmill.types == {}
+
+
+def test_admins_flag_publishes_hub_types_to_admins_and_scripts_here(windmill, capsys):
+    code = cli(*publish_args(windmill, "--workspace", WS, "--type", "postgresql", "--admins"))
+    assert code == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "+ resource type postgresql: create (in admins)" in out
+    paths = [path for path, _ in windmill.posts()]
+    assert paths[0] == "/api/w/admins/resources/type/create"
+    assert paths[1:] and all(p == f"/api/w/{WS}/scripts/create" for p in paths[1:])
+    assert windmill.admin_types["postgresql"]["schema"] == postgresql_docs()["postgresql"]["schema"]
+    assert windmill.types == {}
+    again = Publisher(windmill.url, WS, TOKEN, admins=True).plan(postgresql_docs(), [])
+    assert [(c.action, c.workspace) for c in again] == [("unchanged", "admins")]
+
+
+def test_publishing_to_admins_itself_needs_no_flag(windmill):
+    pub = Publisher(windmill.url, "admins", TOKEN)
+    changes = pub.plan(postgresql_docs(), [])
+    assert [(c.action, c.workspace) for c in changes] == [("create", None)]
+    pub.apply(changes)
+    assert windmill.posts()[0][0] == "/api/w/admins/resources/type/create"
+
+
+def test_types_windmill_has_no_hub_type_for_go_to_the_workspace(windmill):
+    redis = {"redis": resource_type_documents()["redis"]}
+    changes = Publisher(windmill.url, WS, TOKEN).plan(redis, [])
+    assert [(c.action, c.workspace) for c in changes] == [("create", None)]

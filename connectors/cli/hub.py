@@ -54,6 +54,12 @@ def export_command(folder: Path, fmt: str, no_locks: bool, json_: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Show the changes, write nothing.")
 @click.option("--allow-breaking", is_flag=True, help="Publish breaking schema changes too.")
 @click.option("--type", "type_name", help="Only this resource type and its scripts.")
+@click.option(
+    "--admins",
+    is_flag=True,
+    help="Publish the hub types Windmill keeps in its admins workspace (postgresql, mongodb, s3, "
+    "azure_blob, ...) there; the rest goes to --workspace.",
+)
 @json_option
 def publish_command(
     url: str,
@@ -62,6 +68,7 @@ def publish_command(
     dry_run: bool,
     allow_breaking: bool,
     type_name: str | None,
+    admins: bool,
     json_: bool,
 ) -> None:
     """Create or update the resource types and hub scripts in a Windmill workspace."""
@@ -72,7 +79,7 @@ def publish_command(
     documents = resource_type_documents()
     if type_name is not None:
         documents = {type_name: documents[type_name]} if type_name in documents else {}
-    publisher = Publisher(url, workspace, token)
+    publisher = Publisher(url, workspace, token, admins=admins)
     try:
         changes = publisher.plan(documents, discover(type_name))
         if json_:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from connectors.cli.output import json_option, print_json, print_result, print_table
+from connectors.cli.output import json_option, print_json, print_result, print_table, warn
 
 
 @click.group("workspace")
@@ -68,26 +68,56 @@ def export_command(directory: Path, plain_secrets: bool, include_states: bool, j
         "resources": report.resources,
         "variables": report.variables,
         "linked_secrets": report.linked_secrets,
+        "windmill_encrypted": report.windmill_encrypted,
     }
     line = (
         f"exported {report.resources} resource(s), {report.variables} variable(s) and "
         f"{report.linked_secrets} linked secret(s) to {directory}"
     )
+    if report.windmill_encrypted:
+        line += f" ({report.windmill_encrypted} secret(s) in Windmill's ciphertext, as imported)"
     print_result(json_, data, line)
 
 
 @workspace_group.command("import")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--plain-secrets",
+    "secrets",
+    flag_value="plain",
+    help="The secrets are in clear (wmill sync pull --plain-secrets).",
+)
+@click.option(
+    "--windmill-encrypted-secrets",
+    "secrets",
+    flag_value="encrypted",
+    help="Every secret not sealed by this workspace is Windmill ciphertext (wmill sync pull).",
+)
 @json_option
-def import_command(directory: Path, json_: bool) -> None:
+def import_command(directory: Path, secrets: str | None, json_: bool) -> None:
     """Read *.resource.yaml|json and *.variable.yaml|json files from DIRECTORY.
 
-    Every file is validated first; when one is wrong nothing is imported.
+    Every file is validated first; when one is wrong nothing is imported. A secret in Windmill's
+    own ciphertext (told by Windmill's own test unless a flag says) is kept as such, marked; a
+    resource type not installed here is imported untyped (any) with a warning.
     """
     from connectors.workspace.store import open_store
     from connectors.workspace.sync_format import import_workspace
 
-    report = import_workspace(open_store(), directory)
-    data = {"resources": report.resources, "variables": report.variables}
+    plain = {"plain": True, "encrypted": False}.get(secrets or "")
+    report = import_workspace(open_store(), directory, plain_secrets=plain)
+    for line in report.warnings:
+        warn(line)
+    if report.windmill_encrypted:
+        warn(
+            f"{report.windmill_encrypted} secret(s) kept in Windmill's ciphertext: only that "
+            "Windmill can read them (use --plain-secrets if the files hold them in clear)"
+        )
+    data = {
+        "resources": report.resources,
+        "variables": report.variables,
+        "windmill_encrypted": report.windmill_encrypted,
+        "warnings": report.warnings,
+    }
     line = f"imported {report.resources} resource(s) and {report.variables} variable(s)"
     print_result(json_, data, line)

@@ -12,6 +12,12 @@ Endpoints (reference/windmill.md §2.1 and the openapi ``NewScript`` component),
 
 ``plan`` reads what is there and returns the changes (nothing is written); ``apply`` refuses the
 whole plan when a change is breaking, unless ``allow_breaking``.
+
+Windmill keeps the hub's resource types (postgresql, mongodb, s3, azure_blob, ...) in its
+``admins`` workspace, shared by every workspace of the instance: another workspace reads them
+from there, and an update sent to it changes nothing. So such a type is published to ``admins``
+(``admins=True``, or when the workspace is ``admins``) or refused with that reason, never sent to
+another workspace where it would silently do nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +33,24 @@ from connectors.hub.compat import SchemaChange, breaking, schema_changes
 from connectors.hub.export import resource_type_documents, script_metadata
 from connectors.redact import Redactor
 
+ADMINS = "admins"
+#: hub resource types Windmill keeps in its admins workspace (reference/windmill.md §3, §4)
+ADMINS_TYPES = frozenset(
+    {
+        "azure_blob",
+        "azure_workload_identity",
+        "gcloud_storage",
+        "mongodb",
+        "mongodb_rest",
+        "mysql",
+        "neondb",
+        "postgresql",
+        "s3",
+        "s3_aws_oidc",
+        "supabase",
+    }
+)
+
 
 @dataclass
 class Change:
@@ -34,10 +58,12 @@ class Change:
 
     kind: str  # "resource_type" | "script"
     name: str
-    action: str  # "create" | "update" | "unchanged"
+    action: str  # "create" | "update" | "unchanged" | "refuse"
     changes: list[SchemaChange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     request: tuple[str, str, dict[str, Any]] | None = None
+    #: the workspace the request goes to when it is not the publisher's (admins)
+    workspace: str | None = None
 
     @property
     def breaking(self) -> list[SchemaChange]:
@@ -46,8 +72,10 @@ class Change:
 
     def lines(self) -> list[str]:
         """The change as ``connectors hub publish`` prints it: a head line, then details."""
-        sign = {"create": "+", "update": "~", "unchanged": "="}[self.action]
+        sign = {"create": "+", "update": "~", "unchanged": "=", "refuse": "!"}[self.action]
         head = f"{sign} {self.kind.replace('_', ' ')} {self.name}: {self.action}"
+        if self.workspace is not None:
+            head += f" (in {self.workspace})"
         return [head, *(f"    {note}" for note in self.notes), *(f"    {c}" for c in self.changes)]
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,6 +84,7 @@ class Change:
             "kind": self.kind,
             "name": self.name,
             "action": self.action,
+            "workspace": self.workspace,
             "notes": self.notes,
             "changes": [
                 {"where": c.where, "what": c.what, "breaking": c.breaking} for c in self.changes
@@ -67,12 +96,20 @@ class Publisher:
     """A Windmill workspace reached with a token; every error message has the token masked."""
 
     def __init__(
-        self, url: str, workspace: str, token: str, *, client: httpx.Client | None = None
+        self,
+        url: str,
+        workspace: str,
+        token: str,
+        *,
+        client: httpx.Client | None = None,
+        admins: bool = False,
     ) -> None:
         base = url.rstrip("/")
         if not base.endswith("/api"):
             base += "/api"
         self.workspace = workspace
+        #: publish the types Windmill keeps in the admins workspace there
+        self.admins = admins
         self._redact = Redactor([token])
         self._client = client or httpx.Client(
             base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30.0
@@ -82,12 +119,14 @@ class Publisher:
         """Close the HTTP client."""
         self._client.close()
 
-    def _url(self, tail: str) -> str:
-        return f"/w/{quote(self.workspace, safe='')}/{tail}"
+    def _url(self, tail: str, workspace: str | None = None) -> str:
+        return f"/w/{quote(workspace or self.workspace, safe='')}/{tail}"
 
-    def _request(self, method: str, tail: str, body: Any = None) -> httpx.Response:
+    def _request(
+        self, method: str, tail: str, body: Any = None, workspace: str | None = None
+    ) -> httpx.Response:
         try:
-            response = self._client.request(method, self._url(tail), json=body)
+            response = self._client.request(method, self._url(tail, workspace), json=body)
         except httpx.HTTPError as exc:
             raise HubError(self._redact(f"{method} {tail}: {type(exc).__name__}: {exc}")) from None
         if response.status_code >= 400:
@@ -95,8 +134,8 @@ class Publisher:
             raise HubError(self._redact(f"{method} {tail}: HTTP {response.status_code} {text}"))
         return response
 
-    def _get_json(self, tail: str) -> Any:
-        response = self._request("GET", tail)
+    def _get_json(self, tail: str, workspace: str | None = None) -> Any:
+        response = self._request("GET", tail, workspace=workspace)
         try:
             return response.json()
         except ValueError:
@@ -109,23 +148,27 @@ class Publisher:
         quoted = quote(name, safe="")
         description = document.get("description", "")
         schema = document["schema"]
-        if not self._get_json(f"resources/type/exists/{quoted}"):
+        target = None
+        if name in ADMINS_TYPES and self.workspace != ADMINS:
+            if not self.admins:
+                return Change("resource_type", name, "refuse", notes=[admins_reason(name)])
+            target = ADMINS
+        if not self._get_json(f"resources/type/exists/{quoted}", target):
             body = {"name": name, "schema": schema, "description": description}
-            return Change(
-                "resource_type", name, "create", request=("POST", "resources/type/create", body)
-            )
-        current = self._get_json(f"resources/type/get/{quoted}")
+            request = ("POST", "resources/type/create", body)
+            return Change("resource_type", name, "create", request=request, workspace=target)
+        current = self._get_json(f"resources/type/get/{quoted}", target)
         changes = schema_changes(current.get("schema") or {}, schema)
         notes = []
         if (current.get("description") or "") != description:
             notes.append("description changed")
         if not changes and not notes and current.get("schema") == schema:
-            return Change("resource_type", name, "unchanged")
+            return Change("resource_type", name, "unchanged", workspace=target)
         if not changes and not notes:
             notes.append("schema layout changed (order, titles or other keys)")
         body = {"schema": schema, "description": description}
         request = ("POST", f"resources/type/update/{quoted}", body)
-        return Change("resource_type", name, "update", changes, notes, request)
+        return Change("resource_type", name, "update", changes, notes, request, target)
 
     def plan_script(self, script: HubScript) -> Change:
         """Create the script, add a new version of it, or leave it alone."""
@@ -170,6 +213,12 @@ class Publisher:
 
     def apply(self, changes: list[Change], *, allow_breaking: bool = False) -> list[Change]:
         """Send every create/update; refuses everything if a change breaks and is not allowed."""
+        kept = [c.name for c in changes if c.action == "refuse"]
+        if kept:
+            raise HubError(
+                f"{', '.join(kept)}: {_ADMINS_WHY} (use --admins to publish them there and the "
+                f"rest to {self.workspace}, or --workspace {ADMINS}); nothing was published"
+            )
         refused = [c for c in changes if c.breaking]
         if refused and not allow_breaking:
             listed = "; ".join(f"{c.name}: {', '.join(map(str, c.breaking))}" for c in refused)
@@ -179,6 +228,20 @@ class Publisher:
             if change.request is None:
                 continue
             method, tail, body = change.request
-            self._request(method, tail, body)
+            self._request(method, tail, body, change.workspace)
             done.append(change)
         return done
+
+
+_ADMINS_WHY = (
+    f"Windmill keeps these hub resource types in its {ADMINS} workspace, shared by every "
+    "workspace; sent to another workspace they would change nothing"
+)
+
+
+def admins_reason(name: str) -> str:
+    """Why the hub type ``name`` is not published to a workspace other than admins."""
+    return (
+        f"Windmill keeps the hub type {name} in its {ADMINS} workspace, shared by every "
+        f"workspace: publish it there with --admins (or --workspace {ADMINS})"
+    )

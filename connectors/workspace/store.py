@@ -170,9 +170,13 @@ class Store(ABC):
 
     def get_variable_value(self, path: str) -> str:
         """The value of the variable at ``path`` (NotFoundError when there is none)."""
+        from connectors.workspace import windmill_secrets
+
         found = self.get_variable(path)
         if found is None:
             raise NotFoundError(f"variable {path} not found")
+        if windmill_secrets.is_marked(found.value):
+            raise windmill_secrets.refuse(path)
         return found.value
 
     # --- variables -------------------------------------------------------------------------

@@ -8,25 +8,36 @@ goes to ``<path>_<field>``), and secret variables hold this workspace's cipherte
 (``$enc:v1:...``; importable into a workspace with the same key file). ``plain_secrets`` writes
 secret variables in clear instead, for ``wmill sync push --plain-secrets``.
 
-Import reads the same files, validates every one first (path, type, value) and writes nothing
-when any is wrong; ``$var:`` references are kept as references.
+Import reads the same files, validates every one first (path, value) and writes nothing when
+any is wrong; ``$var:`` references are kept as references. What ``wmill sync pull`` wrote is read
+as Windmill means it: a secret in Windmill's own ciphertext (pulled without ``--plain-secrets``;
+recognised by Windmill's own test, or told by ``plain_secrets``) is stored as a secret marked so
+(``connectors.workspace.windmill_secrets``), never as if it were the secret, and is exported back
+unchanged; a resource of a type this installation does not know is imported untyped (``any``)
+with a warning instead of aborting the import.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from connectors.errors import ConnectorsError, WorkspaceError
-from connectors.workspace import crypto
+from connectors.workspace import crypto, windmill_secrets
 from connectors.workspace.paths import sanitize_segment, validate_path
 from connectors.workspace.sealing import holds_secret, secrets_in
-from connectors.workspace.store import Store, StoredResource, StoredVariable, check_value
+from connectors.workspace.store import (
+    FREE_TYPES,
+    Store,
+    StoredResource,
+    StoredVariable,
+    check_value,
+)
 
 RESOURCE_SUFFIXES = (".resource.yaml", ".resource.json")
 VARIABLE_SUFFIXES = (".variable.yaml", ".variable.json")
@@ -39,6 +50,10 @@ class ExportReport:
     resources: int = 0
     variables: int = 0
     linked_secrets: int = 0
+    #: secrets kept in (or written back as) Windmill's ciphertext
+    windmill_encrypted: int = 0
+    #: one line per thing imported differently from the file (an unknown type made untyped)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _write(directory: Path, path: str, suffix: str, document: dict[str, Any]) -> None:
@@ -76,10 +91,14 @@ def export_workspace(
     for item in resources:
         _export_resource(directory, item, taken, secret_text, report)
     for variable in variables.values():
+        value = variable.value
+        if windmill_secrets.is_marked(value):
+            value = windmill_secrets.ciphertext(value)  # back to Windmill as it came
+            report.windmill_encrypted += 1
+        elif variable.is_secret:
+            value = secret_text(value, variable.path)
         document = {
-            "value": secret_text(variable.value, variable.path)
-            if variable.is_secret
-            else variable.value,
+            "value": value,
             "is_secret": variable.is_secret,
             "description": variable.description,
         }
@@ -152,19 +171,27 @@ def _remote_path(directory: Path, file: Path, suffixes: tuple[str, ...]) -> str:
     raise AssertionError(relative)
 
 
-def import_workspace(store: Store, directory: Path) -> ExportReport:
-    """Import every ``*.resource.yaml|json`` and ``*.variable.yaml|json`` under ``directory``."""
+def import_workspace(
+    store: Store, directory: Path, *, plain_secrets: bool | None = None
+) -> ExportReport:
+    """Import every ``*.resource.yaml|json`` and ``*.variable.yaml|json`` under ``directory``.
+
+    ``plain_secrets``: True when the files hold secrets in clear (``wmill sync pull
+    --plain-secrets``), False when every secret not sealed by this workspace is Windmill
+    ciphertext, None to tell each one by Windmill's own test.
+    """
     if not directory.is_dir():
         raise WorkspaceError(f"{directory} is not a directory")
+    report = ExportReport()
     variables: list[StoredVariable] = []
     resources: list[StoredResource] = []
     problems: list[str] = []
     for file in sorted(directory.rglob("*")):
         try:
             if file.name.endswith(VARIABLE_SUFFIXES):
-                variables.append(_read_variable(store, directory, file))
+                variables.append(_read_variable(store, directory, file, plain_secrets, report))
             elif file.name.endswith(RESOURCE_SUFFIXES):
-                resources.append(_read_resource(directory, file))
+                resources.append(_read_resource(directory, file, report))
         except ConnectorsError as exc:
             problems.append(f"{file.relative_to(directory)}: {exc}")
         except (OSError, ValueError, yaml.YAMLError) as exc:
@@ -175,30 +202,49 @@ def import_workspace(store: Store, directory: Path) -> ExportReport:
         store.put_variable(v.path, v.value, v.is_secret, v.description)
     for r in resources:
         store.put_resource(r.path, r.resource_type, r.value, r.description)
-    return ExportReport(resources=len(resources), variables=len(variables))
+    report.resources, report.variables = len(resources), len(variables)
+    return report
 
 
-def _read_variable(store: Store, directory: Path, file: Path) -> StoredVariable:
+def _read_variable(
+    store: Store, directory: Path, file: Path, plain_secrets: bool | None, report: ExportReport
+) -> StoredVariable:
     from connectors.workspace.sql_store import SqlStore
 
     path = validate_path(_remote_path(directory, file, VARIABLE_SUFFIXES), "variable")
     data = _load(file)
     value = data.get("value", "")
+    is_secret = bool(data.get("is_secret", False))
+    if not isinstance(value, str):
+        raise WorkspaceError(f"variable {path}: value must be a string")
     if crypto.is_encrypted(value):
         if not isinstance(store, SqlStore):
             raise WorkspaceError(f"{path}: encrypted value needs a local workspace")
         value = store.open_secret(value, f"variable:{path}")
-    if not isinstance(value, str):
-        raise WorkspaceError(f"variable {path}: value must be a string")
-    is_secret = bool(data.get("is_secret", False))
+    elif is_secret and _windmill_ciphertext(value, plain_secrets):
+        value = windmill_secrets.mark(value)
+        report.windmill_encrypted += 1
     return StoredVariable(path, value, is_secret, str(data.get("description") or ""))
 
 
-def _read_resource(directory: Path, file: Path) -> StoredResource:
+def _windmill_ciphertext(value: str, plain_secrets: bool | None) -> bool:
+    if plain_secrets is None:
+        return windmill_secrets.looks_like_workspace_ciphertext(value)
+    return not plain_secrets and bool(value)
+
+
+def _read_resource(directory: Path, file: Path, report: ExportReport) -> StoredResource:
+    from connectors.plugins import get_registry
+
     path = validate_path(_remote_path(directory, file, RESOURCE_SUFFIXES))
     data = _load(file)
     kind = data.get("resource_type")
-    if not isinstance(kind, str):
+    if not isinstance(kind, str) or not kind:
         raise WorkspaceError(f"resource {path}: no resource_type")
+    if kind not in FREE_TYPES and kind not in get_registry().connectors:
+        report.warnings.append(
+            f"resource {path}: type {kind!r} is not installed here; imported untyped (any)"
+        )
+        kind = "any"
     value = check_value(kind, data.get("value"))
     return StoredResource(path, kind, value, str(data.get("description") or ""))
