@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,8 +35,12 @@ class Connector:
 
     name: ClassVar[str]
     description: ClassVar[str]
-    #: the JSON Schema (draft 2020-12, hub format); secret properties carry ``"password": true``
-    schema: ClassVar[dict[str, Any]]
+    #: the resource model: a ``connectors.models.ResourceModel`` subclass, or ``"module:Name"``
+    #: imported on first use. Without ``schema``, the hub schema is generated from it.
+    model: ClassVar[Any] = None
+    #: a committed hub document (``<name>.json``) that ``schema`` reads instead of generating it
+    #: from ``model``, so that reading a schema does not import pydantic (the built-in types)
+    schema_file: ClassVar[Path | None] = None
     #: vendors this type recognises, for documentation and ``connectors types``
     providers: ClassVar[tuple[str, ...]] = ()
     #: the pip extra that installs the driver, for error messages
@@ -43,6 +49,23 @@ class Connector:
     scripts_dir: ClassVar[Path | None] = None
     #: connection strings that parse, shown in docs and checked by tests
     examples: ClassVar[tuple[str, ...]] = ()
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema (2020-12, hub format); secret properties carry ``"password": true``.
+
+        A plugin sets it as a class attribute (a dict), or declares ``model`` and gets it
+        generated (``connectors.model_schema.hub_schema``), or read from ``schema_file``.
+        """
+        if self.schema_file is not None and self.schema_file.is_file():
+            document = json.loads(self.schema_file.read_text(encoding="utf-8"))
+            return document["schema"]  # type: ignore[no-any-return]
+        if self.model is None:
+            raise NotImplementedError(f"{self.name} declares neither a schema nor a model")
+        from connectors.model_schema import hub_schema
+        from connectors.models import model_of
+
+        return hub_schema(model_of(self))
 
     @property
     def resource_type(self) -> ResourceType:

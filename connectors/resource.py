@@ -5,7 +5,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from connectors.model_base import ResourceModel
 
 HUB_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -33,6 +36,15 @@ class Resource:
         )
 
     __str__ = __repr__
+
+    def model(self) -> ResourceModel:
+        """The value as its type's pydantic model (``connectors.models``); imports pydantic.
+
+        ``model_dump()`` of it gives back exactly ``value``, secrets revealed.
+        """
+        from connectors.models import model_for
+
+        return model_for(self.resource_type).model_validate(self.value)
 
     def to_dict(self, *, show_secrets: bool = False) -> dict[str, Any]:
         """A JSON-serialisable form, secrets masked unless ``show_secrets``."""

@@ -1,4 +1,10 @@
-"""The committed ``resource_types/<name>.json`` files: generated from the built-in plugins."""
+"""The committed ``resource_types/<name>.json`` files: generated from the built-in plugins.
+
+The built-in types are declared as pydantic models (``connectors/<type>/model.py``); the JSON
+files are generated from them and are what the connectors read at run time, so listing types,
+parsing and validating never import pydantic. ``connectors schema --write-dir resource_types``
+regenerates them; a test fails when a file and its model drift apart.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from connectors.connector import Connector
 from connectors.plugins import get_registry
 
 
@@ -13,11 +20,21 @@ def builtin_documents() -> dict[str, dict[str, Any]]:
     """Type name -> hub document, for the types the built-in plugins register."""
     registry = get_registry()
     return {
-        name: registry.connectors[name].resource_type.hub_document()
+        name: generated_document(registry.connectors[name])
         for info in registry.plugins
         if info.builtin
         for name in sorted(info.registered)
     }
+
+
+def generated_document(connector: Connector) -> dict[str, Any]:
+    """The hub document of ``connector``, generated from its model when it declares one."""
+    if connector.model is None:
+        return connector.resource_type.hub_document()
+    from connectors.model_schema import hub_schema
+    from connectors.models import model_of
+
+    return {"description": connector.description, "schema": hub_schema(model_of(connector))}
 
 
 def render(document: dict[str, Any]) -> str:

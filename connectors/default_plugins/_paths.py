@@ -15,3 +15,8 @@ def data_dir(name: str) -> Path:
 
 def scripts_dir(type_name: str) -> Path:
     return data_dir("hub_scripts") / type_name
+
+
+def resource_type_file(type_name: str) -> Path:
+    """The committed ``resource_types/<name>.json``, generated from the type's model."""
+    return data_dir("resource_types") / f"{type_name}.json"

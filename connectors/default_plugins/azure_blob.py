@@ -8,51 +8,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from connectors.connector import Connector, Match
-from connectors.default_plugins._lazy import LazySchema
-from connectors.default_plugins._paths import scripts_dir
+from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
 from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
     from connectors.objectstore.base import ObjectStore
-
-
-# Windmill's hub shape (reference/windmill.md section 3.7) with secrets marked, plus three
-# documented extension fields Windmill ignores: sasToken, endpointSuffix, blobPrefix.
-# Built on first use: detection does not import the values module.
-def _schema() -> dict[str, Any]:
-    from connectors.azure_blob import values
-
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "order": list(values.FIELD_ORDER),
-        "properties": {
-            "accountName": {"type": "string", "description": "", "default": ""},
-            "containerName": {"type": "string", "description": "", "default": ""},
-            "accessKey": {"type": "string", "description": "", "default": "", "password": True},
-            "useSSL": {"type": "boolean", "description": "", "default": True},
-            "endpoint": {"type": "string", "description": "", "default": ""},
-            "sasToken": {
-                "type": "string",
-                "description": "Extension: a shared access signature (the query string without "
-                "'?'), used when there is no accessKey",
-                "password": True,
-            },
-            "endpointSuffix": {
-                "type": "string",
-                "description": "Extension: the DNS suffix of a sovereign cloud (e.g. "
-                "core.chinacloudapi.cn, core.usgovcloudapi.net); default core.windows.net",
-            },
-            "blobPrefix": {
-                "type": "string",
-                "description": "Extension: the blob name or name prefix the connection string "
-                "pointed at (blob-level SAS URLs, az:// URIs with a path)",
-            },
-        },
-        "required": ["accountName", "containerName", "useSSL"],
-    }
 
 
 # None: not a URL (a connection string or an environment block).
@@ -75,7 +37,8 @@ class AzureBlob(Connector):
 
     name = "azure_blob"
     description = "An Azure Blob Storage connection info"
-    schema = LazySchema(_schema)
+    model = "connectors.azure_blob.model:AzureBlob"
+    schema_file = resource_type_file("azure_blob")
     providers = ("azure", "azurite")
     extra = "azure"
     scripts_dir = scripts_dir("azure_blob")
@@ -151,9 +114,3 @@ class AzureBlob(Connector):
 @hookimpl
 def register_connectors(register: Callable[[Connector], None]) -> None:
     register(AzureBlob())
-
-
-def __getattr__(name: str) -> Any:
-    if name == "SCHEMA":  # the schema as a module constant, like the other built-ins
-        return AzureBlob.schema
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,76 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors.connector import Connector, Match
-from connectors.default_plugins._lazy import LazySchema
-from connectors.default_plugins._paths import scripts_dir
+from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.resource import CheckResult, Resource
-
-
-# Windmill's published mongodb schema is not valid JSON Schema (credential and servers lack
-# "type"); this one describes the same value shape correctly, plus two extension fields
-# (srv, options) that keep a connection string without loss (docs/mongodb.md).
-# Built on first use: its tables come with the parser, which detection does not need.
-def _schema() -> dict[str, Any]:
-    from connectors.mongodb.auth import MECHANISMS
-    from connectors.mongodb.options import options_schema
-
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "order": ["servers", "db", "credential", "tls", "srv", "options"],
-        "properties": {
-            "db": {"type": "string", "description": "The default database", "default": ""},
-            "tls": {"type": "boolean", "description": "Connect with TLS", "default": True},
-            "servers": {
-                "type": "array",
-                "description": "Seed list of servers (with srv: the one SRV host name, no port)",
-                "minItems": 1,
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "host": {"type": "string", "description": "Host name, IP or socket path"},
-                        "port": {
-                            "type": "integer",
-                            "description": "Port",
-                            "default": 27017,
-                            "minimum": 1,
-                            "maximum": 65535,
-                        },
-                    },
-                    "required": ["host"],
-                    "additionalProperties": False,
-                },
-            },
-            "credential": {
-                "type": "object",
-                "description": "How to authenticate",
-                "properties": {
-                    "username": {"type": "string", "description": "User name"},
-                    "password": {"type": "string", "description": "Password", "password": True},
-                    "db": {
-                        "type": "string",
-                        "description": "Authentication database (authSource)",
-                    },
-                    "mechanism": {
-                        "type": "string",
-                        "description": "Authentication mechanism; absent: negotiated by the driver "
-                        "(SCRAM-SHA-256 on MongoDB 4.0+)",
-                        "enum": list(MECHANISMS),
-                    },
-                },
-                "additionalProperties": False,
-            },
-            "srv": {
-                "type": "boolean",
-                "description": "Extension: a mongodb+srv:// string (DNS SRV seed list, TLS on)",
-                "default": False,
-            },
-            "options": options_schema(),
-        },
-        "required": ["servers"],
-    }
-
 
 EXAMPLES = (
     "mongodb://localhost:27017/app",
@@ -92,7 +25,8 @@ class MongoDB(Connector):
 
     name = "mongodb"
     description = "MongoDB connection infos"
-    schema = LazySchema(_schema)
+    model = "connectors.mongodb.model:MongoDB"
+    schema_file = resource_type_file("mongodb")
     providers = ("atlas",)
     extra = "mongodb"
     scripts_dir = scripts_dir("mongodb")
@@ -146,9 +80,3 @@ class MongoDB(Connector):
 @hookimpl
 def register_connectors(register: Callable[[Connector], None]) -> None:
     register(MongoDB())
-
-
-def __getattr__(name: str) -> Any:
-    if name == "SCHEMA":  # the schema as a module constant, like the other built-ins
-        return MongoDB.schema
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,50 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors.connector import Connector, Match
-from connectors.default_plugins._paths import scripts_dir
+from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
-from connectors.postgresql.keywords import (
-    SSLMODES,
-    URI_PREFIXES,
-    WINDMILL_FIELDS,
-    extension_properties,
-)
+from connectors.postgresql.keywords import URI_PREFIXES
 from connectors.resource import CheckResult, Resource
-
-SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "order": list(WINDMILL_FIELDS),
-    "properties": {
-        "host": {"type": "string", "description": "The instance host"},
-        "port": {"type": "integer", "description": "The instance port", "default": 5432},
-        "user": {"type": "string", "description": "The postgres username"},
-        "password": {
-            "type": "string",
-            "description": "The postgres users password",
-            "password": True,
-        },
-        "dbname": {"type": "string", "description": "The database name"},
-        "sslmode": {
-            "type": "string",
-            "description": "Most cloud databases (Heroku, AWS, Supabase, etc.) require SSL. "
-            "Self-hosted databases typically don't.",
-            "enum": list(SSLMODES),
-        },
-        "root_certificate_pem": {
-            "type": "string",
-            "description": "The root certificate in PEM format (content, not a path)",
-            "default": "",
-        },
-        **extension_properties(),
-    },
-    # Windmill requires dbname, user and password; libpq strings may leave any part out
-    # (defaults: OS user, dbname = user, password from ~/.pgpass), so nothing is required here.
-    "required": [],
-}
-
 
 #: the schemes of every URL form the parser reads (libpq, JDBC, SQLAlchemy)
 _PREFIXES = (*URI_PREFIXES, "jdbc:postgresql:", "postgresql+", "postgres+")
@@ -60,7 +22,8 @@ class PostgreSQL(Connector):
 
     name = "postgresql"
     description = "PostgreSQL connection"
-    schema = SCHEMA
+    model = "connectors.postgresql.model:PostgreSQL"
+    schema_file = resource_type_file("postgresql")
     providers = ("supabase", "neon")
     extra = "postgresql"
     scripts_dir = scripts_dir("postgresql")

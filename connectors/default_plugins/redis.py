@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors.connector import Connector, Match
-from connectors.default_plugins._paths import scripts_dir
+from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
 from connectors.redis.schemes import DEFAULT_PORT, SCHEMES
@@ -21,57 +21,6 @@ from connectors.resource import CheckResult, Resource
 def _prop(kind: str, description: str, **extra: Any) -> dict[str, Any]:
     return {"type": kind, "description": description, **extra}
 
-
-SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "order": ["host", "port", "db", "username", "password", "tls", "unix_socket_path"],
-    "properties": {
-        "host": _prop("string", "Server host name or IP address", default="localhost"),
-        "port": _prop("integer", "Server port", default=6379, minimum=1, maximum=65535),
-        "db": _prop("integer", "Database number (SELECT)", default=0, minimum=0),
-        "username": _prop("string", "ACL user name (Redis 6+); empty for the default user"),
-        "password": _prop("string", "Password (AUTH)", default="", password=True),
-        "tls": _prop("boolean", "Connect with TLS (rediss://)", default=False),
-        "unix_socket_path": _prop(
-            "string",
-            "Unix socket path (unix://); when set, host, port and tls are not used",
-            pattern="^/",
-        ),
-        "ssl_cert_reqs": _prop(
-            "string",
-            "TLS certificate verification: required (default), optional or none",
-            enum=["none", "optional", "required"],
-        ),
-        "ssl_check_hostname": _prop(
-            "boolean", "Check the server's host name against its certificate (default true)"
-        ),
-        "ssl_ca_certs": _prop("string", "Path of a CA bundle file to trust"),
-        "ssl_ca_data": _prop("string", "CA certificates to trust, PEM content (not a path)"),
-        "ssl_certfile": _prop("string", "Path of the client certificate (mutual TLS)"),
-        "ssl_keyfile": _prop("string", "Path of the client private key (mutual TLS)"),
-        "ssl_password": _prop("string", "Password of the client private key", password=True),
-        "socket_timeout": _prop("number", "Seconds to wait for a reply", exclusiveMinimum=0),
-        "socket_connect_timeout": _prop(
-            "number", "Seconds to wait for the connection", exclusiveMinimum=0
-        ),
-        "socket_keepalive": _prop("boolean", "Enable TCP keep-alive"),
-        "retry_on_timeout": _prop("boolean", "Retry a command once after a timeout"),
-        "health_check_interval": _prop(
-            "integer", "Seconds idle before a connection is checked with PING", minimum=0
-        ),
-        "max_connections": _prop("integer", "Size limit of the connection pool", minimum=1),
-        "protocol": _prop("integer", "RESP protocol version", enum=[2, 3]),
-        "client_name": _prop("string", "Connection name shown by CLIENT LIST"),
-        "decode_responses": _prop("boolean", "Return str instead of bytes (redis-py)"),
-        "options": {
-            "type": "object",
-            "description": "Other redis-py connection arguments, as written in the URL query",
-            "additionalProperties": {"type": "string"},
-        },
-    },
-    "required": [],
-}
 
 # host suffix -> provider, for hosted Redis services reached over the Redis protocol
 PROVIDERS = {
@@ -137,7 +86,8 @@ _PREFIXES = tuple(f"{scheme}://" for scheme in SCHEMES)
 class Redis(Connector):
     name = "redis"
     description = "A Redis (or Valkey) server reached over TCP, TLS or a Unix socket"
-    schema = SCHEMA
+    model = "connectors.redis.model:Redis"
+    schema_file = resource_type_file("redis")
     providers = tuple(sorted(set(PROVIDERS.values())))
     extra = "redis"
     scripts_dir = scripts_dir("redis")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from connectors.connector import Connector, Match
-from connectors.default_plugins._paths import scripts_dir
+from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
 from connectors.resource import CheckResult, Resource
@@ -22,65 +22,6 @@ from connectors.resource import CheckResult, Resource
 if TYPE_CHECKING:
     from connectors.objectstore.base import ObjectStore
 
-# The 2026 hub shape (reference/windmill.md section 3.5), with secrets marked.
-SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "order": [
-        "endPoint",
-        "region",
-        "pathStyle",
-        "bucket",
-        "accessKey",
-        "secretKey",
-        "port",
-        "useSSL",
-    ],
-    "properties": {
-        "endPoint": {
-            "type": "string",
-            "description": "The full URL of the S3 endpoint (e.g. https://s3.us-east-1.amazonaws.com)",
-            "default": "",
-        },
-        "region": {
-            "type": "string",
-            "description": "AWS region (e.g. us-east-1). Used to auto-generate the S3 endpoint URL "
-            "when endPoint is not specified",
-            "default": "",
-        },
-        "pathStyle": {
-            "type": "boolean",
-            "description": "<host>/<bucket>/<path> instead of <bucket>.<host>/<path>",
-            "default": True,
-        },
-        "bucket": {"type": "string", "description": "", "default": ""},
-        "accessKey": {"type": "string", "description": "", "default": ""},
-        "secretKey": {"type": "string", "description": "", "default": "", "password": True},
-        "port": {
-            "type": "number",
-            "description": "Deprecated: pass in a complete URL to `endPoint` instead, "
-            "including a port number if needed",
-        },
-        "useSSL": {
-            "type": "boolean",
-            "description": "Deprecated: pass in a complete URL to `endPoint` instead, "
-            "including 'https://' or 'http://'",
-            "default": True,
-        },
-        "token": {
-            "type": "string",
-            "description": "Extension: session token of temporary credentials "
-            "(AWS_SESSION_TOKEN); Windmill's backend reads it too",
-            "password": True,
-        },
-        "prefix": {
-            "type": "string",
-            "description": "Extension: the key prefix the connection string pointed at "
-            "(informational)",
-        },
-    },
-    "required": ["bucket"],
-}
 
 _S3_HOSTS = re.compile(
     r"^(https?://)?[^/\s]*\bs3[\w.-]*\.amazonaws\.com(\.cn)?(:\d+)?(/|$)", re.IGNORECASE
@@ -93,7 +34,8 @@ _HTTP_WITH_PATH = re.compile(r"^https?://[^/\s@]+/[^/\s?#]+")
 class S3(Connector):
     name = "s3"
     description = "An s3 bucket connection info"
-    schema = SCHEMA
+    model = "connectors.s3.model:S3"
+    schema_file = resource_type_file("s3")
     providers = ("aws", "r2", "minio")
     extra = "s3"
     scripts_dir = scripts_dir("s3")

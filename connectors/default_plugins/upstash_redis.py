@@ -11,29 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors.connector import Connector, Match
-from connectors.default_plugins._paths import scripts_dir
+from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
 from connectors.resource import CheckResult, Resource
-
-SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "order": ["url", "token"],
-    "properties": {
-        "url": {
-            "type": "string",
-            "description": "REST URL (UPSTASH_REDIS_REST_URL), e.g. https://us1-merry-cat-32748.upstash.io",
-            "pattern": "^https?://[^/?#]+(/[^?#]*)?$",
-        },
-        "token": {
-            "type": "string",
-            "description": "REST token (UPSTASH_REDIS_REST_TOKEN); a read-only token reads only",
-            "password": True,
-        },
-    },
-    "required": ["url", "token"],
-}
 
 _UPSTASH_HOST = re.compile(r"[\w.-]+\.upstash\.io\b", re.IGNORECASE)
 
@@ -41,7 +22,8 @@ _UPSTASH_HOST = re.compile(r"[\w.-]+\.upstash\.io\b", re.IGNORECASE)
 class UpstashRedis(Connector):
     name = "upstash_redis"
     description = "Upstash Redis over its REST API (URL and token)"
-    schema = SCHEMA
+    model = "connectors.upstash_redis.model:UpstashRedis"
+    schema_file = resource_type_file("upstash_redis")
     providers = ("upstash",)
     extra = "upstash"
     scripts_dir = scripts_dir("upstash_redis")

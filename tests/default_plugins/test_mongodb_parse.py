@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 import connectors
 from connectors.api import detect
 from connectors.connector import Match
-from connectors.default_plugins.mongodb import EXAMPLES, SCHEMA
+from connectors.default_plugins.mongodb import EXAMPLES, MongoDB
 from connectors.errors import ParseError
 from connectors.plugins import get_connector
 from connectors.resource import Resource
@@ -196,7 +196,7 @@ def test_errors_and_repr_never_show_the_password() -> None:
 
 
 def test_schema_is_valid_json_schema_and_values_validate() -> None:
-    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.Draft202012Validator.check_schema(MongoDB().schema)
     for text in EXAMPLES:
         connectors.validate("mongodb", parse(text).value)
     windmill = {
