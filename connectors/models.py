@@ -54,7 +54,8 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted([*_EXPORTS, "model_for", "model_of"])
 
-_generated: dict[str, type[ResourceModel]] = {}
+#: models generated from schema dicts, by connector class
+_generated: dict[type[Connector], type[ResourceModel]] = {}
 
 
 def _load(reference: str) -> Any:
@@ -78,12 +79,13 @@ def model_of(connector: Connector) -> type[ResourceModel]:
         return _load(declared)  # type: ignore[no-any-return]
     if declared is not None:
         return declared  # type: ignore[no-any-return]
-    if connector.name not in _generated:
+    kind = type(connector)
+    if kind not in _generated:
         from connectors.model_schema import model_from_schema
 
         class_name = re.sub(r"(?:^|[^0-9A-Za-z]+)(\w)", lambda m: m[1].upper(), connector.name)
-        _generated[connector.name] = model_from_schema(class_name, connector.schema)
-    return _generated[connector.name]
+        _generated[kind] = model_from_schema(class_name, connector.schema)
+    return _generated[kind]
 
 
 def model_for(type_name: str) -> type[ResourceModel]:

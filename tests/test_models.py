@@ -280,3 +280,23 @@ def test_importing_connectors_models_imports_no_model_until_one_is_named():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "True", "False"], result.stderr
+
+
+def test_errors_mask_secrets_also_when_the_model_is_a_field_of_yours():
+    from pydantic import BaseModel
+
+    class App(BaseModel):
+        cache: models.UpstashRedis
+        mongo: models.MongoDB | None = None
+
+    with pytest.raises(ValidationError) as caught:
+        App(cache={"token": "pa55word-secret"})
+    (error,) = caught.value.errors()
+    assert (error["type"], error["loc"]) == ("missing", ("cache", "url"))
+    assert error["input"] == {"token": "********"}
+
+    mongo = {"servers": [{"host": "h"}], "credential": {"password": "pa55word-secret", "x": 1}}
+    with pytest.raises(ValidationError) as caught:
+        App(cache={"url": "https://eu1-x.upstash.io", "token": "t"}, mongo=mongo)
+    assert caught.value.errors()[0]["loc"] == ("mongo", "credential", "x")
+    assert "pa55word-secret" not in str(caught.value) + caught.value.json()
