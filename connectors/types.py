@@ -141,6 +141,9 @@ class ResourceOf(_DECODES_ITSELF):  # type: ignore[misc]
             self._check_type(raw.resource_type, "resource")
             return raw
         if isinstance(raw, ResourceModel):
+            expected = model_for(self.type_name)
+            if not isinstance(raw, expected):
+                self._check_type(type(raw).__name__, "model")
             raw = raw.model_dump()
         if isinstance(raw, str):
             raw = _json_value(raw)
@@ -173,7 +176,6 @@ class ResourceOf(_DECODES_ITSELF):  # type: ignore[misc]
             raise _parse_error(self.type_name, exc) from None
 
     def _from_value(self, value: dict[str, Any]) -> dict[str, Any]:
-
         # The model's own errors (pydantic's types, secrets masked) go out as they are.
         model = model_for(self.type_name).model_validate(value)
         try:

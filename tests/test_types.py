@@ -120,6 +120,9 @@ def test_a_resource_of_another_type_is_refused():
     with pytest.raises(ValidationError) as caught:
         holder("postgresql")(resource=connectors.parse("redis://localhost"))
     assert caught.value.errors()[0]["msg"] == "Input is a redis resource, not postgresql"
+    with pytest.raises(ValidationError) as caught:
+        holder("postgresql")(resource=models.Redis(host="cache"))
+    assert caught.value.errors()[0]["msg"] == "Input is a Redis model, not postgresql"
 
 
 def test_a_parse_error_keeps_its_position_and_message_without_the_secret():
