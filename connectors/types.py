@@ -203,7 +203,7 @@ def _parse_error(type_name: str, exc: ParseError) -> PydanticCustomError:
     if exc.position is not None:
         detail += f" (at position {exc.position})"
     if hint:
-        detail += f"; {hint}"
+        detail += f"; hint: {hint}"
     context = {"detail": detail, "message": exc.message, "position": exc.position, "hint": hint}
     return PydanticCustomError("connection_string", "{detail}", context)
 
