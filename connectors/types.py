@@ -63,29 +63,23 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _DECODES_ITSELF: Any = Json
 
 
-class RedactedInput:
+class RedactedInput(str):
     """The input of a failed validation, as its errors show it: never a secret.
 
-    A string shows its scheme only (``'redis://…'``), a value its secrets masked, anything else
-    its type.
+    A string shows its scheme only (``redis://…``), a value its secrets masked, anything else its
+    type. A str, so that error reports serialise it as they would the input (FastAPI's 422s).
     """
 
-    __slots__ = ("raw", "type_name")
+    __slots__ = ()
 
-    def __init__(self, raw: Any, type_name: str) -> None:
-        self.raw = raw
-        self.type_name = type_name
-
-    def __repr__(self) -> str:
-        raw = self.raw
+    @classmethod
+    def of(cls, raw: Any, type_name: str) -> RedactedInput:
         if isinstance(raw, str):
             scheme = _SCHEME.match(raw.strip())
-            return repr(f"{scheme[0] if scheme else ''}…")
+            return cls(f"{scheme[0] if scheme else ''}…")
         if isinstance(raw, dict):
-            return repr(redact_value(self.type_name, raw))
-        return f"<{type(raw).__name__}>"
-
-    __str__ = __repr__
+            return cls(repr(redact_value(type_name, raw)))
+        return cls(f"<{type(raw).__name__}>")
 
 
 class ResourceOf(_DECODES_ITSELF):  # type: ignore[misc]
@@ -131,7 +125,7 @@ class ResourceOf(_DECODES_ITSELF):  # type: ignore[misc]
             return self._resource(raw)
         except PydanticCustomError as exc:
             # Re-raised as a ValidationError to name the input redacted, not as given.
-            detail = InitErrorDetails(type=exc, loc=(), input=RedactedInput(raw, self.type_name))
+            detail = InitErrorDetails(type=exc, loc=(), input=RedactedInput.of(raw, self.type_name))
             raise PydanticValidationError.from_exception_data(self.type_name, [detail]) from None
 
     def _resource(self, raw: Any) -> Resource:
@@ -216,9 +210,7 @@ def _value_errors(exc: ValidationError) -> PydanticValidationError:
             for part in problem.pointer.split("/")[1:]
         )
         error = PydanticCustomError("resource_value", "{detail}", {"detail": problem.message})
-        details.append(
-            InitErrorDetails(type=error, loc=loc, input=RedactedInput(None, exc.type_name))
-        )
+        details.append(InitErrorDetails(type=error, loc=loc, input=RedactedInput("…")))
     return PydanticValidationError.from_exception_data(exc.type_name, details)
 
 

@@ -287,3 +287,39 @@ def test_a_plugin_type_gets_a_field_type_through_resource_of(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["7001", "7002"]
+
+
+class Target(BaseModel):
+    """A FastAPI body (at module level: FastAPI resolves the annotations in its globals)."""
+
+    database: PostgreSQLResource
+
+
+def test_in_a_fastapi_app_bodies_take_either_form_and_answers_are_masked():
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    app = FastAPI()
+
+    @app.post("/targets")
+    def add_target(target: Target) -> Target:
+        assert target.database.value["password"] == SECRET
+        return target
+
+    client = TestClient(app)
+    text = f"postgresql://app:{SECRET}@db.example.com/shop"
+    value = connectors.parse(text).value
+    for body in ({"database": text}, {"database": value}):
+        answer = client.post("/targets", json=body)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["database"]["password"] == "********"
+    refused = client.post("/targets", json={"database": f"redis://:{SECRET}@cache:6379"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["input"] == "redis://…"
+    assert SECRET not in refused.text
+    refused = client.post("/targets", json={"database": {"port": "x", "password": SECRET}})
+    assert refused.status_code == 422
+    assert SECRET not in refused.text
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    target = schema.get("Target-Input", schema.get("Target"))
+    assert target["properties"]["database"]["anyOf"][0]["type"] == "string"
