@@ -58,13 +58,32 @@ def _parse_stripped(stripped: str, type_name: str | None) -> Resource:
     best = candidates[0][1]
     top = [name for name, score in candidates if score == best]
     if len(top) > 1:
-        raise ParseError(f"ambiguous: could be {', '.join(top)}; choose one with type=")
+        return _parse_tied(stripped, top)
     resource = get_connector(top[0]).parse(stripped)
     others = [name for name, _ in candidates[1:]]
     if others:
         resource.notes.append(
             f"detected as {top[0]} (the most specific match; also matched: {', '.join(others)})"
         )
+    return resource
+
+
+def _parse_tied(stripped: str, top: list[str]) -> Resource:
+    """Types that claim the text equally: the one whose parser accepts it, if only one does
+    (``host=h database=d`` is a MySQL keyword string that libpq's parser refuses)."""
+    parsed = []
+    for name in top:
+        try:
+            parsed.append(get_connector(name).parse(stripped))
+        except ParseError:
+            continue
+    if len(parsed) != 1:
+        raise ParseError(f"ambiguous: could be {', '.join(top)}; choose one with type=")
+    resource = parsed[0]
+    refused = [name for name in top if name != resource.resource_type]
+    resource.notes.append(
+        f"detected as {resource.resource_type} ({', '.join(refused)} could not parse it)"
+    )
     return resource
 
 

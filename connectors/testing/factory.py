@@ -114,14 +114,43 @@ class ServerFactory:
         self._products: dict[str, Products] = {}
         self._failures: dict[str, str] = {}
         self._docker: bool | None = None
+        self.recipes: dict[str, Recipe] = dict(RECIPES)
+        """Every recipe this factory can start: the built-ins and those ``add_service`` added."""
+        self.services: dict[str, Service] = dict(SERVICES)
+        """Every service by name: the built-ins and those ``add_service`` added."""
         self.sources: dict[str, str] = {}
         """How each started service was obtained: ``env``, ``container`` or ``local``."""
         self.startup_seconds: dict[str, float] = {}
         """How long each recipe took to be ready (containers and local processes)."""
 
+    def add_service(
+        self,
+        name: str,
+        resource_type: str,
+        local: Callable[[Path], AbstractContextManager[Products]],
+        *,
+        container: Callable[[], AbstractContextManager[Products]] | None = None,
+        fresh: Callable[[dict[str, Any]], AbstractContextManager[dict[str, Any]]] | None = None,
+        also: tuple[str, ...] = (),
+    ) -> None:
+        """Offer another service (a plugin's server) with the built-ins' rules.
+
+        ``local`` (and ``container``) yield ``{name: value}``, plus a value for each name in
+        ``also`` (more services of the same server, such as a TLS variant); ``fresh`` isolates
+        one test. Each service then comes from ``CONNECTORS_TEST_<NAME>_URL``, a container or
+        ``local``, is listed in the session summary and fails under
+        ``CONNECTORS_REQUIRE_LIVE=1``. Adding a name again is a no-op, so a session fixture may
+        call it every time.
+        """
+        if name in self.services:
+            return
+        self.recipes[name] = Recipe(local, container)
+        for service in (name, *also):
+            self.services[service] = Service(resource_type, name, fresh)
+
     def resource(self, name: str) -> Resource:
         """The session's Resource for service ``name`` (``postgresql``, ``s3_strict``, ...)."""
-        service = SERVICES[name]
+        service = self.services[name]
         url = os.environ.get(url_env(name))
         if url:
             from connectors.api import parse
@@ -141,7 +170,7 @@ class ServerFactory:
     def fresh(self, name: str, request: pytest.FixtureRequest) -> Resource:
         """A per-test isolated Resource on service ``name``, cleaned up by a finalizer."""
         live = self.resource(name)
-        isolate = SERVICES[name].fresh
+        isolate = self.services[name].fresh
         if isolate is None:
             return live
         scope = contextlib.ExitStack()
@@ -167,7 +196,7 @@ class ServerFactory:
         if recipe_name in self._failures:
             self._unavailable(recipe_name, self._failures[recipe_name])
         if recipe_name not in self._products:
-            recipe = RECIPES[recipe_name]
+            recipe = self.recipes[recipe_name]
             started = time.monotonic()
             try:
                 found = self._start_container(recipe_name, recipe)

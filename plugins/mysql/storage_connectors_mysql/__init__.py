@@ -1,0 +1,145 @@
+"""storage-connectors-mysql: the ``mysql`` resource type (MySQL and MariaDB), as a plugin.
+
+Written against the public plugin API only (``connectors.Connector``, ``connectors.hookimpl``,
+``connectors.parsing``, ``connectors.checks``), as any third-party connector would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from connectors import CheckResult, Connector, Match, ParseError, Resource, hookimpl
+from connectors.parsing import url_scheme
+
+from storage_connectors_mysql.options import SSL_MODES
+from storage_connectors_mysql.parser import JDBC_PREFIXES, parse_text
+from storage_connectors_mysql.providers import identify, looks_like_provider, provider_notes
+from storage_connectors_mysql.value import DEFAULT_PORT, WINDMILL_FIELDS, normalise, to_url, to_value
+
+__version__ = "0.1.0"
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "order": list(WINDMILL_FIELDS),
+    "properties": {
+        "host": {"type": "string", "description": "The instance host"},
+        "port": {"type": "integer", "description": "The instance port", "default": DEFAULT_PORT},
+        "user": {"type": "string", "description": "The database user name"},
+        "database": {"type": "string", "description": "The database name"},
+        "password": {
+            "type": "string",
+            "description": "The database user's password",
+            "password": True,
+        },
+        "ssl": {"type": "boolean", "description": "Connect over TLS", "default": False},
+        "ssl_mode": {
+            "type": "string",
+            "description": "Extension: the mysql client's --ssl-mode, when the string gave one "
+            "(ssl follows it)",
+            "enum": list(SSL_MODES),
+        },
+        "root_certificate_pem": {
+            "type": "string",
+            "description": "Extension: the CA certificate in PEM format (content, not a path), "
+            "to verify the server",
+        },
+        "charset": {"type": "string", "description": "Extension: the connection character set"},
+        "connect_timeout": {
+            "type": "integer",
+            "description": "Extension: seconds to wait for the connection",
+            "minimum": 1,
+        },
+    },
+    "required": [],
+}
+
+_SCHEMES = ("mysql", "mariadb")
+_TEXT_FORMS = ("mysql -", "mysql\t", "mariadb -", "mariadb\t")
+
+
+class MySQL(Connector):
+    """MySQL and MariaDB: URLs, JDBC, Go DSNs, keyword strings, mysql command lines."""
+
+    name = "mysql"
+    description = "MySQL connection"
+    schema = SCHEMA
+    providers = ("planetscale", "aiven", "aws", "azure", "digitalocean")
+    extra = "pymysql"
+    scripts_dir = Path(__file__).parent / "hub_scripts" / "mysql"
+    examples = (
+        "mysql://app:secret@localhost:3306/shop",
+        "mariadb://app:secret@db.example.com/shop?ssl-mode=REQUIRED&charset=utf8mb4",
+        "mysql+pymysql://app:secret@localhost/shop",
+        "jdbc:mysql://localhost:3306/shop?user=app&password=secret&sslMode=VERIFY_IDENTITY",
+        "jdbc:mariadb://localhost:3306/shop?user=app&password=secret&sslMode=verify-full",
+        "host=localhost port=3306 user=app password=secret database=shop",
+        "Server=shop.mysql.database.azure.com;Port=3306;Database=shop;Uid=app;Pwd=secret;"
+        "SslMode=Required",
+        "mysql://k7x2p9q4:pscale_pw_abc123@aws.connect.psdb.cloud/shop?ssl={\"rejectUnauthorized\":true}",
+        "app:secret@tcp(localhost:3306)/shop?tls=skip-verify",
+        "mysql -h db-mysql-nyc1-12345-do-user-1-0.b.db.ondigitalocean.com -P 25060 -u doadmin "
+        "-D defaultdb --ssl-mode=REQUIRED",
+    )
+
+    def detect(self, text: str) -> int:
+        scheme = url_scheme(text)
+        head = text[:16].lower()
+        if scheme is not None:
+            ours = scheme in _SCHEMES or scheme.startswith(("mysql+", "mariadb+"))
+        else:
+            ours = (
+                head.startswith(JDBC_PREFIXES)
+                or head.startswith(_TEXT_FORMS)
+                or "@tcp(" in text
+                or text.startswith("tcp(")
+                or _mysql_keywords(text)
+            )
+        if not ours:
+            return Match.NONE
+        return Match.PROVIDER if looks_like_provider(text) else Match.SCHEME
+
+    def parse(self, text: str) -> Resource:
+        try:
+            parsed = parse_text(text)
+        except ParseError as exc:
+            exc.type_name = exc.type_name or self.name
+            raise
+        provider = identify(parsed.fields)
+        value, notes = to_value(parsed, tls_required=bool(provider and provider.tls_required))
+        notes = parsed.notes + notes
+        if provider is not None:
+            notes += provider_notes(provider, value)
+        return Resource(self.name, value, provider.name if provider else None, notes)
+
+    def to_connection_string(self, resource: Resource) -> str:
+        return to_url(resource.value)
+
+    def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
+        return normalise(value)
+
+    def connect(self, resource: Resource) -> Any:
+        from storage_connectors_mysql.client import connect
+
+        return connect(resource.value)
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        from storage_connectors_mysql.client import check
+
+        return check(resource.value, timeout)
+
+
+_KEY_HINTS = ("database=", "username=", "ssl-mode=", "uid=", "pwd=", "server=", "sslmode=required")
+
+
+def _mysql_keywords(text: str) -> bool:
+    """A keyword string with a key only MySQL strings use (libpq has dbname, not database)."""
+    lowered = text.lower()
+    return "=" in lowered[:40] and any(hint in lowered for hint in _KEY_HINTS)
+
+
+@hookimpl
+def register_connectors(register: Callable[[Connector], None]) -> None:
+    register(MySQL())
