@@ -102,6 +102,21 @@ class Connector:
         """Check the live server in timed steps; never waits past ``timeout`` seconds."""
         raise NotImplementedError(f"{self.name} has no live check")
 
+    def env_vars(self, resource: Resource) -> dict[str, str] | None:
+        """The environment variables this type's usual clients read (``parse --format env``);
+        None when the type has no such mapping."""
+        return None
+
+    def airflow_connection(self, resource: Resource) -> dict[str, Any] | None:
+        """The Airflow connection (``conn_type``, ``host``, ``login``, ``password``, ``schema``,
+        ``port``, ``extra``) for ``parse --format airflow``; None when there is none."""
+        return None
+
+    def dlt_tables(self, resource: Resource) -> dict[str, dict[str, Any]] | None:
+        """TOML table name -> keys of dlt's ``secrets.toml`` (``parse --format dlt``); None
+        when there is none."""
+        return None
+
     def object_store(self, resource: Resource) -> ObjectStore:
         """The objects of this resource (for types that hold objects: s3, azure_blob)."""
         raise NotImplementedError(f"{self.name} resources do not hold objects")

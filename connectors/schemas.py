@@ -50,3 +50,11 @@ def write_resource_types(folder: Path) -> list[Path]:
         path.write_text(render(document), encoding="utf-8")
         written.append(path)
     return written
+
+
+def write_resource_type(folder: Path, connector: Connector) -> Path:
+    """Write ``<name>.json`` for one connector (a plugin's too); returns the path written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{connector.name}.json"
+    path.write_text(render(connector.resource_type.hub_document()), encoding="utf-8")
+    return path

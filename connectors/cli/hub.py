@@ -105,13 +105,14 @@ def publish_command(
 @click.option("--check", is_flag=True, help="Only report sidecars that differ; exit 1 if any.")
 @json_option
 def sidecars_command(type_name: str | None, check: bool, json_: bool) -> None:
-    """(Re)write the schema: of every built-in hub script's sidecar (or TYPE's) from main()."""
+    """(Re)write the schema: of every built-in hub script's sidecar (or TYPE's, a plugin's too)
+    from main()."""
     from connectors.hub.catalog import discover, drift, write_sidecar
 
     rows = []
     stale = 0
     problems = []
-    for script in discover(type_name, builtin_only=True):
+    for script in discover(type_name, builtin_only=type_name is None):
         if script.problem is not None:
             status = "unreadable"
             problems.append(script.problem)

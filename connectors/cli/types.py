@@ -44,14 +44,18 @@ def types_command(json_: bool) -> None:
 @click.option(
     "--write-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write <type>.json in hub format for every built-in type into this folder.",
+    help="Write <type>.json in hub format into this folder: TYPE's (a plugin's too), or every "
+    "built-in type's.",
 )
 @json_option
 def schema_command(type_name: str | None, write_dir: Path | None, json_: bool) -> None:
     """Print a resource type's JSON Schema (hub format), or write all of them."""
     from connectors.plugins import get_connector
-    from connectors.schemas import write_resource_types
+    from connectors.schemas import write_resource_type, write_resource_types
 
+    if write_dir is not None and type_name is not None:
+        print_lines(json_, [write_resource_type(write_dir, get_connector(type_name))])
+        return
     if write_dir is not None:
         print_lines(json_, write_resource_types(write_dir))
         return

@@ -82,9 +82,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 def airflow_connection(resource: Resource) -> dict[str, Any]:
     """The Airflow connection JSON of ``resource``."""
     build = _AIRFLOW.get(resource.resource_type)
-    if build is None:
+    conn = build(resource.value) if build is not None else _plugin(resource, "airflow_connection")
+    if conn is None:
         raise FormatError(f"no Airflow connection mapping for {resource.resource_type}")
-    conn = build(resource.value)
     return _clean(conn) | {"conn_type": conn["conn_type"]}
 
 
@@ -277,7 +277,10 @@ def dlt_tables(resource: Resource) -> dict[str, dict[str, Any]]:
             ),
         }
     else:
-        raise FormatError(f"no dlt secrets mapping for {kind}")
+        found = _plugin(resource, "dlt_tables")
+        if found is None:
+            raise FormatError(f"no dlt secrets mapping for {kind}")
+        tables = found
     return tables
 
 
@@ -354,7 +357,19 @@ def env_vars(resource: Resource) -> dict[str, str]:
         if v.get("accessKey"):
             found["AZURE_STORAGE_KEY"] = str(v["accessKey"])
         return found
-    raise FormatError(f"no environment-variable mapping for {kind}")
+    found = _plugin(resource, "env_vars")
+    if found is None:
+        raise FormatError(f"no environment-variable mapping for {kind}")
+    return dict(found)
+
+
+def _plugin(resource: Resource, method: str) -> Any:
+    """What the type's connector returns for a format (``Connector.env_vars`` and the
+    others; None when it has no mapping), for types outside the tables above."""
+    from connectors.plugins import get_connector
+
+    result: Any = getattr(get_connector(resource.resource_type), method)(resource)
+    return result
 
 
 def _shell(value: str) -> str:

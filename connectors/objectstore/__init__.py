@@ -10,8 +10,9 @@ Which storage a call uses:
 - else the workspace default: the resource path in ``CONNECTORS_OBJECT_STORAGE``.
 
 The resource's type picks the store: ``get_connector(type).object_store(resource)``; a value read
-by path is typed by its shape (``accountName`` -> azure_blob, ``bucket`` -> s3), or by its
-``resource_type`` when the workspace returns a Resource. ``presigned`` holds the full presigned
+by path is typed by the resource type it is stored with (any registered type whose connector
+implements ``object_store``, plugins included), else by its shape (``accountName`` ->
+azure_blob, ``bucket`` -> s3). ``presigned`` holds the full presigned
 URL of the store itself (there is no Windmill s3_proxy locally).
 
 Inside a Windmill worker (the workspace's detection: ``BASE_INTERNAL_URL``/``WM_BASE_URL``,
@@ -100,11 +101,20 @@ def store_for(resource: Resource | dict[str, Any]) -> ObjectStore:
 
 
 def _load(path: str) -> Resource | dict[str, Any]:
+    """The resource at ``path``, typed by the type it was stored with when that type is
+    registered (a plugin's storage, such as gcloud_storage), else by its shape."""
     from connectors import client
+    from connectors.plugins import get_registry
+    from connectors.workspace.store import open_store
 
-    found: Any = client.get_resource(resource_path(path))
+    clean = resource_path(path)
+    found: Any = client.get_resource(clean)
     if found is None:
         raise WorkspaceError(f"no resource at {path!r}")
+    if isinstance(found, dict):
+        stored = open_store().get_resource(clean)
+        if stored is not None and stored.resource_type in get_registry().connectors:
+            return Resource(stored.resource_type, found)
     return found  # type: ignore[no-any-return]
 
 

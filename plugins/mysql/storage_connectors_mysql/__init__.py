@@ -120,6 +120,55 @@ class MySQL(Connector):
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
         return normalise(value)
 
+    def env_vars(self, resource: Resource) -> dict[str, str]:
+        """``DATABASE_URL`` and the variables the mysql client reads."""
+        v = resource.value
+        names = {
+            "MYSQL_HOST": "host",
+            "MYSQL_TCP_PORT": "port",
+            "MYSQL_USER": "user",
+            "MYSQL_PWD": "password",
+            "MYSQL_DATABASE": "database",
+        }
+        found = {"DATABASE_URL": to_url(v)}
+        found |= {env: str(v[key]) for env, key in names.items() if v.get(key) not in (None, "")}
+        return found
+
+    def airflow_connection(self, resource: Resource) -> dict[str, Any]:
+        """Airflow's ``mysql`` connection; TLS goes in ``extra``."""
+        v = resource.value
+        extra: dict[str, Any] = {}
+        if v.get("ssl"):
+            extra["ssl_mode"] = v.get("ssl_mode") or "REQUIRED"
+        if v.get("charset"):
+            extra["charset"] = v["charset"]
+        return {
+            "conn_type": "mysql",
+            "host": v.get("host"),
+            "login": v.get("user"),
+            "password": v.get("password"),
+            "schema": v.get("database"),
+            "port": v.get("port"),
+            "extra": extra,
+        }
+
+    def dlt_tables(self, resource: Resource) -> dict[str, dict[str, Any]]:
+        """dlt's ``sql_database`` source credentials (SQLAlchemy with PyMySQL)."""
+        v = resource.value
+        credentials = {
+            "drivername": "mysql+pymysql",
+            "database": v.get("database"),
+            "username": v.get("user"),
+            "password": v.get("password"),
+            "host": v.get("host"),
+            "port": v.get("port"),
+        }
+        return {
+            "sources.sql_database.credentials": {
+                key: item for key, item in credentials.items() if item not in (None, "")
+            }
+        }
+
     def connect(self, resource: Resource) -> Any:
         from storage_connectors_mysql.client import connect
 
