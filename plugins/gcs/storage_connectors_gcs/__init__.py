@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from connectors import CheckResult, Connector, Match, Resource, hookimpl
 from connectors.parsing import url_scheme
-
 from storage_connectors_gcs.parser import API_HOST, BROWSER_HOST, CONSOLE_HOST, parse_text
 
 if TYPE_CHECKING:
@@ -160,7 +159,9 @@ class GCloudStorage(Connector):
         v = resource.value
         key = v.get("serviceAccountKey") or {}
         credentials = {
-            name: key[name] for name in ("project_id", "private_key", "client_email") if key.get(name)
+            name: key[name]
+            for name in ("project_id", "private_key", "client_email")
+            if key.get(name)
         }
         return {
             "destination.filesystem": {"bucket_url": f"gs://{v.get('bucket', '')}"},

@@ -14,9 +14,7 @@ from connectors.checks import CheckSteps, StepFailed
 from connectors.redact import redactor_for
 
 GOOGLE_ENDPOINT = "https://storage.googleapis.com"
-INSTALL_HINT = (
-    "google-cloud-storage is not installed: pip install 'storage-connectors-gcs[google]'"
-)
+INSTALL_HINT = "google-cloud-storage is not installed: pip install 'storage-connectors-gcs[google]'"
 
 
 def endpoint(value: dict[str, Any]) -> str:

@@ -101,7 +101,9 @@ def _bucket(name: str, position: int) -> str:
     if not name:
         raise ParseError("no bucket name", position=position, type_name="gcloud_storage")
     if not _BUCKET.fullmatch(name):
-        bad = next((i for i, c in enumerate(name) if not (c.islower() or c.isdigit() or c in "._-")), None)
+        bad = next(
+            (i for i, c in enumerate(name) if not (c.islower() or c.isdigit() or c in "._-")), None
+        )
         where = position + (bad if bad is not None else 0)
         raise ParseError(
             "invalid bucket name (3-63 lowercase letters, digits, '-', '_' and '.')",
@@ -117,9 +119,7 @@ def _parse_console(text: str, parts: Any) -> Parsed:
         if path.startswith(prefix):
             start = text.index(prefix) + len(prefix)
             parsed = _from_path(text, start, "console", stops="?#;")
-            query = dict(
-                pair.partition("=")[::2] for pair in parts.query.split("&") if "=" in pair
-            )
+            query = dict(pair.partition("=")[::2] for pair in parts.query.split("&") if "=" in pair)
             if query.get("project"):
                 parsed.notes.append(f"from the console of project {query['project']}")
             return parsed

@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import IO, Any
 
 from connectors import ConnectorsError
-
 from storage_connectors_gcs.client import credentials, endpoint, is_emulator, storage_client
 
 CHUNK_SIZE = 8 * 1024 * 1024  # resumable uploads and ranged reads, in constant memory

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from connectors import Resource
 from connectors.testing import ServerFactory
 from connectors.testing.process import free_port, running, spawn, wait_port, workdir

@@ -9,9 +9,10 @@ import os
 import subprocess
 import sys
 
-import connectors
 import httpx
 import pytest
+
+import connectors
 
 pytestmark = pytest.mark.live
 

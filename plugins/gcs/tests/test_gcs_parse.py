@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-import connectors
 import pytest
-from connectors import ParseError
 from storage_connectors_gcs import GCloudStorage
 from storage_connectors_gcs.testing import service_account_key
+
+import connectors
+from connectors import ParseError
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +30,17 @@ def test_examples_parse_validate_and_round_trip(example):
     [
         ("gs://my-bucket", "my-bucket", None),
         ("gs://my-bucket/a%20b/c.txt", "my-bucket", "a b/c.txt"),
-        ("https://storage.googleapis.com/my-bucket/data/x.parquet?alt=media", "my-bucket",
-         "data/x.parquet"),
+        (
+            "https://storage.googleapis.com/my-bucket/data/x.parquet?alt=media",
+            "my-bucket",
+            "data/x.parquet",
+        ),
         ("https://my.bucket.storage.googleapis.com/x", "my.bucket", "x"),
-        ("https://console.cloud.google.com/storage/browser/my-bucket;tab=objects?project=p",
-         "my-bucket", None),
+        (
+            "https://console.cloud.google.com/storage/browser/my-bucket;tab=objects?project=p",
+            "my-bucket",
+            None,
+        ),
     ],
 )
 def test_urls(text, bucket, prefix):
@@ -47,9 +54,12 @@ def test_pasted_key_is_recognised_and_its_private_key_is_secret(key):
     r = connectors.parse(text)
     assert r.resource_type == "gcloud_storage"
     assert r.value["serviceAccountKey"] == key
-    assert "serviceAccountKey.private_key" in connectors.resource_types()[
-        [t.name for t in connectors.resource_types()].index("gcloud_storage")
-    ].secret_fields
+    assert (
+        "serviceAccountKey.private_key"
+        in connectors.resource_types()[
+            [t.name for t in connectors.resource_types()].index("gcloud_storage")
+        ].secret_fields
+    )
     body = key["private_key"].splitlines()[1]
     assert body not in repr(r) and body not in json.dumps(r.to_dict())
     assert any("without a bucket" in note for note in r.notes)
@@ -66,8 +76,11 @@ def test_whole_resource_json_round_trips(key):
     ("make", "message", "position"),
     [
         (lambda k: '{"type": "service_account", "private_key": "x"', "not valid JSON", 46),
-        (lambda k: json.dumps({n: v for n, v in k.items() if n != "private_key"}),
-         "has no private_key", None),
+        (
+            lambda k: json.dumps({n: v for n, v in k.items() if n != "private_key"}),
+            "has no private_key",
+            None,
+        ),
         (lambda k: json.dumps({**k, "type": "authorized_user"}), "not a service-account key", 1),
         (lambda k: json.dumps({**k, "private_key": "AAAA"}), "not a PEM private key", None),
         (lambda k: "gs://My_Bucket/x", "invalid bucket name", 5),

@@ -12,11 +12,16 @@ from typing import Any
 
 from connectors import CheckResult, Connector, Match, ParseError, Resource, hookimpl
 from connectors.parsing import url_scheme
-
 from storage_connectors_mysql.options import SSL_MODES
 from storage_connectors_mysql.parser import JDBC_PREFIXES, parse_text
 from storage_connectors_mysql.providers import identify, looks_like_provider, provider_notes
-from storage_connectors_mysql.value import DEFAULT_PORT, WINDMILL_FIELDS, normalise, to_url, to_value
+from storage_connectors_mysql.value import (
+    DEFAULT_PORT,
+    WINDMILL_FIELDS,
+    normalise,
+    to_url,
+    to_value,
+)
 
 __version__ = "0.1.0"
 
@@ -78,7 +83,7 @@ class MySQL(Connector):
         "host=localhost port=3306 user=app password=secret database=shop",
         "Server=shop.mysql.database.azure.com;Port=3306;Database=shop;Uid=app;Pwd=secret;"
         "SslMode=Required",
-        "mysql://k7x2p9q4:pscale_pw_abc123@aws.connect.psdb.cloud/shop?ssl={\"rejectUnauthorized\":true}",
+        'mysql://k7x2p9q4:pscale_pw_abc123@aws.connect.psdb.cloud/shop?ssl={"rejectUnauthorized":true}',
         "app:secret@tcp(localhost:3306)/shop?tls=skip-verify",
         "mysql -h db-mysql-nyc1-12345-do-user-1-0.b.db.ondigitalocean.com -P 25060 -u doadmin "
         "-D defaultdb --ssl-mode=REQUIRED",

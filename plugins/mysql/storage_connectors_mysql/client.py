@@ -13,7 +13,6 @@ from typing import Any
 from connectors import CheckResult
 from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
 from connectors.redact import redactor_for
-
 from storage_connectors_mysql.options import TLS_MODES
 from storage_connectors_mysql.value import DEFAULT_PORT
 
@@ -92,7 +91,10 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
     with steps:
         steps.run(
             "tcp",
-            lambda: (open_tcp(host, port, steps.remaining()), read_greeting(host, port, steps.remaining())),
+            lambda: (
+                open_tcp(host, port, steps.remaining()),
+                read_greeting(host, port, steps.remaining()),
+            ),
             detail=lambda found: f"{found[0]}, {found[1]}",
         )
         if mode in TLS_MODES:
@@ -182,7 +184,9 @@ def probe_tls(host: str, port: int, value: dict[str, Any], timeout: float) -> st
             raise StepFailed(
                 f"the server does not offer TLS, but ssl_mode {ssl_mode(value)} requires it"
             )
-        flags = _CLIENT_SSL | _CLIENT_PROTOCOL_41 | _CLIENT_SECURE_CONNECTION | _CLIENT_LONG_PASSWORD
+        flags = (
+            _CLIENT_SSL | _CLIENT_PROTOCOL_41 | _CLIENT_SECURE_CONNECTION | _CLIENT_LONG_PASSWORD
+        )
         body = struct.pack("<IIB23s", flags, 1 << 24, 45, b"\0" * 23)
         sock.sendall(struct.pack("<I", len(body))[:3] + b"\x01" + body)
         try:
@@ -193,7 +197,9 @@ def probe_tls(host: str, port: int, value: dict[str, Any], timeout: float) -> st
                     checked += f" for {host}"
                 return f"{tls.version()}, {checked}"
         except ssl.SSLCertVerificationError as exc:
-            raise StepFailed(f"the server certificate is not trusted: {exc.verify_message}") from exc
+            raise StepFailed(
+                f"the server certificate is not trusted: {exc.verify_message}"
+            ) from exc
 
 
 def _session(conn: Any, value: dict[str, Any]) -> str:

@@ -199,7 +199,9 @@ class Options:
 
 def _unknown(name: str) -> str:
     close = difflib.get_close_matches(name.lower(), KNOWN_OPTIONS, n=1, cutoff=0.75)
-    shown = repr(name) if name.isascii() and name.replace("-", "").replace("_", "").isalnum() else None
+    shown = (
+        repr(name) if name.isascii() and name.replace("-", "").replace("_", "").isalnum() else None
+    )
     what = f"unknown option {shown}" if shown else "unknown option (name not shown)"
     return what + (f"; did you mean {close[0]!r}?" if close else "")
 

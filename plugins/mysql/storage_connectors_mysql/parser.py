@@ -28,13 +28,14 @@ from connectors.parsing import (
     percent_decode,
     split_host_port,
 )
-
 from storage_connectors_mysql.options import Options
 
 URL_SCHEMES = ("mysql://", "mariadb://")
 _SQLALCHEMY = re.compile(r"(mysql|mariadb)\+([A-Za-z0-9_]+)://")
 JDBC_PREFIXES = ("jdbc:mysql:", "jdbc:mariadb:")
-_GO_DSN = re.compile(r"(?:(?P<userinfo>.*)@)?(?P<net>tcp|unix)\((?P<addr>[^)]*)\)(?P<rest>.*)\Z", re.S)
+_GO_DSN = re.compile(
+    r"(?:(?P<userinfo>.*)@)?(?P<net>tcp|unix)\((?P<addr>[^)]*)\)(?P<rest>.*)\Z", re.S
+)
 _COMMAND = re.compile(r"(mysql|mariadb)(\s|\Z)")
 _KEY_START = re.compile(r"\s*([A-Za-z][A-Za-z _-]*?)\s*=")
 
@@ -205,7 +206,7 @@ def _read_query(text: str, start: int, parsed: Parsed, *, decode_plus: bool) -> 
         at += len(pair) + 1
         if not pair:
             continue
-        name, eq, raw = pair.partition("=")
+        name, _, raw = pair.partition("=")
         if not name:
             raise ParseError("an option with no name", position=here, type_name="mysql")
         value = unquote_plus(raw) if decode_plus else _decode(raw, here + len(name) + 1, name)
@@ -289,7 +290,9 @@ def _parse_go(text: str) -> Parsed:
 
 # -- keyword strings -----------------------------------------------------------------------------
 
-_SEMICOLON_PAIR = re.compile(r"\s*([^=;]+?)\s*=\s*(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|[^;]*)\s*(?:;|\Z)")
+_SEMICOLON_PAIR = re.compile(
+    r"\s*([^=;]+?)\s*=\s*(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|[^;]*)\s*(?:;|\Z)"
+)
 _SPACE_PAIR = re.compile(r"\s*([^=\s]+)\s*=\s*('(?:[^'\\]|\\.)*'|\S*)")
 
 

@@ -50,9 +50,7 @@ PROVIDERS = (
         "azure",
         re.compile(r"\.mysql\.database\.azure\.com$"),
         True,
-        (
-            "Azure Database for MySQL requires TLS by default (require_secure_transport=ON)",
-        ),
+        ("Azure Database for MySQL requires TLS by default (require_secure_transport=ON)",),
     ),
     Provider(
         "digitalocean",

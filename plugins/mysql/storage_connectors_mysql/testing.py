@@ -24,9 +24,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from connectors import Resource
 from connectors.testing import ServerFactory
-from connectors.testing.process import check_output, free_port, run_as, running, spawn, wait_until, workdir
+from connectors.testing.process import (
+    check_output,
+    free_port,
+    run_as,
+    running,
+    spawn,
+    wait_until,
+    workdir,
+)
 from connectors.testing.secrets import PASSWORD, USERNAME
 from connectors.testing.servers import Products, ServerUnavailable, require_module
 from connectors.testing.tls import make_server_certificate

@@ -7,8 +7,9 @@ import os
 import subprocess
 import sys
 
-import connectors
 import pytest
+
+import connectors
 
 URL = "mysql://app:s3cr%40t@db.example.com/shop?ssl-mode=REQUIRED"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import connectors
 import pytest
+
+import connectors
 
 pytestmark = pytest.mark.live
 

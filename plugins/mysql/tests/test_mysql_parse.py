@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import connectors
 import pytest
-from connectors import ParseError
 from storage_connectors_mysql import MySQL
+
+import connectors
+from connectors import ParseError
 
 
 def parse(text, **kwargs):
@@ -26,8 +27,16 @@ def test_examples_parse_validate_and_round_trip(example):
     [
         (
             "mysql://app:s%40cr%2Ft@db.example.com:3307/shop?ssl-mode=VERIFY_CA&charset=utf8mb4",
-            {"host": "db.example.com", "port": 3307, "user": "app", "database": "shop",
-             "password": "s@cr/t", "ssl": True, "ssl_mode": "VERIFY_CA", "charset": "utf8mb4"},
+            {
+                "host": "db.example.com",
+                "port": 3307,
+                "user": "app",
+                "database": "shop",
+                "password": "s@cr/t",
+                "ssl": True,
+                "ssl_mode": "VERIFY_CA",
+                "charset": "utf8mb4",
+            },
         ),
         (
             "mariadb://app@[::1]/shop",
@@ -35,34 +44,73 @@ def test_examples_parse_validate_and_round_trip(example):
         ),
         (
             "mysql+pymysql://app:pw@localhost/shop?ssl=true",
-            {"host": "localhost", "port": 3306, "user": "app", "database": "shop",
-             "password": "pw", "ssl": True},
+            {
+                "host": "localhost",
+                "port": 3306,
+                "user": "app",
+                "database": "shop",
+                "password": "pw",
+                "ssl": True,
+            },
         ),
         (
             "jdbc:mysql://localhost:3306/shop?user=app&password=p+w%21&useSSL=true"
             "&connectTimeout=2500",
-            {"host": "localhost", "port": 3306, "user": "app", "database": "shop",
-             "password": "p w!", "ssl": True, "connect_timeout": 3},
+            {
+                "host": "localhost",
+                "port": 3306,
+                "user": "app",
+                "database": "shop",
+                "password": "p w!",
+                "ssl": True,
+                "connect_timeout": 3,
+            },
         ),
         (
             "jdbc:mariadb://localhost/shop?user=app&sslMode=trust",
-            {"host": "localhost", "port": 3306, "user": "app", "database": "shop", "ssl": True,
-             "ssl_mode": "REQUIRED"},
+            {
+                "host": "localhost",
+                "port": 3306,
+                "user": "app",
+                "database": "shop",
+                "ssl": True,
+                "ssl_mode": "REQUIRED",
+            },
         ),
         (
             "host=localhost port=3307 user=app password='a b' database=shop ssl-mode=DISABLED",
-            {"host": "localhost", "port": 3307, "user": "app", "database": "shop",
-             "password": "a b", "ssl": False, "ssl_mode": "DISABLED"},
+            {
+                "host": "localhost",
+                "port": 3307,
+                "user": "app",
+                "database": "shop",
+                "password": "a b",
+                "ssl": False,
+                "ssl_mode": "DISABLED",
+            },
         ),
         (
             "app:p@ss@tcp(localhost:3306)/shop?tls=true&parseTime=true",
-            {"host": "localhost", "port": 3306, "user": "app", "database": "shop",
-             "password": "p@ss", "ssl": True, "ssl_mode": "VERIFY_IDENTITY"},
+            {
+                "host": "localhost",
+                "port": 3306,
+                "user": "app",
+                "database": "shop",
+                "password": "p@ss",
+                "ssl": True,
+                "ssl_mode": "VERIFY_IDENTITY",
+            },
         ),
         (
             "mysql -h 127.0.0.1 -P 3307 -u app -psecret shop",
-            {"host": "127.0.0.1", "port": 3307, "user": "app", "database": "shop",
-             "password": "secret", "ssl": False},
+            {
+                "host": "127.0.0.1",
+                "port": 3307,
+                "user": "app",
+                "database": "shop",
+                "password": "secret",
+                "ssl": False,
+            },
         ),
     ],
 )
@@ -102,14 +150,31 @@ def test_azure_jdbc_with_encoded_user():
 @pytest.mark.parametrize(
     ("text", "provider", "port", "note"),
     [
-        ("mysql://avnadmin:pw@mysql-1a2b-proj.aivencloud.com:12691/defaultdb?ssl-mode=REQUIRED",
-         "aiven", 12691, "CA certificate"),
-        ("mysql://admin:pw@app.abc123.eu-west-1.rds.amazonaws.com:3306/app", "aws", 3306,
-         "RDS CA bundle"),
-        ("mysql://admin:pw@c.cluster-ro-abc123.eu-west-1.rds.amazonaws.com/app", "aws", 3306,
-         "read-only"),
-        ("mysql://doadmin:pw@db-mysql-nyc1-1-do-user-1-0.b.db.ondigitalocean.com:25060/defaultdb"
-         "?ssl-mode=REQUIRED", "digitalocean", 25060, "25060"),
+        (
+            "mysql://avnadmin:pw@mysql-1a2b-proj.aivencloud.com:12691/defaultdb?ssl-mode=REQUIRED",
+            "aiven",
+            12691,
+            "CA certificate",
+        ),
+        (
+            "mysql://admin:pw@app.abc123.eu-west-1.rds.amazonaws.com:3306/app",
+            "aws",
+            3306,
+            "RDS CA bundle",
+        ),
+        (
+            "mysql://admin:pw@c.cluster-ro-abc123.eu-west-1.rds.amazonaws.com/app",
+            "aws",
+            3306,
+            "read-only",
+        ),
+        (
+            "mysql://doadmin:pw@db-mysql-nyc1-1-do-user-1-0.b.db.ondigitalocean.com:25060/defaultdb"
+            "?ssl-mode=REQUIRED",
+            "digitalocean",
+            25060,
+            "25060",
+        ),
     ],
 )
 def test_providers(text, provider, port, note):

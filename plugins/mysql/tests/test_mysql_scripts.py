@@ -8,13 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import connectors
 import pytest
 import yaml
 
+import connectors
+
 pytestmark = pytest.mark.live
 
-SCRIPTS_DIR = Path(__file__).resolve().parents[1] / "storage_connectors_mysql" / "hub_scripts" / "mysql"
+SCRIPTS_DIR = (
+    Path(__file__).resolve().parents[1] / "storage_connectors_mysql" / "hub_scripts" / "mysql"
+)
 SCRIPTS = ["execute_query", "list_tables", "insert_rows", "export_to_parquet"]
 
 
@@ -70,8 +73,14 @@ def test_execute_query(db):
                stdin=json.dumps({"query": "SELECT * FROM items ORDER BY id"}))  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)["result"]
-    assert rows[0] == {"id": 1, "name": 'a, "quoted" é', "price": "9.99",
-                       "seen": "2024-05-01T10:00:00", "tags": '{"k": [1, 2]}', "data": "AQI="}
+    assert rows[0] == {
+        "id": 1,
+        "name": 'a, "quoted" é',
+        "price": "9.99",
+        "seen": "2024-05-01T10:00:00",
+        "tags": '{"k": [1, 2]}',
+        "data": "AQI=",
+    }
     assert rows[1]["name"] is None
     assert db.value["password"] not in done.stdout + done.stderr
 

@@ -52,12 +52,16 @@ def main(
     key = gcs.get("serviceAccountKey") or {}
     creds = service_account.Credentials.from_service_account_info(key)
     endpoint = (gcs.get("endpoint") or "https://storage.googleapis.com").rstrip("/")
-    url = _bucket(gcs).blob(name).generate_signed_url(
-        version="v4",
-        expiration=datetime.timedelta(seconds=expiry_secs),
-        method=method,
-        credentials=creds,
-        api_access_endpoint=endpoint,
+    url = (
+        _bucket(gcs)
+        .blob(name)
+        .generate_signed_url(
+            version="v4",
+            expiration=datetime.timedelta(seconds=expiry_secs),
+            method=method,
+            credentials=creds,
+            api_access_endpoint=endpoint,
+        )
     )
     expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=expiry_secs)
     return {"url": url, "expires_at": expires.isoformat(), "method": method}

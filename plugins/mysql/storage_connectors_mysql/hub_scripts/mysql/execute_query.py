@@ -1,4 +1,4 @@
-"""Run one parameterised SQL statement on MySQL or MariaDB and return its rows as JSON-safe dicts."""
+"""Run one parameterised SQL statement on MySQL or MariaDB; return its rows as JSON-safe dicts."""
 
 import base64
 import datetime

@@ -107,7 +107,7 @@ def main(
                 writer = None
                 batch = cur.fetchmany(batch_size)
                 while batch:
-                    columns = [_column(list(col)) for col in zip(*batch)]
+                    columns = [_column(list(col)) for col in zip(*batch, strict=True)]
                     table = pa.Table.from_arrays(columns, names=names)
                     if writer is None:
                         writer = pq.ParquetWriter(target, table.schema, compression=compression)

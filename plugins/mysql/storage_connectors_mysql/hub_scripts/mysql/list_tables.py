@@ -69,8 +69,6 @@ def main(
     try:
         with conn.cursor() as cur:
             cur.execute(query, (database or None, kinds))
-            return [
-                {**row, "estimated_rows": int(row["estimated_rows"])} for row in cur.fetchall()
-            ]
+            return [{**row, "estimated_rows": int(row["estimated_rows"])} for row in cur.fetchall()]
     finally:
         conn.close()
