@@ -33,7 +33,7 @@ def credentials(value: dict[str, Any]) -> Any:
     if not isinstance(key, dict) or not key.get("private_key"):
         raise ValueError("the resource has no service-account key (serviceAccountKey)")
     scopes = ["https://www.googleapis.com/auth/devstorage.read_write"]
-    return service_account.Credentials.from_service_account_info(key, scopes=scopes)
+    return service_account.Credentials.from_service_account_info(key, scopes=scopes)  # type: ignore[no-untyped-call]
 
 
 def storage_client(value: dict[str, Any]) -> Any:
@@ -49,7 +49,7 @@ def storage_client(value: dict[str, Any]) -> Any:
 
         return storage.Client(
             project=project,
-            credentials=AnonymousCredentials(),
+            credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
             client_options={"api_endpoint": endpoint(value)},
         )
     return storage.Client(project=project, credentials=credentials(value))

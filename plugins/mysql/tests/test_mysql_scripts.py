@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -122,3 +123,17 @@ def test_export_to_parquet(db, tmp_path):
     table = pq.read_table(out)
     assert table.column("id").to_pylist() == [1, 2]
     assert table.column("name").to_pylist() == ['a, "quoted" é', None]
+
+
+def test_export_to_parquet_in_workspace_object_storage(db, fresh_s3, monkeypatch):
+    pq = pytest.importorskip("pyarrow.parquet")
+    connectors.set_resource("f/lake/s3", fresh_s3.value, "s3")
+    monkeypatch.setenv("CONNECTORS_OBJECT_STORAGE", "f/lake/s3")
+    payload = {"query": "SELECT id, price FROM items ORDER BY id", "s3_object": {"s3": "x.parquet"}}
+    done = cli("run", "mysql/export_to_parquet", "--resource", connectors.to_connection_string(db),
+               "--json", "--args-json", "-", stdin=json.dumps(payload))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)["result"]
+    assert result["rows"] == 2 and result["s3_object"]["s3"] == "x.parquet"
+    table = pq.read_table(io.BytesIO(connectors.load_s3_file("s3:///x.parquet")))
+    assert table.column("id").to_pylist() == [1, 2]
