@@ -366,10 +366,10 @@ def env_vars(resource: Resource) -> dict[str, str]:
 def _plugin(resource: Resource, method: str) -> Any:
     """What the type's connector returns for a format (``Connector.env_vars`` and the
     others; None when it has no mapping), for types outside the tables above."""
-    from connectors.plugins import get_connector
+    from connectors.plugins import get_registry
 
-    result: Any = getattr(get_connector(resource.resource_type), method)(resource)
-    return result
+    connector = get_registry().connectors.get(resource.resource_type)
+    return None if connector is None else getattr(connector, method)(resource)
 
 
 def _shell(value: str) -> str:
