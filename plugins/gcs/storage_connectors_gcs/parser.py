@@ -20,10 +20,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from connectors import ParseError
+from connectors.parsing import shown_name
 
 API_HOST = "storage.googleapis.com"
 BROWSER_HOST = "storage.cloud.google.com"
 CONSOLE_HOST = "console.cloud.google.com"
+#: the fields of a gcloud_storage value
+VALUE_FIELDS = ("bucket", "serviceAccountKey", "prefix", "endpoint")
 #: the fields a service-account key must have to sign requests
 KEY_FIELDS = ("private_key", "client_email")
 # bucket names: 3-63 characters (up to 222 with dots), lowercase letters, digits, - _ .
@@ -38,6 +41,9 @@ class Parsed:
 
 
 def parse_text(text: str) -> Parsed:
+    if "\0" in text:
+        raise ParseError("a NUL character in the string", position=text.index("\0"),
+                         type_name="gcloud_storage")  # fmt: skip
     if text.startswith("{"):
         return parse_json(text)
     lowered = text[:8].lower()
@@ -54,7 +60,14 @@ def parse_text(text: str) -> Parsed:
 
 
 def _parse_https(text: str) -> Parsed:
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        raise ParseError(
+            "not a valid URL (a bracketed host or a bad port)",
+            position=text.index("//") + 2,
+            type_name="gcloud_storage",
+        ) from None
     host = (parts.hostname or "").lower()
     authority_at = text.index("//") + 2
     slash = text.find("/", authority_at)
@@ -144,6 +157,20 @@ def parse_json(text: str) -> Parsed:
     if not isinstance(data, dict):
         raise ParseError("expected a JSON object", position=0, type_name="gcloud_storage")
     if "serviceAccountKey" in data or "bucket" in data:
+        for name, item in data.items():
+            if name not in VALUE_FIELDS:
+                raise ParseError(
+                    f"unknown field {shown_name(name)} in a gcloud_storage value (expected "
+                    f"{', '.join(VALUE_FIELDS)})",
+                    position=max(text.find(json.dumps(name)), 0),
+                    type_name="gcloud_storage",
+                )
+            if name != "serviceAccountKey" and not isinstance(item, str):
+                raise ParseError(
+                    f"{name} must be a string",
+                    position=max(text.find(json.dumps(name)), 0),
+                    type_name="gcloud_storage",
+                )
         value = dict(data)
         key = value.get("serviceAccountKey")
         if key is not None:

@@ -104,3 +104,18 @@ def test_s3_and_other_urls_are_not_claimed():
     assert GCloudStorage().detect("s3://bucket/key") == 0
     assert GCloudStorage().detect("https://s3.amazonaws.com/bucket/key") == 0
     assert connectors.parse("s3://bucket/key").resource_type == "s3"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"bucket": "abc", "aserviceAccountKey": {}}', "unknown field 'aserviceAccountKey'"),
+        ('{"bucket": 12}', "bucket must be a string"),
+        ("https://[my-bucket.storage.googleapis.com/x", "not a valid URL"),
+        ("gs://bucket/a\x00b", "NUL"),
+    ],
+)
+def test_fuzz_regressions_are_clean_errors(text, message):
+    with pytest.raises(ParseError, match=message) as caught:
+        connectors.parse(text, type="gcloud_storage")
+    assert 0 <= caught.value.position <= len(text)

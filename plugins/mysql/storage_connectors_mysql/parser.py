@@ -26,6 +26,7 @@ from connectors.parsing import (
     is_password_placeholder,
     parse_port,
     percent_decode,
+    shown_name,
     split_host_port,
 )
 from storage_connectors_mysql.options import Options
@@ -78,6 +79,9 @@ class Parsed:
 
 def parse_text(text: str) -> Parsed:
     """Any supported form (ParseError when it is none of them)."""
+    if "\0" in text:  # no client can send it, and no URL can carry it back
+        raise ParseError("a NUL character in the string", position=text.index("\0"),
+                         type_name="mysql")  # fmt: skip
     lowered = text[:16].lower()
     if lowered.startswith(URL_SCHEMES):
         parsed = parse_url(text)
@@ -354,10 +358,13 @@ def _parse_command(text: str) -> Parsed:
                          type_name="mysql") from None  # fmt: skip
     parsed = Parsed(form="command")
     index = 1
+    cursor = 0
     while index < len(words):
         word = words[index]
         index += 1
-        position = text.find(word)
+        found = text.find(word, cursor)  # -1 when shlex removed quotes from the word
+        position = found if found >= 0 else min(cursor, len(text))
+        cursor = position + (len(word) if found >= 0 else 0)
         if word in ("-p", "--password"):
             parsed.notes.append("the command asks for the password when run: it is not in it")
             continue
@@ -377,8 +384,8 @@ def _parse_command(text: str) -> Parsed:
         elif not word.startswith("-") and "database" not in parsed.fields:
             parsed.fields["database"] = word
         else:
-            raise ParseError(f"unknown option {word.split('=')[0]!r}", position=position,
-                             type_name="mysql")  # fmt: skip
+            raise ParseError(f"unknown option {shown_name(word.split('=')[0].lstrip('-'))}",
+                             position=position, type_name="mysql")  # fmt: skip
     parsed.notes.append("converted from a mysql command line")
     return parsed
 

@@ -23,8 +23,8 @@ def to_value(parsed: Parsed, *, tls_required: bool = False) -> tuple[dict[str, A
     value: dict[str, Any] = {}
     fields = parsed.fields
     for key in ("host", "port", "user", "database", "password"):
-        if key in fields:
-            value[key] = fields[key]
+        if key in fields and (fields[key] != "" or key == "password"):
+            value[key] = fields[key]  # an empty user, host or database is no setting
     value.setdefault("port", DEFAULT_PORT)
     notes = parsed.options.notes()
     parsed.options.apply(value)

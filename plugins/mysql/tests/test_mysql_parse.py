@@ -235,3 +235,20 @@ def test_other_families_are_not_claimed():
 def test_keyword_string_with_mysql_keys_is_mysql_not_postgresql():
     r = parse("host=localhost user=app password=pw database=shop")
     assert r.resource_type == "mysql"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x00app:secret@tcp(localhost:3306)/shop",  # a NUL no URL can carry back
+        'mysql -h h -u u -"bucket":pX db',  # shlex removed the quotes: position still inside
+        "UID=",  # an empty user is no setting
+    ],
+)
+def test_fuzz_regressions_parse_cleanly_or_round_trip(text):
+    try:
+        r = parse(text, type="mysql")
+    except ParseError as error:
+        assert 0 <= error.position <= len(text)
+        return
+    assert parse(connectors.to_connection_string(r), type="mysql").value == r.value
