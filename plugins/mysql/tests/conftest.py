@@ -1,4 +1,8 @@
-"""The plugin's own test setup, as a third-party distribution would have it.
+"""The plugin's own test setup.
+
+Its live-server fixtures (``storage_connectors_mysql.testing``, on top of
+``connectors.testing``) are loaded by plugins/conftest.py; a repository of its own would
+list both in the ``pytest_plugins`` of its root conftest.py.
 
 When the distribution is not installed (`pip install ./plugins/mysql`), its tests are not
 collected: the repository's test command then runs the core suite alone.
@@ -13,9 +17,6 @@ import pytest
 
 if importlib.util.find_spec("storage_connectors_mysql") is None:
     collect_ignore_glob = ["test_*.py"]
-    pytest_plugins = ["connectors.testing"]
-else:
-    pytest_plugins = ["connectors.testing", "storage_connectors_mysql.testing"]
 
 
 @pytest.fixture(autouse=True)

@@ -58,7 +58,7 @@ def _cell(value: Any) -> Any:
 def main(
     db: mysql,
     table: str,
-    rows: List[Dict[str, Any]],
+    rows: List[dict],
     columns: Optional[List[str]] = None,
     batch_size: int = 1000,
 ) -> Dict[str, Any]:
