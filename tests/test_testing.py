@@ -346,6 +346,45 @@ def test_require_live_turns_unavailable_into_failure(nested, monkeypatch):
     result.stdout.fnmatch_lines(["*Azurite not found*CONNECTORS_REQUIRE_LIVE=1*"])
 
 
+_OWN_SERVER = """
+import pytest
+from connectors.testing import own_server
+from connectors.testing.servers.redis import executable
+
+@pytest.fixture(scope="module")
+def server():
+    with own_server("redis (tls)"):
+        yield executable()
+
+def test_a(server):
+    pass
+
+def test_b(server):
+    pass
+"""
+
+
+@pytest.mark.parametrize("variable", ["REDIS_SERVER_BIN", "PG_BIN"])
+def test_a_binary_variable_pointing_at_nothing_skips(nested, monkeypatch, variable):
+    """A machine without the server: the harness's fixtures skip, with the reason."""
+    monkeypatch.setenv(variable, str(nested.path / "nowhere"))
+    name = "live_redis" if variable == "REDIS_SERVER_BIN" else "live_postgresql"
+    nested.makepyfile(f"def test_uses({name}):\n    pass\n")
+    result = nested.runpytest("-p", "connectors.testing", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines([f"*server unavailable*({variable})*"])
+
+
+def test_a_fixture_with_its_own_server_skips_or_fails(nested, monkeypatch):
+    monkeypatch.setenv("REDIS_SERVER_BIN", str(nested.path / "nowhere"))
+    nested.makepyfile(_OWN_SERVER)
+    result = nested.runpytest("-p", "connectors.testing", "-rs")
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(["*live redis (tls) server unavailable: redis-server not found*"])
+    monkeypatch.setenv("CONNECTORS_REQUIRE_LIVE", "1")
+    nested.runpytest("-p", "connectors.testing").assert_outcomes(errors=2)
+
+
 def test_environment_url_comes_first(nested, monkeypatch, live_redis):
     from urllib.parse import quote
 
@@ -408,7 +447,7 @@ def test_a_stopped_server_leaves_no_files(tmp_path, monkeypatch, service, prefix
     before = set(Path(tempfile.gettempdir()).glob(f"{prefix}*")) | set(
         Path("/tmp").glob(f"{prefix}*")
     )
-    factory = ServerFactory(tmp_path, require_live=True)
+    factory = ServerFactory(tmp_path)  # no server here: skipped (failed under REQUIRE_LIVE)
     value = factory.resource(service).value
     assert value["host"] == "127.0.0.1"
     after = set(Path(tempfile.gettempdir()).glob(f"{prefix}*")) | set(
@@ -447,7 +486,7 @@ def test_a_container_that_cannot_start_falls_back_to_a_local_process(tmp_path, m
     monkeypatch.delenv("CONNECTORS_TEST_REDIS_URL", raising=False)
     monkeypatch.setattr(factory_module, "docker_available", lambda: True)
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-docker.sock")
-    factory = ServerFactory(tmp_path, require_live=True)
+    factory = ServerFactory(tmp_path)  # no redis-server here: skipped (failed under REQUIRE_LIVE)
     try:
         with pytest.warns(UserWarning, match="redis container did not start"):
             value = factory.resource("redis").value
