@@ -9,6 +9,7 @@ import shlex
 import tomllib
 from urllib.parse import quote, unquote, urlsplit
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -296,3 +297,44 @@ def test_a_1mb_value_prints():
     assert pw not in out and "PGPASSWORD='********'" in out
     out = _cli(f"postgresql://u:{pw}@h/db", ["--json"])
     assert pw not in out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(f=fields(), family=st.sampled_from(["postgresql", "redis", "mongodb"]))
+def test_workspace_forms_show_fields_and_mask_the_secret(f, family):
+    """``resource add`` then ``resource get`` (table and --json) read back like ``parse``."""
+    runner = CliRunner()
+    added = runner.invoke(cli, ["resource", "add", "f/p/r", "--", _string(family, f)])
+    assert added.exit_code == 0, added.output
+    for args, form in (([], "table"), (["--json"], "json")):
+        out = runner.invoke(cli, ["resource", "get", "f/p/r", *args]).output
+        if form == "table":  # the same field table as parse, after path and type lines
+            out = "\n".join(["", *out.splitlines()[1:]])
+        for seen in _read(family, form, out):
+            assert seen == _expected(family, f), (form, out)
+        _assert_no_leak(out, f, _scaffold(family, form))
+
+
+@pytest.mark.live
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(f=fields())
+def test_a_real_authentication_error_shows_the_user_and_masks_the_password(f, live_postgresql):
+    """PostgreSQL's own error quotes the user: it stays whole, the password is masked."""
+    v = live_postgresql.value
+
+    def check(password: str) -> str:
+        text = (
+            f"postgresql://{quote(f['user'], safe='')}:{quote(password, safe='')}"
+            f"@{v['host']}:{v['port']}/{quote(f['dbname'], safe='')}?sslmode=disable"
+        )
+        result = CliRunner().invoke(cli, ["check", "--json", "--", text])
+        assert result.exit_code == 1, result.output
+        return result.output
+
+    out = check(f["password"])
+    step = json.loads(out)["steps"][-1]
+    assert step["name"] == "authentication" and f"for user {f['user']} (" in step["detail"]
+    # What the output holds besides the user: a password found there is no leak.
+    scaffold = check("Pw-00000000").replace(f["user"], "").replace(f["dbname"], "")
+    if f["password"] not in f["user"] + f["dbname"] + scaffold:
+        assert f["password"] not in out
