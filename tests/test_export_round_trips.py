@@ -17,12 +17,34 @@ from connectors.hub.loader import load_script
 from connectors.mongodb.auth import default_source
 from connectors.plugins import get_registry
 
+# Beyond each connector's examples: one string per provider it recognises, and the shapes the
+# examples lack (keyword DSN, several hosts, a SAS URL).
+MORE = [
+    ("redis", "rediss://default:pw@master.my-cache.abc123.use1.cache.amazonaws.com:6379"),
+    ("redis", "rediss://:pw@myname.redis.cache.windows.net:6380/0"),
+    ("redis", "rediss://default:pw@db-redis-fra1-12345-do-user-1-0.b.db.ondigitalocean.com:25061"),
+    ("redis", "redis://default:pw@redis-12345.c1.us-east-1-2.ec2.cloud.redislabs.com:12345"),
+    ("redis", "rediss://default:AX8sAAIjcDE@eu1-merry-cat-32748.upstash.io:6379"),
+    (
+        "postgresql",
+        "postgresql://postgres.abcd:pw@aws-0-eu-west-1.pooler.supabase.com:6543/postgres",
+    ),
+    ("postgresql", "host=db.example.com port=5433 user=app password='se cret' dbname=shop"),
+    ("postgresql", "postgresql://u:pw@h1:5432,h2:5433/db?target_session_attrs=read-write"),
+    ("mongodb", "mongodb+srv://u:p@cluster0.abcde.mongodb.net/shop?retryWrites=true&w=majority"),
+    ("s3", "https://mybucket.s3.eu-west-1.amazonaws.com"),
+    (
+        "azure_blob",
+        "https://acct.blob.core.windows.net/cont?sv=2022-11-02&ss=b&srt=co&sp=rl"
+        "&se=2030-01-01T00:00:00Z&sig=abc%2Bdef%3D",
+    ),
+]
 EXAMPLES = [
     pytest.param(name, text, id=f"{name}-{i}")
     for name, connector in get_registry().connectors.items()
     for i, text in enumerate(connector.examples)
     if name in ("postgresql", "mongodb", "redis", "upstash_redis", "s3", "azure_blob")
-]
+] + [pytest.param(name, text, id=f"{name}-more-{i}") for i, (name, text) in enumerate(MORE)]
 STRING_VARS = {
     "postgresql": "DATABASE_URL",
     "mongodb": "MONGODB_URI",
@@ -124,6 +146,9 @@ def test_airflow_reads_back(name, text):
     else:
         assert conn["conn_type"] == "wasb" and _n(conn.get("login")) == _n(v.get("accountName"))
         assert _n(conn.get("password")) == _n(v.get("accessKey"))
+        if v.get("sasToken"):
+            assert extra["sas_token"].startswith("https://")
+            assert extra["sas_token"].endswith("?" + v["sasToken"].lstrip("?"))
 
 
 @pytest.mark.parametrize(("name", "text"), EXAMPLES)
@@ -232,3 +257,22 @@ def test_auth_source_agrees_everywhere(text, monkeypatch):
         assert in_script == in_string, (name, client.kwargs.get("authSource"))
     if resource.provider == "atlas" and "authSource" not in text:
         assert in_string == TXT  # Atlas users live in admin, which the TXT record names
+
+
+@pytest.mark.parametrize(("name", "text"), EXAMPLES)
+def test_masked_formats_hide_every_secret_and_keep_the_rest(name, text):
+    from connectors.redact import MASK, public_strings, redact_value, secrets_of
+
+    resource = connectors.parse(text, type=name)
+    wmill = yaml.safe_load(render(resource, "wmill"))
+    assert wmill["value"] == redact_value(name, resource.value)
+    public = " ".join(public_strings(name, resource.value))
+    secrets = [s for s in secrets_of(name, resource.value) if s not in public]
+    for fmt in ("airflow", "dlt", "env", "wmill"):
+        try:
+            masked = render(resource, fmt)
+        except FormatError:
+            continue
+        assert all(secret not in masked for secret in secrets), fmt
+        if secrets:
+            assert MASK in masked, fmt

@@ -195,12 +195,17 @@ def _airflow_s3(v: dict[str, Any]) -> dict[str, Any]:
 
 
 def _airflow_azure_blob(v: dict[str, Any]) -> dict[str, Any]:
+    from connectors.azure_blob.values import account_url
+
+    extra = {}
+    if v.get("sasToken"):  # a full https URL is taken as the account URL by WasbHook
+        extra["sas_token"] = f"{account_url(v)}/?{str(v['sasToken']).lstrip('?')}"
     return {
         "conn_type": "wasb",
         "host": v.get("endpoint") or None,
         "login": v.get("accountName"),
         "password": v.get("accessKey"),
-        "extra": {},
+        "extra": extra,
     }
 
 
