@@ -9,10 +9,10 @@
     connectors.connect(Settings().database_url)
 
 A field accepts a connection string (read by this package's parser, notes kept), a resource value
-(a dict, or its JSON text), a ``connectors.Resource`` or a ``connectors.models`` instance, and
-holds a ``connectors.Resource``. It serialises to the resource value with its secrets masked, in
-Python and JSON mode alike; ``context={"show_secrets": True}`` writes them, and that dump
-validates back into the same value.
+(a dict, or its JSON text), a ``$res:`` path of the workspace, a ``connectors.Resource`` or a
+``connectors.models`` instance, and holds a ``connectors.Resource``. It serialises to the
+resource value with its secrets masked, in Python and JSON mode alike;
+``context={"show_secrets": True}`` writes them, and that dump validates back into the same value.
 
 Errors are pydantic's, with the parser's message, position and hint in ``ctx``; no error shows
 a secret: a string's ``input_value`` is its scheme only, a value's has its secrets masked.
@@ -37,7 +37,7 @@ from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError, cor
 
 from connectors.api import detect, parse, validate
 from connectors.connector import Match
-from connectors.errors import ParseError, ValidationError
+from connectors.errors import ConnectorsError, NotFoundError, ParseError, ValidationError
 from connectors.model_base import ResourceModel
 from connectors.models import model_for
 from connectors.plugins import get_connector
@@ -57,6 +57,8 @@ __all__ = [
     "UpstashRedisResource",
 ]
 
+#: Windmill's references to a stored resource (connectors.get_resource reads both)
+_REFERENCES = ("$res:", "res://")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 # pydantic-settings JSON-decodes the environment value of a "complex" field (a dataclass such as
 # Resource) unless its metadata is a Json marker; this field reads strings and JSON itself.
@@ -159,6 +161,8 @@ class ResourceOf(_DECODES_ITSELF):  # type: ignore[misc]
 
     def _from_text(self, text: str) -> Resource:
         stripped = text.strip()
+        if stripped.startswith(_REFERENCES):
+            return self._from_workspace(stripped)
         score = get_connector(self.type_name).detect(stripped) if stripped else Match.SCHEME
         if score < Match.SCHEME:  # not in our syntax: does another family claim it more?
             candidates = detect(stripped)
@@ -168,6 +172,30 @@ class ResourceOf(_DECODES_ITSELF):  # type: ignore[misc]
             return parse(text, type=self.type_name)
         except ParseError as exc:
             raise _parse_error(self.type_name, exc) from None
+
+    def _from_workspace(self, reference: str) -> Resource:
+        """A ``$res:`` path: the resource stored in the workspace (or Windmill, in a worker)."""
+        from connectors.workspace.paths import resource_path
+        from connectors.workspace.store import open_store
+
+        try:
+            path = resource_path(reference)
+            store = open_store()
+            found = store.get_resource(path)
+            if found is None:
+                raise NotFoundError(f"resource {path} not found")
+            value = store.get_resource_value(path)
+        except ConnectorsError as exc:
+            raise PydanticCustomError(
+                "resource_reference", "{detail}", {"detail": str(exc)}
+            ) from None
+        if found.resource_type not in ("any", self.type_name):
+            self._check_type(found.resource_type, "resource")
+        if not isinstance(value, dict):
+            raise PydanticCustomError(
+                "resource_reference", "{path} does not hold a resource value", {"path": path}
+            )
+        return Resource(self.type_name, self._from_value(value))
 
     def _from_value(self, value: dict[str, Any]) -> dict[str, Any]:
         # The model's own errors (pydantic's types, secrets masked) go out as they are.

@@ -323,3 +323,23 @@ def test_in_a_fastapi_app_bodies_take_either_form_and_answers_are_masked():
     schema = client.get("/openapi.json").json()["components"]["schemas"]
     target = schema.get("Target-Input", schema.get("Target"))
     assert target["properties"]["database"]["anyOf"][0]["type"] == "string"
+
+
+def test_a_res_reference_reads_the_resource_stored_in_the_workspace():
+    value = {"host": "db.example.com", "user": "app", "password": SECRET}
+    connectors.set_resource("f/data/shop", value, "postgresql")
+    connectors.set_resource("f/data/cache", {"host": "cache.example.com"}, "redis")
+    field = holder("postgresql")(resource="$res:f/data/shop").resource
+    assert field.value == connectors.validate("postgresql", value)
+    assert holder("postgresql")(resource="res://f/data/shop").resource == field
+
+    with pytest.raises(ValidationError) as caught:
+        holder("postgresql")(resource="$res:f/data/cache")
+    assert caught.value.errors()[0]["msg"] == "Input is a redis resource, not postgresql"
+    with pytest.raises(ValidationError) as caught:
+        holder("postgresql")(resource="$res:f/data/missing")
+    (error,) = caught.value.errors()
+    assert (error["type"], error["msg"]) == (
+        "resource_reference",
+        "resource f/data/missing not found",
+    )
