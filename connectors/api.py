@@ -10,6 +10,7 @@ from connectors.connector import Match
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.plugins import get_connector, get_registry
 from connectors.resource import CheckResult, Resource, ResourceType
+from connectors.text import describe_surrogate, surrogate_at, surrogate_problem
 
 
 def resource_types() -> list[ResourceType]:
@@ -36,6 +37,9 @@ def parse(text: str, type: str | None = None) -> Resource:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {text.__class__.__name__}")
+    bad = surrogate_at(text)
+    if bad is not None:
+        raise ParseError(describe_surrogate(text, bad), position=bad)
     stripped = text.strip()
     if not stripped:
         raise ParseError("empty connection string")
@@ -107,6 +111,9 @@ def validate(type_name: str, value: Any) -> dict[str, Any]:
     Every problem is reported with its JSON pointer, sorted by position.
     """
     connector = get_connector(type_name)
+    bad_text = surrogate_problem(value)
+    if bad_text is not None:
+        raise ValidationError(type_name, [Problem(*bad_text)])
     errors = sorted(_validator(type_name).iter_errors(value), key=lambda e: list(e.absolute_path))
     if errors:
         from connectors.redact import redactor_for
@@ -141,5 +148,11 @@ def connect(resource: Resource) -> Any:
 
 
 def check(resource: Resource, timeout: float = 10) -> CheckResult:
-    """Check the live server in timed steps; ``result.ok`` says whether every step passed."""
-    return get_connector(resource.resource_type).check(resource, timeout=timeout)
+    """Check the live server in timed steps; ``result.ok`` says whether every step passed.
+
+    ``timeout`` (seconds, positive and finite, else ValueError) bounds the whole check.
+    """
+    from connectors.checks import positive_seconds
+
+    seconds = positive_seconds(timeout)
+    return get_connector(resource.resource_type).check(resource, timeout=seconds)

@@ -9,21 +9,44 @@
 
 A step that raises is recorded as failed with a one-line reason (redacted) and ends the check:
 the ``with`` block swallows the stop, so later steps do not run.
+
+One deadline for every wait: each step runs in a daemon thread that the check stops waiting
+for at the deadline (plus ``GRACE``, so a driver's own timeout error, which names the cause,
+wins when it comes in time). Whatever a driver does (DNS that hangs, retries, a TLS handshake
+on a socket that never answers), ``check`` returns within its timeout.
 """
 
 from __future__ import annotations
 
+import math
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from connectors.redact import Redactor
 from connectors.resource import CheckResult, CheckStep
 
 T = TypeVar("T")
 P = TypeVar("P", int, int | None)
+
+#: how long past the deadline a step may take to report its own timeout
+GRACE = 0.25
+#: the connect timeout ``connect()`` and the hub scripts apply when the value sets none
+DEFAULT_CONNECT_TIMEOUT = 10.0
+
+
+def positive_seconds(value: object, what: str = "timeout") -> float:
+    """``value`` as seconds when it is a positive finite number, else a ValueError that says so."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if isinstance(value, bool) or not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"{what} must be a positive number of seconds")
+    return seconds
 
 
 class StepFailed(Exception):
@@ -49,6 +72,7 @@ class CheckSteps:
     """Runs check steps in order against one deadline and records each as a CheckStep."""
 
     def __init__(self, timeout: float, redactor: Redactor | None = None) -> None:
+        timeout = positive_seconds(timeout)
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
         self.steps: list[CheckStep] = []
@@ -73,7 +97,7 @@ class CheckSteps:
             raise _Stop
         started = time.perf_counter()
         try:
-            outcome = action()
+            outcome = self._before_deadline(name, action)
         except Exception as exc:
             ms = (time.perf_counter() - started) * 1000
             reason = (explain(exc) if explain else None) or describe(exc)
@@ -81,6 +105,27 @@ class CheckSteps:
             raise _Stop from exc
         ms = (time.perf_counter() - started) * 1000
         self._record(name, True, ms, detail(outcome) if detail else "")
+        return outcome
+
+    def _before_deadline(self, name: str, action: Callable[[], T]) -> T:
+        """``action()``, or a StepFailed when it has not returned by the deadline (its thread
+        is left to finish on its own timeout)."""
+        box: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                box["value"] = action()
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=target, name=f"connectors-check-{name}", daemon=True)
+        worker.start()
+        worker.join(max(self.deadline - time.monotonic(), 0.0) + GRACE)
+        if worker.is_alive():
+            raise StepFailed(f"no answer within the {self.timeout:g} s timeout")
+        if "error" in box:
+            raise box["error"]
+        outcome: T = box["value"]
         return outcome
 
     def _record(self, name: str, ok: bool, ms: float, detail: str) -> None:

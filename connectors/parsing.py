@@ -115,7 +115,7 @@ def split_host_port(
     if not port_text:
         return HostPort(host, default_port, "")
     if not numeric_port:
-        return HostPort(host, int(port_text) if port_text.isdigit() else None, port_text)
+        return HostPort(host, whole_number(port_text), port_text)
     return HostPort(host, parse_port(port_text, offset=port_at), port_text)
 
 
@@ -162,12 +162,32 @@ def shown_name(name: str) -> str:
     return repr(name) if _NAME.fullmatch(name) else "(name not shown)"
 
 
+#: more digits than any port, count or timeout needs; checked before conversion, since Python
+#: refuses to convert more than 4,300 digits (with its own ValueError)
+MAX_DIGITS = 18
+
+
+def whole_number(text: str, *, signed: bool = False) -> int | None:
+    """The integer ``text`` writes in ASCII digits (a leading ``+``/``-`` when ``signed``), or
+    None: not such a number, or more than ``MAX_DIGITS`` significant digits. The one place the
+    parsers turn text into an integer, so a huge number is a clean error and never Python's."""
+    sign = text[:1] if signed and text[:1] in "+-" else ""
+    digits = text[len(sign) :]
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return None
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > MAX_DIGITS:
+        return None
+    return -int(significant) if sign == "-" else int(significant)
+
+
 def parse_port(text: str, *, offset: int = 0) -> int:
     """A TCP port 1-65535, or a ParseError at its position (not quoting the text: a
     password with an unencoded ``/`` or ``?`` can end up where the port is read)."""
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+    port = whole_number(text)
+    if port is None or not 0 < port < 65536:
         raise ParseError("invalid port (expected 1-65535)", position=offset)
-    return int(text)
+    return port
 
 
 # One `NAME=value` (or `NAME: value`, as YAML shows it) pair. An unquoted value runs to the

@@ -54,21 +54,36 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
 
     with steps:
         steps.run("endpoint", lambda: _reach(value, steps), detail=str)
+        # Clients are made inside the steps: importing the SDK counts against the deadline.
         if not container:
-            service = connect(value, **options())
-            steps.run("account", lambda: _first_container(service), explain=explain, detail=str)
+            steps.run(
+                "account",
+                lambda: _first_container(connect(value, **options())),
+                explain=explain,
+                detail=str,
+            )
         else:
-            client = container_client(value, **options())
+            made: list[Any] = []
+
+            def client() -> Any:
+                if not made:
+                    made.append(container_client(value, **options()))
+                return made[0]
+
             scope = sas_parameters(value.get("sasToken") or "").get("sr", "")
             if is_service_sas(value) and scope.startswith("b") and value.get("blobPrefix"):
                 # a blob SAS reaches one blob only: read its properties, no probe
-                blob = client.get_blob_client(value["blobPrefix"])
-                steps.run("blob", lambda: _blob_properties(blob), explain=explain, detail=str)
+                steps.run(
+                    "blob",
+                    lambda: _blob_properties(client().get_blob_client(value["blobPrefix"])),
+                    explain=explain,
+                    detail=str,
+                )
             else:
                 uses_list = is_service_sas(value) or credential(value) is None
                 step = _first_blob if uses_list else _properties
-                steps.run("container", lambda: step(client), explain=explain, detail=str)
-                _probe(client, steps, explain)
+                steps.run("container", lambda: step(client()), explain=explain, detail=str)
+                _probe(client(), steps, explain)
     steps.server_version = servers[0] if servers else None
     return steps.result()
 

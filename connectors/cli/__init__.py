@@ -67,6 +67,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``connectors`` script."""
     args = list(argv if argv is not None else sys.argv[1:])
+    _refuse_undecodable(args)
     debug = "--debug" in args
     if debug:  # accepted anywhere on the line, as users type it after the command
         args = ["--debug", *(arg for arg in args if arg != "--debug")]
@@ -87,13 +88,47 @@ def main(argv: list[str] | None = None) -> None:
     _report_plugin_problems()
 
 
+def _refuse_undecodable(args: list[str]) -> None:
+    """Arguments whose bytes were not UTF-8 (Python keeps them as lone surrogates) are refused
+    before any command sees them."""
+    from connectors.text import describe_surrogate, surrogate_at
+
+    for number, arg in enumerate(args, 1):
+        bad = surrogate_at(arg)
+        if bad is not None:
+            fail(f"argument {number}: {describe_surrogate(arg, bad)} (at position {bad})")
+
+
 def _one_line(exc: BaseException) -> str:
     from connectors.errors import ConnectorsError
 
+    python_words = _in_our_words(exc)
+    if python_words is not None:
+        return python_words
     text = " ".join(str(exc).split())
     if isinstance(exc, ConnectorsError | ValueError | KeyError | OSError):
         return text or type(exc).__name__
     return f"{type(exc).__name__}: {text} (run with --debug for the traceback)"
+
+
+def _in_our_words(exc: BaseException) -> str | None:
+    """The message for an exception whose own text is Python's, not ours (a safety net: the
+    input readers in connectors.text name these problems first)."""
+    import json
+
+    if isinstance(exc, UnicodeDecodeError):
+        return f"input is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at byte {exc.start})"
+    if isinstance(exc, UnicodeEncodeError):
+        return f"text is not valid Unicode (a lone surrogate at position {exc.start})"
+    if isinstance(exc, RecursionError):
+        return "input nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "input too large for the memory available"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return "a number with too many digits"
+    return None
 
 
 def _report_plugin_problems() -> None:

@@ -9,10 +9,32 @@ import click
 from connectors.cli.output import json_option, print_json, print_table, read_text_argument
 
 
+class Seconds(click.ParamType[float]):
+    """A positive, finite number of seconds (``nan``, ``inf``, 0 and negatives are refused)."""
+
+    name = "seconds"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        from connectors.checks import positive_seconds
+
+        try:
+            return positive_seconds(value, "--timeout")
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @click.command("check")
 @click.argument("target")
 @click.option("--type", "type_name", help="The resource type of a connection string.")
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds for the whole check.")
+@click.option(
+    "--timeout",
+    type=Seconds(),
+    default=10.0,
+    show_default=True,
+    help="Seconds for the whole check (a positive number).",
+)
 @json_option
 def check_command(target: str, type_name: str | None, timeout: float, json_: bool) -> None:
     """Check TARGET: a workspace path (f/x/y, $res:f/x/y) or a connection string ('-': stdin).

@@ -38,12 +38,13 @@ def import_command(
     .../s3, .../azure_blob, .../upstash_redis). Exits 2 if one of them does not parse."""
     from connectors.errors import WorkspaceError
     from connectors.parsing import parse_env_block
+    from connectors.text import read_file
     from connectors.workspace.env_import import plan_env_import
     from connectors.workspace.paths import user_segment
 
     if folder and user:
         raise click.UsageError("--folder and --user exclude each other")
-    env = parse_env_block(env_file.read_text(encoding="utf-8")) if env_file else dict(os.environ)
+    env = parse_env_block(read_file(env_file)) if env_file else dict(os.environ)
     base = f"f/{folder}" if folder else f"u/{user_segment(user)}"
     planned = plan_env_import(env, base)
     if not dry_run:

@@ -105,4 +105,6 @@ def _cell(value: Any) -> str:
 
 def read_text_argument(text: str) -> str:
     """``-`` reads the argument from stdin, so a secret need not sit in shell history."""
-    return sys.stdin.read().strip() if text == "-" else text
+    from connectors.text import read_stdin
+
+    return read_stdin().strip() if text == "-" else text

@@ -27,11 +27,12 @@ def resource_group() -> None:
 def value_from_text(text: str, type_name: str | None) -> tuple[str, Any, list[str]]:
     """(type, value, notes) from a JSON value or a connection string."""
     from connectors.api import parse
+    from connectors.text import check_json_depth
 
     stripped = text.strip()
     if stripped.startswith(("{", "[")):
         try:
-            return type_name or "any", json.loads(stripped), []
+            return type_name or "any", json.loads(check_json_depth(stripped, "JSON value")), []
         except json.JSONDecodeError as exc:
             raise click.ClickException(
                 f"invalid JSON value: {exc.msg} (line {exc.lineno}, column {exc.colno})"

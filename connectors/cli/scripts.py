@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +73,11 @@ def run_command(
 
 
 def _read_args_json(path: Path) -> dict[str, Any]:
-    text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    from connectors.text import check_json_depth, read_file, read_stdin
+
+    text = read_stdin() if str(path) == "-" else read_file(path)
     try:
-        data = json.loads(text)
+        data = json.loads(check_json_depth(text, "--args-json"))
     except json.JSONDecodeError as exc:
         raise click.UsageError(f"--args-json: not JSON (line {exc.lineno})") from None
     if not isinstance(data, dict):

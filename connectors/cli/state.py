@@ -47,12 +47,13 @@ def get_command(path: str, json_: bool, show_secrets: bool) -> None:
 def set_command(path: str, value: str, json_: bool) -> None:
     """Set the state at PATH to the JSON VALUE ('-' reads stdin)."""
     from connectors.errors import WorkspaceError
+    from connectors.text import check_json_depth
     from connectors.workspace.paths import resource_path
     from connectors.workspace.store import open_store
 
     clean = resource_path(path, "state")
     try:
-        parsed = json.loads(read_text_argument(value))
+        parsed = json.loads(check_json_depth(read_text_argument(value), "JSON value"))
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"invalid JSON value: {exc.msg} (column {exc.colno})") from None
 

@@ -30,7 +30,9 @@ def _read_value(value: str | None, secret: bool) -> str:
         return value
     if value is None and sys.stdin.isatty():
         return str(click.prompt("value", hide_input=secret, err=True))
-    return sys.stdin.read().rstrip("\r\n")
+    from connectors.text import read_stdin
+
+    return read_stdin().rstrip("\r\n")
 
 
 def _shown(variable: StoredVariable, show_secrets: bool) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from connectors.parsing import whole_number
+
 INT32_MAX = 2**31 - 1
 
 
@@ -38,11 +40,8 @@ def _boolean(raw: str) -> Any:
 
 def _integer(check: Callable[[int], bool]) -> Converter:
     def convert(raw: str) -> Any:
-        text = raw[1:] if raw[:1] in "+-" else raw
-        if not text.isascii() or not text.isdigit():
-            return INVALID
-        number = int(raw)
-        if not -INT32_MAX - 1 <= number <= INT32_MAX or not check(number):
+        number = whole_number(raw, signed=True)
+        if number is None or not -INT32_MAX - 1 <= number <= INT32_MAX or not check(number):
             return INVALID
         return number
 
@@ -92,8 +91,8 @@ def _compressors(raw: str) -> Any:
 def _write_concern(raw: str) -> Any:
     """``w``: a non-negative number of nodes, or a tag name such as ``majority``."""
     if raw.isascii() and raw.removeprefix("-").isdigit():
-        number = int(raw)
-        return number if 0 <= number <= INT32_MAX else INVALID
+        number = whole_number(raw, signed=True)
+        return number if number is not None and 0 <= number <= INT32_MAX else INVALID
     return raw if raw else INVALID
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
+from connectors.parsing import whole_number
 from connectors.postgresql.keywords import INTEGER_KEYWORDS, SSLMODES
 
 #: the Windmill fields after host and port, written first (in this order) into libpq keywords
@@ -41,10 +42,10 @@ def conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
         if key in INTEGER_KEYWORDS:
             if text.strip() == "":
                 continue
-            try:
-                value[key] = int(text)
-            except ValueError:
-                raise ParseError(f"{key} must be a whole number of seconds") from None
+            number = whole_number(text.strip(), signed=True)
+            if number is None:
+                raise ParseError(f"{key} must be a whole number of seconds")
+            value[key] = number
         else:
             value[key] = text
     return value
@@ -77,13 +78,14 @@ def _port(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+    port = whole_number(text)
+    if port is None or not 0 < port < 65536:
         # not quoted: a password with an unencoded '/' ends up where the port is read
         raise ParseError(
             "invalid port (expected 1-65535); a '/', '@', '?' or '#' in a password must be "
             "percent-encoded (libpq ends the user info at the first '@')"
         )
-    return int(text)
+    return port
 
 
 def value_to_conninfo(value: dict[str, Any]) -> dict[str, str]:

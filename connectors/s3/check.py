@@ -9,6 +9,7 @@ signature, a missing bucket and a denied permission fail ``list`` with different
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, open_tcp
 from connectors.redact import redactor_for
@@ -65,13 +66,22 @@ def check(resource: Resource, timeout: float = 10.0) -> CheckResult:
         if not bucket:
             steps.run("list", lambda: _fail("the resource has no bucket"))
         budget = steps.remaining()
-        s3 = make_client(value, connect_timeout=budget, read_timeout=budget, max_attempts=1)
+        made: list[Any] = []
+
+        def list_objects() -> Any:
+            # made inside the step: importing boto3 counts against the deadline
+            made.append(
+                make_client(value, connect_timeout=budget, read_timeout=budget, max_attempts=1)
+            )
+            return made[0].list_objects_v2(Bucket=bucket, MaxKeys=1)
+
         listed = steps.run(
             "list",
-            lambda: s3.list_objects_v2(Bucket=bucket, MaxKeys=1),
+            list_objects,
             explain=why,
             detail=lambda r: f"{r.get('KeyCount', 0)} key(s) seen",
         )
+        s3 = made[0]
         headers = listed.get("ResponseMetadata", {}).get("HTTPHeaders", {})
         steps.server_version = headers.get("server")
         key = f".connectors-check/{uuid.uuid4().hex}"

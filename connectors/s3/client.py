@@ -69,6 +69,7 @@ def make_client(
     if read_timeout is not None:
         options["read_timeout"] = read_timeout
     if max_attempts is not None:
-        options["retries"] = {"max_attempts": max_attempts, "mode": "standard"}
+        # total_max_attempts counts the first attempt; botocore's max_attempts counts retries
+        options["retries"] = {"total_max_attempts": max_attempts, "mode": "standard"}
     session = boto3.session.Session()
     return session.client("s3", config=Config(**options), **client_kwargs(value))

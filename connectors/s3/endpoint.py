@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from connectors.parsing import whole_number
+
 #: an AWS region name: us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1, us-isob-east-1
 REGION = re.compile(r"^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$")
 _DNS_BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
@@ -78,8 +80,8 @@ def endpoint_of(value: dict[str, Any]) -> Endpoint:
     if not raw:
         return Endpoint("https", aws_host(str(value.get("region") or "")), port)
     host, _, port_text = raw.rpartition(":") if raw.count(":") == 1 else (raw, "", "")
-    if port_text.isdigit() and port is None:
-        return Endpoint(scheme, host, int(port_text))
+    if whole_number(port_text) is not None and port is None:
+        return Endpoint(scheme, host, whole_number(port_text))
     unbracketed = raw.strip("[]")  # an IPv6 literal, kept without brackets as URLs give it
     return Endpoint(scheme, unbracketed if ":" in unbracketed else raw, port)
 

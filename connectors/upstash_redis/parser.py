@@ -28,6 +28,7 @@ from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from connectors.errors import ParseError
 from connectors.parsing import check_host, is_password_placeholder, parse_env_block
+from connectors.text import json_depth_at
 
 TYPE = "upstash_redis"
 URL_KEYS = ("UPSTASH_REDIS_REST_URL", "KV_REST_API_URL", "url")
@@ -169,6 +170,9 @@ def _from_pairs(pairs: dict[str, Any]) -> tuple[str, str, list[str]] | None:
 
 
 def _from_json(text: str) -> tuple[str, str, list[str]] | None:
+    deep = json_depth_at(text)
+    if deep is not None:
+        raise ParseError("JSON nested too deeply", position=deep, type_name=TYPE)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

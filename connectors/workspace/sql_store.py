@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.errors import WorkspaceError
+from connectors.text import describe_surrogate, surrogate_at
 from connectors.workspace.keys import key_source
 from connectors.workspace.sql_database import SqlDatabase
 from connectors.workspace.store import StoredResource, StoredVariable, check_value
@@ -175,6 +176,9 @@ class SqlStore(SqlDatabase):
             raise WorkspaceError(
                 f"variable {path}: a variable holds a string, not {type(value).__name__}"
             )
+        bad = surrogate_at(value)
+        if bad is not None:
+            raise WorkspaceError(f"variable {path}: {describe_surrogate(value, bad)} (at {bad})")
         with self.transaction(write=True) as cur:
             row = self._in_workspace(
                 cur,

@@ -26,6 +26,7 @@ from typing import Any
 
 from connectors.errors import NotFoundError, WorkspaceError
 from connectors.resource import Resource
+from connectors.text import MAX_JSON_DEPTH, surrogate_problem, too_deep
 from connectors.workspace import references
 from connectors.workspace.paths import resource_path
 
@@ -96,10 +97,15 @@ def check_value(resource_type: str, value: Any, *, allow_unknown: bool = False) 
 
     if not isinstance(resource_type, str) or not resource_type:
         raise WorkspaceError("resource type must be a non-empty string")
+    if too_deep(value):
+        raise WorkspaceError(f"value is nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         json.dumps(value)
     except (TypeError, ValueError) as exc:
         raise WorkspaceError(f"value is not JSON-serialisable: {exc}") from None
+    bad_text = surrogate_problem(value)
+    if bad_text is not None:
+        raise WorkspaceError(f"value at {bad_text[0]}: {bad_text[1]}")
     if resource_type in FREE_TYPES:
         return value
     if resource_type not in get_registry().connectors:
