@@ -18,35 +18,26 @@ on a socket that never answers), ``check`` returns within its timeout.
 
 from __future__ import annotations
 
-import math
 import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar, copy_context
 from types import TracebackType
 from typing import Any, TypeVar
 
 from connectors.redact import Redactor
 from connectors.resource import CheckResult, CheckStep
+from connectors.timeouts import positive_seconds
 
 T = TypeVar("T")
 P = TypeVar("P", int, int | None)
 
 #: how long past the deadline a step may take to report its own timeout
 GRACE = 0.25
-#: the connect timeout ``connect()`` and the hub scripts apply when the value sets none
-DEFAULT_CONNECT_TIMEOUT = 10.0
-
-
-def positive_seconds(value: object, what: str = "timeout") -> float:
-    """``value`` as seconds when it is a positive finite number, else a ValueError that says so."""
-    try:
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if isinstance(value, bool) or not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{what} must be a positive number of seconds")
-    return seconds
+#: when ``connectors.check`` was called: the deadline counts from there, so the time a
+#: connector spends importing its driver before its first step counts too
+CHECK_STARTED: ContextVar[float | None] = ContextVar("connectors_check_started", default=None)
 
 
 class StepFailed(Exception):
@@ -74,7 +65,8 @@ class CheckSteps:
     def __init__(self, timeout: float, redactor: Redactor | None = None) -> None:
         timeout = positive_seconds(timeout)
         self.timeout = timeout
-        self.deadline = time.monotonic() + timeout
+        started = CHECK_STARTED.get()
+        self.deadline = (time.monotonic() if started is None else started) + timeout
         self.steps: list[CheckStep] = []
         self.server_version: str | None = None
         self._redact = redactor or Redactor()
@@ -110,22 +102,9 @@ class CheckSteps:
     def _before_deadline(self, name: str, action: Callable[[], T]) -> T:
         """``action()``, or a StepFailed when it has not returned by the deadline (its thread
         is left to finish on its own timeout)."""
-        box: dict[str, Any] = {}
-
-        def target() -> None:
-            try:
-                box["value"] = action()
-            except BaseException as exc:  # handed to the caller's thread
-                box["error"] = exc
-
-        worker = threading.Thread(target=target, name=f"connectors-check-{name}", daemon=True)
-        worker.start()
-        worker.join(max(self.deadline - time.monotonic(), 0.0) + GRACE)
-        if worker.is_alive():
+        done, outcome = run_until(action, self.deadline + GRACE, f"connectors-check-{name}")
+        if not done:
             raise StepFailed(f"no answer within the {self.timeout:g} s timeout")
-        if "error" in box:
-            raise box["error"]
-        outcome: T = box["value"]
         return outcome
 
     def _record(self, name: str, ok: bool, ms: float, detail: str) -> None:
@@ -145,6 +124,28 @@ class CheckSteps:
     def result(self) -> CheckResult:
         ok = bool(self.steps) and all(step.ok for step in self.steps)
         return CheckResult(ok=ok, steps=self.steps, server_version=self.server_version)
+
+
+def run_until(action: Callable[[], T], deadline: float, name: str) -> tuple[bool, T]:
+    """``(True, action())`` when it returns before ``deadline`` (monotonic), its exception
+    when it raises; ``(False, None)`` when it is still running (a daemon thread left behind)."""
+    box: dict[str, Any] = {}
+    context = copy_context()
+
+    def target() -> None:
+        try:
+            box["value"] = context.run(action)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name=name, daemon=True)
+    worker.start()
+    worker.join(max(deadline - time.monotonic(), 0.0))
+    if worker.is_alive():
+        return False, None  # type: ignore[return-value]
+    if "error" in box:
+        raise box["error"]
+    return True, box["value"]
 
 
 def open_tcp(host: str, port: int, timeout: float) -> str:

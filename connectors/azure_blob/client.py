@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.azure_blob.values import account_url, is_local_endpoint, sas_parameters
+from connectors.timeouts import connect_timeout
 
 #: the newest service version Azurite 3.35 accepts
 AZURITE_API_VERSION = "2025-11-05"
@@ -49,6 +50,7 @@ def client_options(value: dict[str, Any], **overrides: Any) -> dict[str, Any]:
 
         if AZURITE_API_VERSION in _SUPPORTED_API_VERSIONS:
             options["api_version"] = AZURITE_API_VERSION
+    options["connection_timeout"] = connect_timeout()
     options.update(overrides)
     return options
 

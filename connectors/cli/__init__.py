@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+import time
 import warnings
 
 import click
 
 from connectors.cli.output import fail, warn
+
+_STARTED = time.monotonic()  # when the command began, for `check --timeout`
 
 # command name -> "module:attribute"; the module is imported when the command is used.
 COMMANDS: dict[str, str] = {
@@ -62,6 +65,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Connection strings to typed resources, live checks and ready-made scripts."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    ctx.obj["started"] = _STARTED
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,7 +17,7 @@ class Seconds(click.ParamType[float]):
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
-        from connectors.checks import positive_seconds
+        from connectors.timeouts import positive_seconds
 
         try:
             return positive_seconds(value, "--timeout")
@@ -42,8 +42,11 @@ def check_command(target: str, type_name: str | None, timeout: float, json_: boo
     Exits 1 when a step fails.
     """
     from connectors.api import check
+    from connectors.checks import CHECK_STARTED
     from connectors.workspace.resolve import resolve_resource
 
+    # --timeout bounds the whole command: reading the resource counts too
+    CHECK_STARTED.set(click.get_current_context().find_root().obj.get("started"))
     resource = resolve_resource(read_text_argument(target), type_name=type_name, typed=True)
     result = check(resource, timeout=timeout)
     if json_:

@@ -19,6 +19,7 @@ from connectors.mongodb.parser import DEFAULT_PORT
 from connectors.mongodb.value import to_connection_string
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult
+from connectors.timeouts import connect_timeout
 
 # server error codes (MongoDB's error_codes.yml)
 AUTH_FAILED = 18
@@ -30,6 +31,11 @@ def connect(value: dict[str, Any], **kwargs: Any) -> Any:
     """A ``pymongo.MongoClient`` for ``value``; keyword arguments override URI options."""
     from pymongo import MongoClient
 
+    given = {name.lower() for name in (value.get("options") or {})} | {k.lower() for k in kwargs}
+    limit = int(connect_timeout() * 1000)
+    for name in ("connectTimeoutMS", "serverSelectionTimeoutMS"):
+        if name.lower() not in given and "timeoutms" not in given:
+            kwargs[name] = limit
     client: Any = MongoClient(to_connection_string(value), **kwargs)
     return client
 

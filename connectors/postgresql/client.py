@@ -22,6 +22,7 @@ from connectors.postgresql.providers import uses_transaction_pooler
 from connectors.postgresql.value import host_entries, value_to_conninfo
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult
+from connectors.timeouts import connect_timeout
 
 _SSL_REQUEST = struct.pack("!ii", 8, 80877103)
 _TLS_MODES = ("require", "verify-ca", "verify-full")
@@ -60,6 +61,8 @@ def connect(value: dict[str, Any], **kwargs: Any) -> Any:
 
     with root_certificate_file(value) as root_path:
         params = connection_params(value, root_path)
+        if "connect_timeout" not in params:  # libpq: whole seconds, at least 2
+            params["connect_timeout"] = max(2, math.ceil(connect_timeout()))
         params.update(kwargs)
         return psycopg.connect(**params)
 

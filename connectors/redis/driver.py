@@ -9,6 +9,7 @@ from connectors.checks import CheckSteps, describe, open_tcp, open_unix
 from connectors.redact import Redactor
 from connectors.redis.parser import DEFAULT_PORT, TYPED_FIELDS
 from connectors.resource import CheckResult
+from connectors.timeouts import connect_timeout
 
 
 def connection_kwargs(value: dict[str, Any]) -> dict[str, Any]:
@@ -42,7 +43,9 @@ def make_client(value: dict[str, Any], **overrides: Any) -> Any:
     """A ``redis.Redis`` for the value; ``overrides`` win over the value's own settings."""
     import redis
 
-    pool = redis.ConnectionPool(**{**connection_kwargs(value), **overrides})
+    kwargs = {**connection_kwargs(value), **overrides}
+    kwargs.setdefault("socket_connect_timeout", connect_timeout())
+    pool = redis.ConnectionPool(**kwargs)
     client = redis.Redis(connection_pool=pool)
     client.auto_close_connection_pool = True
     return client

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.s3.endpoint import endpoint_of, is_aws, path_style
+from connectors.timeouts import connect_timeout as default_connect_timeout
 
 
 def region_of(value: dict[str, Any]) -> str | None:
@@ -64,8 +65,7 @@ def make_client(
 
     options = config_kwargs(value)
     options["max_pool_connections"] = max_pool_connections
-    if connect_timeout is not None:
-        options["connect_timeout"] = connect_timeout
+    options["connect_timeout"] = connect_timeout or default_connect_timeout()
     if read_timeout is not None:
         options["read_timeout"] = read_timeout
     if max_attempts is not None:

@@ -13,9 +13,14 @@ from urllib.parse import urlsplit
 from connectors.checks import CheckSteps, StepFailed, open_tcp
 from connectors.redact import Redactor
 from connectors.resource import CheckResult
+from connectors.timeouts import connect_timeout
 
 if TYPE_CHECKING:
     import httpx
+
+
+#: seconds per REST request of the SDK client (it sets none)
+REQUEST_TIMEOUT = 30.0
 
 
 def make_client(value: dict[str, Any], **options: Any) -> Any:
@@ -24,9 +29,16 @@ def make_client(value: dict[str, Any], **options: Any) -> Any:
     ``options`` go to its constructor (``rest_retries``, ``allow_telemetry``, ``rest_encoding``,
     ``read_your_writes``, ...).
     """
+    import httpx
     from upstash_redis import Redis
 
-    return Redis(url=value["url"], token=value["token"], **options)
+    client = Redis(url=value["url"], token=value["token"], **options)
+    # The SDK's httpx client has no timeout at all: the default connect timeout, and
+    # REQUEST_TIMEOUT for each request.
+    http = getattr(getattr(client, "_http", None), "_client", None)
+    if isinstance(http, httpx.Client):
+        http.timeout = httpx.Timeout(REQUEST_TIMEOUT, connect=connect_timeout())
+    return client
 
 
 def check_upstash(value: dict[str, Any], timeout: float, redactor: Redactor) -> CheckResult:

@@ -1,0 +1,191 @@
+"""One deadline for every wait, against a real listener that accepts and never answers.
+
+``check`` returns within its timeout (+0.5 s) for every type, with a CheckResult that says
+which step got no answer; ``connect()`` applies the default connect timeout
+(``CONNECTORS_CONNECT_TIMEOUT``, 10 s); ``--timeout`` takes positive finite seconds only.
+These test behaviour (the call returns, and with what), not speed.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import connectors
+
+AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+
+def strings(port: int) -> dict[str, str]:
+    """A connection string of each built-in type aimed at 127.0.0.1:port."""
+    return {
+        "postgresql": f"postgresql://app:pw@127.0.0.1:{port}/app",
+        "mongodb": f"mongodb://app:pw@127.0.0.1:{port}/app",
+        "redis": f"redis://:pw@127.0.0.1:{port}/0",
+        "upstash_redis": (
+            f"UPSTASH_REDIS_REST_URL=http://127.0.0.1:{port}\nUPSTASH_REDIS_REST_TOKEN=AXtoken1234"
+        ),
+        "s3": (
+            "AWS_ACCESS_KEY_ID=AKIAEXAMPLE\nAWS_SECRET_ACCESS_KEY=secret-example-key\n"
+            f"AWS_ENDPOINT_URL_S3=http://127.0.0.1:{port}\nS3_BUCKET=b\nAWS_REGION=us-east-1"
+        ),
+        "azure_blob": (
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            f"AccountKey={AZURITE_KEY};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+        ),
+    }
+
+
+TYPES = tuple(strings(1))
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A TCP listener that accepts every connection and never sends a byte."""
+    server = socket.create_server(("127.0.0.1", 0), backlog=64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(5)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def warm_up(resource: connectors.Resource) -> None:
+    """Import the driver and load its data files first: this tests the waits, and a first
+    import holds the interpreter lock for long stretches on a loaded machine."""
+    if resource.resource_type == "postgresql":
+        import psycopg  # noqa: F401  (connect() would wait on the listener)
+
+        return
+    client = connectors.connect(resource)  # lazy clients: no I/O yet
+    close = getattr(client, "close", None)
+    if callable(close):
+        close()
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_check_returns_by_its_deadline(type_name, silent_port):
+    resource = connectors.parse(strings(silent_port)[type_name], type=type_name)
+    warm_up(resource)
+    timeout = 1.5
+    started = time.monotonic()
+    result = connectors.check(resource, timeout=timeout)
+    elapsed = time.monotonic() - started
+    assert elapsed <= timeout + 0.5, f"{type_name} took {elapsed:.2f} s"
+    assert not result.ok
+    assert result.steps[0].ok, result.steps  # the listener does accept
+    failed = [step for step in result.steps if not step.ok]
+    assert len(failed) == 1 and failed[0] is result.steps[-1], result.steps
+    assert re.search(r"timed out|timeout|no answer|did not answer", failed[0].detail), failed[0]
+
+
+@pytest.mark.parametrize("type_name", ["mongodb", "s3"])
+def test_cli_check_returns_by_its_deadline(type_name, silent_port):
+    text = strings(silent_port)[type_name]
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from connectors.cli import main; main()",
+            "check",
+            "--timeout",
+            "1",
+            "-",
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    assert done.returncode == 1, done.stderr
+    assert "FAILED" in done.stdout
+    # the interpreter's start-up comes on top of the 1 s: a generous margin for a loaded machine
+    assert elapsed < 1.0 + 0.5 + 5.0, elapsed
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf", "-5", "0", "soon", "1e999"])
+def test_timeout_must_be_positive_and_finite(bad):
+    done = subprocess.run(
+        [sys.executable, "-c", "from connectors.cli import main; main()"]
+        + ["check", "--timeout", bad, "redis://127.0.0.1:9/0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--timeout must be a positive number of seconds" in lines[0], lines
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -1.0, 0, "10", True])
+def test_check_refuses_a_bad_timeout(bad):
+    resource = connectors.parse("redis://127.0.0.1:9/0")
+    if bad == "10":  # a numeric string is a number of seconds
+        assert not connectors.check(resource, timeout=bad).ok
+        return
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        connectors.check(resource, timeout=bad)
+
+
+@pytest.mark.parametrize(
+    ("type_name", "first_call", "limit"),
+    [
+        ("postgresql", lambda c: c.execute("select 1"), 2),  # libpq: whole seconds, at least 2
+        ("mongodb", lambda c: c.admin.command("ping"), 1),
+        ("redis", lambda c: c.ping(), 4),  # per attempt: redis-py tries a connection 3 times
+    ],
+)
+def test_connect_applies_the_default_connect_timeout(
+    type_name, first_call, limit, silent_port, monkeypatch
+):
+    monkeypatch.setenv("CONNECTORS_CONNECT_TIMEOUT", "1")
+    resource = connectors.parse(strings(silent_port)[type_name], type=type_name)
+    outcome: dict[str, BaseException] = {}
+
+    def attempt() -> None:
+        try:
+            first_call(connectors.connect(resource))
+        except Exception as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(limit + 10)  # generous: this checks that it returns, not how fast
+    assert not worker.is_alive(), f"{type_name}: connect() has not returned"
+    assert "error" in outcome
+    assert "time" in str(outcome["error"]).lower() or "Timeout" in type(outcome["error"]).__name__
+
+
+def test_a_bad_default_connect_timeout_is_refused(monkeypatch):
+    monkeypatch.setenv("CONNECTORS_CONNECT_TIMEOUT", "nan")
+    with pytest.raises(ValueError, match="CONNECTORS_CONNECT_TIMEOUT must be a positive"):
+        connectors.connect(connectors.parse("redis://127.0.0.1:9/0"))
