@@ -46,6 +46,7 @@ def strings(port: int) -> dict[str, str]:
 
 
 TYPES = tuple(strings(1))
+CLI = [sys.executable, "-c", "from connectors.cli import main; main()"]
 
 
 @pytest.fixture
@@ -109,15 +110,7 @@ def test_cli_check_returns_by_its_deadline(type_name, silent_port):
     text = strings(silent_port)[type_name]
     started = time.monotonic()
     done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from connectors.cli import main; main()",
-            "check",
-            "--timeout",
-            "1",
-            "-",
-        ],
+        [*CLI, "check", "--timeout", "1", "-"],
         input=text,
         capture_output=True,
         text=True,
@@ -134,8 +127,7 @@ def test_cli_check_returns_by_its_deadline(type_name, silent_port):
 @pytest.mark.parametrize("bad", ["nan", "inf", "-inf", "-5", "0", "soon", "1e999"])
 def test_timeout_must_be_positive_and_finite(bad):
     done = subprocess.run(
-        [sys.executable, "-c", "from connectors.cli import main; main()"]
-        + ["check", "--timeout", bad, "redis://127.0.0.1:9/0"],
+        [*CLI, "check", "--timeout", bad, "redis://127.0.0.1:9/0"],
         capture_output=True,
         text=True,
         timeout=60,
