@@ -10,7 +10,7 @@ from connectors.connector import Match
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.plugins import get_connector, get_registry
 from connectors.resource import CheckResult, Resource, ResourceType
-from connectors.text import describe_surrogate, surrogate_at, surrogate_problem
+from connectors.text import MAX_INPUT, describe_surrogate, surrogate_at, surrogate_problem
 
 
 def resource_types() -> list[ResourceType]:
@@ -37,6 +37,11 @@ def parse(text: str, type: str | None = None) -> Resource:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {text.__class__.__name__}")
+    if len(text) > MAX_INPUT:
+        raise ParseError(
+            f"input too long for a connection string ({len(text):,} characters; "
+            f"at most {MAX_INPUT:,})"
+        )
     bad = surrogate_at(text)
     if bad is not None:
         raise ParseError(describe_surrogate(text, bad), position=bad)

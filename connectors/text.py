@@ -20,6 +20,10 @@ from connectors.errors import ConnectorsError
 MAX_JSON_DEPTH = 100
 
 
+#: the longest text ``parse`` reads (1 MiB): far beyond any connection string, PEM included
+MAX_INPUT = 1 << 20
+
+
 class InputError(ConnectorsError, ValueError):
     """Input that is not text, or JSON nested too deeply: named with its position."""
 
