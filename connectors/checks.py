@@ -34,7 +34,10 @@ T = TypeVar("T")
 P = TypeVar("P", int, int | None)
 
 #: how long past the deadline a step may take to report its own timeout
-GRACE = 0.25
+GRACE = 0.3
+#: drivers are given the time left minus this, so their own timeout error (which names the
+#: cause) usually comes before the check stops waiting
+HEAD_START = 0.1
 #: when ``connectors.check`` was called: the deadline counts from there, so the time a
 #: connector spends importing its driver before its first step counts too
 CHECK_STARTED: ContextVar[float | None] = ContextVar("connectors_check_started", default=None)
@@ -73,7 +76,7 @@ class CheckSteps:
 
     def remaining(self, floor: float = 0.05) -> float:
         """Seconds left before the deadline (at least ``floor``, so a timeout arg is valid)."""
-        return max(self.deadline - time.monotonic(), floor)
+        return max(self.deadline - HEAD_START - time.monotonic(), floor)
 
     def run(
         self,
@@ -82,14 +85,19 @@ class CheckSteps:
         *,
         explain: Callable[[BaseException], str | None] | None = None,
         detail: Callable[[T], str] | None = None,
+        silence: str = "",
     ) -> T:
-        """Run one step; on failure record why and stop the check."""
+        """Run one step; on failure record why and stop the check.
+
+        ``silence``: what no answer by the deadline means for this step (said after "no
+        answer within the N s timeout").
+        """
         if time.monotonic() >= self.deadline:
             self._record(name, False, 0.0, f"not started: the {self.timeout:g} s timeout passed")
             raise _Stop
         started = time.perf_counter()
         try:
-            outcome = self._before_deadline(name, action)
+            outcome = self._before_deadline(name, action, silence)
         except Exception as exc:
             ms = (time.perf_counter() - started) * 1000
             reason = (explain(exc) if explain else None) or describe(exc)
@@ -99,12 +107,13 @@ class CheckSteps:
         self._record(name, True, ms, detail(outcome) if detail else "")
         return outcome
 
-    def _before_deadline(self, name: str, action: Callable[[], T]) -> T:
+    def _before_deadline(self, name: str, action: Callable[[], T], silence: str = "") -> T:
         """``action()``, or a StepFailed when it has not returned by the deadline (its thread
         is left to finish on its own timeout)."""
         done, outcome = run_until(action, self.deadline + GRACE, f"connectors-check-{name}")
         if not done:
-            raise StepFailed(f"no answer within the {self.timeout:g} s timeout")
+            meaning = f" ({silence})" if silence else ""
+            raise StepFailed(f"no answer within the {self.timeout:g} s timeout{meaning}")
         return outcome
 
     def _record(self, name: str, ok: bool, ms: float, detail: str) -> None:

@@ -53,7 +53,10 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
         )
         if value.get("tls"):
             steps.run(
-                "tls", lambda: _tls_handshake(reached, options, steps.remaining()), detail=str
+                "tls",
+                lambda: _tls_handshake(reached, options, steps.remaining()),
+                detail=str,
+                silence="no TLS answer: does the server speak TLS? set tls=false if not",
             )
         anonymous = {k: v for k, v in value.items() if k != "credential"}
         steps.run(
