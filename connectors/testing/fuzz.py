@@ -237,9 +237,16 @@ def _last_line(trace: str) -> str:
 
 
 def run(
-    family: str | None, count: int, seed: int, *, store: bool = False, tally: Tally | None = None
+    family: str | None,
+    count: int,
+    seed: int,
+    *,
+    store: bool = False,
+    tally: Tally | None = None,
+    progress: int = 0,
 ) -> Tally:
-    """Examine ``count`` mutated strings as ``family``."""
+    """Examine ``count`` mutated strings as ``family`` (a progress line on stderr every
+    ``progress`` strings, and each failure as it is found, when ``progress`` is set)."""
     tally = tally or Tally()
     seen: set[str] = set()
     secrets_of_example: dict[str, list[str]] = {}
@@ -260,6 +267,17 @@ def run(
             failure.text = failure.text or text
             failure.family = family
             tally.failures.append(failure)
+            if progress:
+                print(f"FAILURE {failure.kind}: {text!r}: {failure.detail}", file=sys.stderr)
+        if progress and tally.strings % progress == 0:
+            counts = tally.counts()
+            print(
+                f"progress {family or 'auto-detect'} strings={tally.strings} "
+                f"accepted={tally.accepted} unexpected={counts['unexpected']} "
+                f"roundtrip={counts['roundtrip']} leak={counts['leak']}",
+                file=sys.stderr,
+                flush=True,
+            )
     return tally
 
 
@@ -271,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--family", action="append", help="a type name, or 'auto' (repeatable)")
     parser.add_argument("--no-store", action="store_true", help="skip the workspace round trip")
     parser.add_argument("--failures", type=int, default=5, help="failures shown per family")
+    parser.add_argument("--progress", type=int, default=0, help="a progress line every N")
     args = parser.parse_args(argv)
     os.environ.setdefault("CONNECTORS_HOME", tempfile.mkdtemp(prefix="connectors-fuzz-"))
     chosen = families()
@@ -281,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     total = 0
     for family in chosen:
         started = time.monotonic()
-        tally = run(family, args.count, args.seed, store=not args.no_store)
+        tally = run(family, args.count, args.seed, store=not args.no_store, progress=args.progress)
         counts = tally.counts()
         total += len(tally.failures)
         print(
