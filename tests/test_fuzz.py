@@ -32,6 +32,7 @@ pieces = st.one_of(st.sampled_from(fuzz.PIECES), st.text(min_size=1, max_size=3)
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 @settings(
     max_examples=25,
+    derandomize=True,  # the same strings on every CI run; the campaign explores
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
-from connectors.parsing import whole_number
+from connectors.parsing import shown_name, whole_number
 from connectors.postgresql.keywords import INTEGER_KEYWORDS, SSLMODES
 
 #: the Windmill fields after host and port, written first (in this order) into libpq keywords
@@ -38,7 +38,10 @@ def conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
         if key == "host" or key == "port":
             continue
         if key == "sslmode" and text not in SSLMODES:
-            raise ParseError(f"unknown sslmode {text!r} (expected one of {', '.join(SSLMODES)})")
+            # not quoted unless it looks like a word: a password can end up in this position
+            raise ParseError(
+                f"unknown sslmode {shown_name(text)} (expected one of {', '.join(SSLMODES)})"
+            )
         if key in INTEGER_KEYWORDS:
             if text.strip() == "":
                 continue

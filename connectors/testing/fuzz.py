@@ -197,10 +197,19 @@ def _outputs(resource: connectors.Resource, store: bool) -> Failure | None:
             return failed("roundtrip", f"to_connection_string re-parses differently: {native!r}")
     if json.loads(json.dumps(resource.to_dict(show_secrets=True)))["value"] != value:
         return failed("roundtrip", "--json output differs")
-    masked = [repr(resource), json.dumps(resource.to_dict()), *resource.notes]
+    secrets = [s for s in secrets_of(kind, value) if isinstance(s, str) and len(s) >= _MIN_SECRET]
+    # The same resource with each secret swapped for a sentinel: a secret's text that also
+    # shows there comes from a field that is not secret (a host that contains the password).
+    swapped = connectors.Resource(
+        kind, _swap(value, secrets), provider=resource.provider, notes=list(resource.notes)
+    )
+    masked = [_masked_outputs(resource, native)]
+    try:
+        masked.append(_masked_outputs(swapped, native))
+    except Exception:  # a sentinel the type refuses: compare with nothing
+        masked.append("")
     for fmt in FORMATS:
         try:
-            masked.append(render(resource, fmt))
             plain = render(resource, fmt, show_secrets=True)
         except ValueError as exc:
             # no mapping for this type, or the value has no native string (see above)
@@ -211,17 +220,43 @@ def _outputs(resource: connectors.Resource, store: bool) -> Failure | None:
             raise
         if fmt == "wmill" and _yaml_value(plain) != value:
             return failed("roundtrip", "the wmill format re-reads differently")
-    secrets = [s for s in secrets_of(kind, value) if isinstance(s, str) and len(s) >= _MIN_SECRET]
+    shown, baseline = masked
     for secret in secrets:
-        forms = encoded_forms(secret)
-        for output in masked:
-            if any(form in output for form in forms):
-                return failed("leak", f"a secret in a masked output: {output[:200]!r}")
+        for form in encoded_forms(secret):
+            if shown.count(form) > baseline.count(form):
+                at = shown.find(form)
+                return failed("leak", f"a secret in a masked output: {shown[at - 80 : at]!r}")
     if store:
         connectors.set_resource(f"u/fuzz/{kind}", value, kind)
         if connectors.get_resource(f"u/fuzz/{kind}", interpolated=False) != value:
             return failed("roundtrip", "the workspace gives back a different value")
     return None
+
+
+def _masked_outputs(resource: connectors.Resource, native: str | None) -> str:
+    """Every masked output of ``resource``, joined."""
+    from connectors.hub.formats import render
+
+    texts = [repr(resource), json.dumps(resource.to_dict()), *resource.notes]
+    for fmt in FORMATS:
+        try:
+            texts.append(render(resource, fmt))
+        except ValueError as exc:
+            if type(exc).__name__ == "FormatError" or native is None:
+                continue
+            raise
+    return "\n".join(texts)
+
+
+def _swap(value: Any, secrets: list[str]) -> Any:
+    """``value`` with every string equal to one of ``secrets`` replaced by a sentinel."""
+    if isinstance(value, dict):
+        return {key: _swap(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_swap(item, secrets) for item in value]
+    if isinstance(value, str) and value in secrets:
+        return f"SENTINEL{secrets.index(value)}x"
+    return value
 
 
 def _yaml_value(text: str) -> Any:

@@ -69,7 +69,12 @@ class KeySource:
         if self.kind == "keyring":
             _ring("set_password", str(self.key_file), _encode(key))
         elif self.kind == "file":
-            crypto.create_key_file(self.key_file, key)
+            try:
+                crypto.create_key_file(self.key_file, key)
+            except OSError as exc:
+                raise WorkspaceError(
+                    f"cannot create {self.description}: {exc.strerror or exc}"
+                ) from None
 
     # --- rotation ----------------------------------------------------------------------------
     def write_pending(self, key: bytes) -> None:

@@ -29,10 +29,15 @@ class SqliteStore(SqlStore):
     def __init__(self, database: Path, *, workspace: str, key_file: Path) -> None:
         super().__init__(workspace=workspace, key_file=key_file)
         self.database = database
-        database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not database.exists():
-            # Owner-only from the start (SQLite gives the -wal/-shm files the same mode).
-            os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+        try:
+            database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not database.exists():
+                # Owner-only from the start (SQLite gives the -wal/-shm files the same mode).
+                os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError as exc:
+            raise WorkspaceError(
+                f"cannot create workspace database {database}: {exc.strerror or exc}"
+            ) from None
         try:
             self._conn = sqlite3.connect(
                 database,
@@ -49,7 +54,7 @@ class SqliteStore(SqlStore):
             with self.transaction(write=True) as cur:
                 self._create_tables(cur)
         except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(f"cannot open workspace database {database}: {exc}") from None
+            raise WorkspaceError(f"cannot open {self._explain(exc)}") from None
 
     @property
     def location(self) -> str:
@@ -64,11 +69,24 @@ class SqliteStore(SqlStore):
             raise WorkspaceError(f"workspace database {self.database} is busy: {exc}") from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise WorkspaceError(self._explain(exc)) from None
+            raise
+
+    def _explain(self, exc: sqlite3.Error) -> str:
+        """What a SQLite error means for the user, naming the database."""
+        text, where = str(exc), f"workspace database {self.database}"
+        if "readonly" in text or "read-only" in text:
+            return f"{where} is read-only ({text}): nothing was written"
+        if "full" in text:
+            return f"no space left for {where} ({text}): nothing was written"
+        if "disk I/O error" in text:
+            return f"{where}: the disk refused a write ({text}): nothing was written"
+        return f"workspace database {self.database}: {text}"
 
     def rotate_key(self) -> int:
         count = super().rotate_key()
