@@ -16,8 +16,6 @@ import click
 
 from connectors.cli.output import fail, warn
 
-_STARTED = time.monotonic()  # when the command began, for `check --timeout`
-
 # command name -> "module:attribute"; the module is imported when the command is used.
 COMMANDS: dict[str, str] = {
     "types": "connectors.cli.types:types_command",
@@ -65,11 +63,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Connection strings to typed resources, live checks and ready-made scripts."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    ctx.obj["started"] = _STARTED
+    ctx.obj.setdefault("started", time.monotonic())
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``connectors`` script."""
+    started = time.monotonic()
     args = list(argv if argv is not None else sys.argv[1:])
     _refuse_undecodable(args)
     debug = "--debug" in args
@@ -78,7 +77,13 @@ def main(argv: list[str] | None = None) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore" if not debug else "default")
         try:
-            cli.main(args=args, prog_name="connectors", standalone_mode=False)
+            # "started": when the command began, for `check --timeout`
+            cli.main(
+                args=args,
+                prog_name="connectors",
+                standalone_mode=False,
+                obj={"started": started},
+            )
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.Abort:

@@ -46,9 +46,12 @@ def check_command(target: str, type_name: str | None, timeout: float, json_: boo
     from connectors.workspace.resolve import resolve_resource
 
     # --timeout bounds the whole command: reading the resource counts too
-    CHECK_STARTED.set(click.get_current_context().find_root().obj.get("started"))
-    resource = resolve_resource(read_text_argument(target), type_name=type_name, typed=True)
-    result = check(resource, timeout=timeout)
+    token = CHECK_STARTED.set(click.get_current_context().find_root().obj.get("started"))
+    try:
+        resource = resolve_resource(read_text_argument(target), type_name=type_name, typed=True)
+        result = check(resource, timeout=timeout)
+    finally:
+        CHECK_STARTED.reset(token)
     if json_:
         print_json(result.to_dict())
     else:

@@ -38,8 +38,9 @@ class SqliteStore(SqlStore):
             raise WorkspaceError(
                 f"cannot create workspace database {database}: {exc.strerror or exc}"
             ) from None
+        opened: sqlite3.Connection | None = None
         try:
-            self._conn = sqlite3.connect(
+            self._conn = opened = sqlite3.connect(
                 database,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
@@ -53,7 +54,11 @@ class SqliteStore(SqlStore):
             self._conn.execute("PRAGMA secure_delete = ON")
             with self.transaction(write=True) as cur:
                 self._create_tables(cur)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, WorkspaceError) as exc:
+            if opened is not None:
+                opened.close()  # no file left open (a read-only mount stays busy)
+            if isinstance(exc, WorkspaceError):
+                raise
             raise WorkspaceError(f"cannot open {self._explain(exc)}") from None
 
     @property
@@ -77,10 +82,18 @@ class SqliteStore(SqlStore):
                 raise WorkspaceError(self._explain(exc)) from None
             raise
 
+    def _writable(self) -> bool:
+        """Whether the database's directory takes writes (SQLite makes its -wal file there)."""
+        folder = self.database.parent
+        try:
+            return os.access(folder, os.W_OK) and not os.statvfs(folder).f_flag & os.ST_RDONLY
+        except OSError:
+            return False
+
     def _explain(self, exc: sqlite3.Error) -> str:
         """What a SQLite error means for the user, naming the database."""
         text, where = str(exc), f"workspace database {self.database}"
-        if "readonly" in text or "read-only" in text:
+        if "readonly" in text or "read-only" in text or not self._writable():
             return f"{where} is read-only ({text}): nothing was written"
         if "full" in text:
             return f"no space left for {where} ({text}): nothing was written"
