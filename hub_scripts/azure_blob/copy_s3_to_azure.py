@@ -41,6 +41,7 @@ def _container(resource: azure_blob) -> ContainerClient:
         url.rstrip("/"),
         resource["containerName"],
         credential=credential,
+        connection_timeout=10,  # seconds
         max_single_get_size=4 * 1024 * 1024,
         max_chunk_get_size=4 * 1024 * 1024,
     )
@@ -59,7 +60,7 @@ def _s3_client(resource: s3) -> Any:
         region_name=resource.get("region") or "us-east-1",
         aws_access_key_id=resource.get("accessKey") or None,
         aws_secret_access_key=resource.get("secretKey") or None,
-        config=Config(s3={"addressing_style": style}),
+        config=Config(s3={"addressing_style": style}, connect_timeout=10),
     )
 
 

@@ -22,7 +22,9 @@ def _container(resource: azure_blob) -> ContainerClient:
         credential = {"account_name": resource["accountName"], "account_key": resource["accessKey"]}
     else:
         credential = resource.get("sasToken") or None
-    return ContainerClient(url.rstrip("/"), resource["containerName"], credential=credential)
+    return ContainerClient(
+        url.rstrip("/"), resource["containerName"], credential=credential, connection_timeout=10
+    )
 
 
 def main(

@@ -113,6 +113,8 @@ def _client(resource: mongodb) -> MongoClient:
     if credential.get("mechanism"):
         kwargs["authMechanism"] = credential["mechanism"]
     kwargs["tls"] = bool(resource.get("tls", bool(resource.get("srv"))))  # SRV implies TLS
+    kwargs.setdefault("connectTimeoutMS", 10_000)  # unless the resource's options set them
+    kwargs.setdefault("serverSelectionTimeoutMS", 10_000)
     return MongoClient(hosts, **kwargs)
 
 

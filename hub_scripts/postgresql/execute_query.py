@@ -45,6 +45,7 @@ def _connect(db: postgresql, **kwargs: Any) -> psycopg.Connection:
             with os.fdopen(fd, "w") as handle:
                 handle.write(pem)
             params["sslrootcert"] = path
+        params.setdefault("connect_timeout", 10)  # seconds, unless the resource sets it
         params.update(kwargs)
         return psycopg.connect(**params)
     finally:

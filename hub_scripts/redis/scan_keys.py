@@ -23,6 +23,7 @@ def _client(resource: redis) -> Redis:
     for name in ("socket_timeout", "socket_connect_timeout", "client_name", "protocol"):
         if resource.get(name) is not None:
             settings[name] = resource[name]
+    settings.setdefault("socket_connect_timeout", 10)  # seconds
     if resource.get("unix_socket_path"):
         return Redis(unix_socket_path=resource["unix_socket_path"], **settings)
     if resource.get("tls"):

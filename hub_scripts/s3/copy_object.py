@@ -26,6 +26,7 @@ def _client(resource: s3) -> Any:
     aws = not endpoint or ".amazonaws.com" in endpoint
     options: dict = {
         "signature_version": "s3v4",
+        "connect_timeout": 10,  # seconds
         "s3": {"addressing_style": "path" if resource.get("pathStyle", True) else "virtual"},
     }
     if not aws:
