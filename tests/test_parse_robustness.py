@@ -178,6 +178,21 @@ REGRESSIONS = [
     ("postgresql", "postgresql://h:\u00b2/db"),
     ("mongodb", "mongodb://h:\u00b2/db"),
     ("mongodb", "mongodb://h/?w=--5"),
+    # found by the fuzz campaign (connectors.testing.fuzz)
+    # numbers of more than 4,300 digits: Python's own ValueError
+    ("redis", "redis://h:" + "9" * 5000),
+    ("postgresql", "postgresql://h:" + "1" * 5000 + "/db"),
+    ("mongodb", "mongodb://h/?connectTimeoutMS=" + "1" * 5000),
+    ("s3", "http://minio:" + "1" * 5000),
+    # a lone surrogate (an undecodable argv byte): UnicodeEncodeError on the way back
+    ("postgresql", "postgresql://u:\udcff@h/db"),
+    ("postgresql", "postgresql://u:%ff\udcff@h/db"),
+    # an EndpointSuffix with '/', which the endpoint then lost
+    (
+        "azure_blob",
+        "DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=bXlrZXk=;"
+        "EndpointSuffix=core.s/",
+    ),
 ]
 
 

@@ -191,6 +191,9 @@ def _account_and_endpoint(
     account = get.get("ACCOUNTNAME", "")
     protocol = get.get("DEFAULTENDPOINTSPROTOCOL", "").lower()
     suffix = get.get("ENDPOINTSUFFIX", "")
+    if suffix:  # a host name's tail: anything else could not be written back unchanged
+        at = settings["ENDPOINTSUFFIX"][1]
+        check_host(suffix, position=at, type_name=TYPE, what="EndpointSuffix")
     if "BLOBENDPOINT" in get:
         raw, at = settings["BLOBENDPOINT"]
         endpoint = _endpoint_url(raw if "://" in raw else f"https://{raw}", at)
