@@ -3,8 +3,8 @@
 Written against the public plugin API only, as any third-party connector would be. The value
 is Windmill's: ``bucket`` and ``serviceAccountKey`` (a nested ``gcloud`` resource: the
 service-account JSON key), plus the extension fields ``prefix`` (what a parsed URL pointed at
-inside the bucket; not prepended to keys) and ``endpoint`` (another Cloud Storage endpoint,
-such as an emulator).
+inside the bucket; not prepended to keys), ``endpoint`` (another Cloud Storage endpoint, such as
+an emulator) and ``hmacAccessId``/``hmacSecret`` (an HMAC key, which DuckDB needs).
 """
 
 from __future__ import annotations
@@ -59,6 +59,16 @@ SCHEMA: dict[str, Any] = {
             "description": "Extension: another Cloud Storage endpoint (an emulator); default "
             "https://storage.googleapis.com",
         },
+        "hmacAccessId": {
+            "type": "string",
+            "description": "Extension: an HMAC key's access ID (Cloud Storage > Settings > "
+            "Interoperability), for DuckDB",
+        },
+        "hmacSecret": {
+            "type": "string",
+            "description": "Extension: that HMAC key's secret",
+            "password": True,
+        },
     },
     # Windmill requires both; a pasted gs:// URL has no key and a pasted key has no bucket.
     "required": ["bucket"],
@@ -97,7 +107,7 @@ class GCloudStorage(Connector):
             return Match.NONE
         if text.startswith("{") and '"service_account"' in text:
             return Match.SCHEME
-        if text.startswith("{") and '"serviceAccountKey"' in text:
+        if text.startswith("{") and ('"serviceAccountKey"' in text or '"hmacAccessId"' in text):
             return Match.SCHEME
         return Match.NONE
 
@@ -114,7 +124,9 @@ class GCloudStorage(Connector):
     def to_connection_string(self, resource: Resource) -> str:
         """``gs://bucket/prefix``, or the value as JSON when it holds a key (a URL cannot)."""
         value = resource.value
-        if value.get("serviceAccountKey") or value.get("endpoint"):
+        if any(
+            value.get(k) for k in ("serviceAccountKey", "endpoint", "hmacAccessId", "hmacSecret")
+        ):
             return json.dumps(value, separators=(",", ":"))
         prefix = value.get("prefix") or ""
         return f"gs://{value.get('bucket', '')}" + (f"/{prefix}" if prefix else "")

@@ -26,7 +26,7 @@ API_HOST = "storage.googleapis.com"
 BROWSER_HOST = "storage.cloud.google.com"
 CONSOLE_HOST = "console.cloud.google.com"
 #: the fields of a gcloud_storage value
-VALUE_FIELDS = ("bucket", "serviceAccountKey", "prefix", "endpoint")
+VALUE_FIELDS = ("bucket", "serviceAccountKey", "prefix", "endpoint", "hmacAccessId", "hmacSecret")
 #: the fields a service-account key must have to sign requests
 KEY_FIELDS = ("private_key", "client_email")
 # bucket names: 3-63 characters (up to 222 with dots), lowercase letters, digits, - _ .

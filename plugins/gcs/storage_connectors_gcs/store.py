@@ -93,8 +93,28 @@ class GCSObjectStore:
         }
 
     def duckdb_settings(self) -> dict[str, Any]:
-        raise ConnectorsError(
-            "DuckDB reads Cloud Storage with HMAC keys (its S3 interoperability), not with a "
-            "service-account key: make an s3 resource with endPoint https://storage.googleapis.com "
-            "and the HMAC key for DuckDB"
-        )
+        """``{"connection_settings_str", "gcs_bucket"}``: run the string, then read
+        ``gs://<bucket>/<key>``. DuckDB signs with an HMAC key (``hmacAccessId``/``hmacSecret``),
+        not with the service-account key."""
+        access, secret = self.value.get("hmacAccessId"), self.value.get("hmacSecret")
+        if not access or not secret:
+            raise ConnectorsError(
+                "DuckDB reads Cloud Storage with an HMAC key, not a service-account key: add "
+                "hmacAccessId and hmacSecret (Cloud Storage > Settings > Interoperability)"
+            )
+        options = [f"KEY_ID {_sql(access)}", f"SECRET {_sql(secret)}"]
+        if is_emulator(self.value):
+            scheme, _, host = endpoint(self.value).partition("://")
+            options += [f"ENDPOINT {_sql(host)}", "URL_STYLE 'path'"]
+            options.append(f"USE_SSL {'true' if scheme == 'https' else 'false'}")
+        lines = [
+            "INSTALL 'httpfs';",
+            "LOAD 'httpfs';",
+            f"CREATE OR REPLACE SECRET connectors_gcs (TYPE gcs, {', '.join(options)});",
+        ]
+        return {"connection_settings_str": "\n".join(lines), "gcs_bucket": self.bucket}
+
+
+def _sql(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"

@@ -90,6 +90,26 @@ def test_duckdb_settings_explain_hmac(workspace_storage):
         connectors.duckdb_connection_settings()
 
 
+def test_duckdb_reads_with_an_hmac_key(fresh_gcloud_storage, monkeypatch):
+    # fake-gcs-server checks no signature; DuckDB still sends its HMAC-signed requests to it
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    from duckdb_extensions import import_extension  # the wheel carries httpfs: no download
+
+    import_extension("httpfs")
+    value = {**fresh_gcloud_storage.value, "hmacAccessId": "GOOG1EXAMPLE", "hmacSecret": "s'cr"}
+    connectors.set_resource("f/lake/gcs", value, "gcloud_storage")
+    monkeypatch.setenv("CONNECTORS_OBJECT_STORAGE", "f/lake/gcs")
+    buffer = io.BytesIO()
+    pl.DataFrame({"a": [1, 2]}).write_parquet(buffer)
+    connectors.write_s3_file("s3:///t.parquet", buffer.getvalue())
+    settings = connectors.duckdb_connection_settings()
+    con = duckdb.connect()
+    con.execute(settings["connection_settings_str"])
+    url = f"gs://{settings['gcs_bucket']}/t.parquet"
+    assert con.execute(f"SELECT a FROM read_parquet('{url}')").fetchall() == [(1,), (2,)]
+
+
 def test_hub_scripts_upload_list_download_sign(fresh_gcloud_storage):
     r = fresh_gcloud_storage
     assert run("upload_object", r, {"name": "n/a.txt", "content": "héllo"}) == {
