@@ -28,7 +28,10 @@ def test_listed_by_plugins_and_types():
     ours = [p for p in plugins if "gcloud_storage" in p["types"]]
     assert ours and ours[0]["distribution"] == "storage-connectors-gcs"
     types = {t["name"]: t for t in json.loads(cli("types", "--json").stdout)}
-    assert types["gcloud_storage"]["secret_fields"] == ["serviceAccountKey.private_key"]
+    assert types["gcloud_storage"]["secret_fields"] == [
+        "serviceAccountKey.private_key",
+        "hmacSecret",
+    ]
 
 
 def test_schema_write_dir_and_hub_export(tmp_path):
