@@ -30,8 +30,8 @@ def _connect(db: mysql, **kwargs: Any) -> pymysql.connections.Connection:
         "database": db.get("database") or None,
         "charset": db.get("charset") or "utf8mb4",
     }
-    if db.get("connect_timeout"):
-        params["connect_timeout"] = int(db["connect_timeout"])
+    # a 10 s default, as the other hub scripts: an unreachable host fails instead of hanging
+    params["connect_timeout"] = int(db.get("connect_timeout") or 10)
     if mode == "DISABLED":
         params["ssl_disabled"] = True
     elif mode != "PREFERRED":
