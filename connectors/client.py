@@ -1,8 +1,11 @@
 """Windmill's client functions (``wmill``), same names and signatures, on the workspace store.
 
 The same script runs locally (embedded SQLite workspace, or PostgreSQL for a team) and inside a
-Windmill worker (REST API); ``connectors.workspace.store.open_store`` picks the store. Extra,
-not in ``wmill``: :func:`update_state`, an atomic read-modify-write of a state.
+Windmill worker (REST API); ``connectors.workspace.store.open_store`` picks the store. Inside a
+worker the requests are wmill's own: paths are sent as given (only the ``$res:``/``res://`` and
+``var://`` prefixes wmill strips are stripped) and Windmill's server validates them; values are
+sent verbatim. Locally paths are checked by ``connectors.workspace.paths``. Extra, not in
+``wmill``: :func:`update_state`, an atomic read-modify-write of a state.
 """
 
 from __future__ import annotations
@@ -21,25 +24,81 @@ from connectors.workspace.paths import (
     user_segment,
     variable_path,
 )
-from connectors.workspace.store import open_store
+from connectors.workspace.store import Store, open_store
 
 __all__ = [
     "get_flow_user_state",
     "get_resource",
+    "get_root_job_id",
     "get_shared_state",
+    "get_shared_state_pickle",
     "get_state",
     "get_state_path",
     "get_variable",
+    "get_workspace",
     "list_resources",
+    "parse_resource_syntax",
+    "parse_variable_syntax",
     "set_flow_user_state",
     "set_resource",
     "set_shared_state",
+    "set_shared_state_pickle",
     "set_state",
     "set_variable",
     "update_state",
 ]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _windmill(store: Store) -> Any:
+    """The store when it is Windmill's REST API (inside a worker), else None."""
+    from connectors.workspace.windmill_store import WindmillStore
+
+    return store if isinstance(store, WindmillStore) else None
+
+
+def parse_resource_syntax(s: str | None) -> str | None:
+    """``$res:x`` or ``res://x`` -> ``x``; any other text None (as wmill)."""
+    if s is None:
+        return None
+    if s.startswith("$res:"):
+        return s[5:]
+    if s.startswith("res://"):
+        return s[6:]
+    return None
+
+
+def parse_variable_syntax(s: str) -> str | None:
+    """``var://x`` -> ``x``; any other text None (as wmill: ``$var:`` is not stripped)."""
+    if s.startswith("var://"):
+        return s[6:]
+    return None
+
+
+def get_workspace() -> str:
+    """The workspace: ``WM_WORKSPACE`` inside Windmill, else the local workspace's name."""
+    windmill = _windmill(open_store())
+    if windmill is not None:
+        return str(windmill.workspace)
+    from connectors.workspace.store import workspace_name
+
+    return workspace_name()
+
+
+def get_root_job_id(job_id: str | None = None) -> str:
+    """The root job of ``job_id`` (default ``WM_JOB_ID``) inside Windmill; locally the flow run.
+
+    Locally the flow run is ``CONNECTORS_FLOW_RUN_ID`` (or ``WM_ROOT_FLOW_JOB_ID``) when set,
+    else one id per process: the key flow user state is kept under.
+    """
+    windmill = _windmill(open_store())
+    if windmill is not None:
+        job = job_id or os.environ.get("WM_JOB_ID")
+        return str(windmill.api.request("GET", f"jobs_u/get_root_job_id/{job}"))
+    from connectors.workspace.sql_store import flow_run_id
+
+    return flow_run_id()
 
 
 # --- resources ---------------------------------------------------------------------------------
@@ -49,9 +108,13 @@ def get_resource(path: str, none_if_undefined: bool = False, interpolated: bool 
     ``interpolated`` resolves ``$var:``/``$res:`` references; with ``none_if_undefined`` any
     error (missing resource, bad path) gives ``None`` as in ``wmill``.
     """
+    store = open_store()
+    windmill = _windmill(store)
     try:
+        if windmill is not None:
+            return windmill.wmill_get_resource(parse_resource_syntax(path) or path, interpolated)
         clean = resource_path(path)
-        return open_store().get_resource_value(clean, interpolated=interpolated)
+        return store.get_resource_value(clean, interpolated=interpolated)
     except ConnectorsError:
         if none_if_undefined:
             return None
@@ -60,8 +123,13 @@ def get_resource(path: str, none_if_undefined: bool = False, interpolated: bool 
 
 def set_resource(path: str, value: Any, resource_type: str = "any") -> None:
     """Create the resource, or update its value (an existing resource keeps its type)."""
+    store = open_store()
+    windmill = _windmill(store)
+    if windmill is not None:
+        windmill.wmill_set_resource(parse_resource_syntax(path) or path, value, resource_type)
+        return
     clean = resource_path(path)
-    open_store().put_resource(clean, resource_type, value, keep_type=True)
+    store.put_resource(clean, resource_type, value, keep_type=True)
 
 
 def list_resources(
@@ -72,8 +140,16 @@ def list_resources(
     ``resource_type`` may list several types separated by commas; states are left out unless
     asked for by type.
     """
+    store = open_store()
+    windmill = _windmill(store)
+    if windmill is not None:
+        params = {"resource_type": resource_type, "page": page, "per_page": per_page}
+        answer: list[dict[str, Any]] = windmill.wmill_list_resources(
+            {k: v for k, v in params.items() if v is not None}
+        )
+        return answer
     types = [t for t in (resource_type or "").split(",") if t] or None
-    found = open_store().list_resources(types, page=page, per_page=per_page)
+    found = store.list_resources(types, page=page, per_page=per_page)
     return [
         {
             "path": item.path,
@@ -90,14 +166,24 @@ def list_resources(
 # --- variables ---------------------------------------------------------------------------------
 def get_variable(path: str) -> str:
     """The variable's value (secrets decrypted); ``var://`` and ``$var:`` prefixes accepted."""
+    store = open_store()
+    windmill = _windmill(store)
+    if windmill is not None:
+        value: str = windmill.wmill_get_variable(parse_variable_syntax(path) or path)
+        return value
     clean = variable_path(path)
-    return open_store().get_variable_value(clean)
+    return store.get_variable_value(clean)
 
 
 def set_variable(path: str, value: str, is_secret: bool = False) -> None:
     """Create the variable, or update its value (``is_secret`` is kept on update, as in wmill)."""
+    store = open_store()
+    windmill = _windmill(store)
+    if windmill is not None:
+        windmill.wmill_set_variable(parse_variable_syntax(path) or path, value, is_secret)
+        return
     clean = variable_path(path)
-    open_store().put_variable(clean, value, is_secret, keep_secret=True)
+    store.put_variable(clean, value, is_secret, keep_secret=True)
 
 
 # --- states ------------------------------------------------------------------------------------
@@ -207,3 +293,31 @@ def get_shared_state(path: str = "state.json") -> Any:
     """The JSON value in ``/shared/<path>`` or ``./shared/<path>`` (FileNotFoundError if none)."""
     with (_shared_dir() / path).open(encoding="utf-8") as f:
         return json.load(f)
+
+
+def set_shared_state_pickle(value: Any, path: str = "state.pickle") -> None:
+    """Pickle ``value`` to ``/shared/<path>`` or ``./shared/<path>`` (as wmill)."""
+    import pickle
+
+    target = _shared_dir() / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def get_shared_state_pickle(path: str = "state.pickle") -> Any:
+    """The pickled value in ``/shared/<path>`` or ``./shared/<path>`` (deprecated in wmill).
+
+    Pickle runs code from the file: read only what a step of the same flow wrote.
+    """
+    import pickle
+    import warnings
+
+    warnings.warn(
+        "The 'get_shared_state_pickle' method is deprecated and may be removed in the future. "
+        "Consider Windmill.get_shared_state_pickle(...)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    with (_shared_dir() / path).open("rb") as handle:
+        return pickle.load(handle)

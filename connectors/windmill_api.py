@@ -3,8 +3,9 @@
 Base URL ``{BASE_INTERNAL_URL or WM_BASE_URL}/api``, header ``Authorization: Bearer {WM_TOKEN}``,
 endpoints under ``/w/{WM_WORKSPACE}/`` (reference/windmill.md 1.1-1.2). Used by the workspace store
 (resources, variables, flow user state) and by the object-storage helpers (``job_helpers/*``).
-Every failure is one ``WorkspaceError`` line naming the method, endpoint and status; the response
-body is redacted and the query string (object keys) is left out.
+Timeouts are wmill's: 900 s per request, none for object downloads and uploads (the caller passes
+``timeout=None``). Every failure is one ``WorkspaceError`` line naming the method, endpoint and
+status; the response body is redacted and the query string (object keys) is left out.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ MISSING: Any = _Missing()
 class WindmillApi:
     """The ``/api`` of one Windmill instance, in one workspace, with one token."""
 
-    def __init__(self, base_url: str, token: str, workspace: str, timeout: float = 300.0) -> None:
+    def __init__(self, base_url: str, token: str, workspace: str, timeout: float = 900.0) -> None:
         import httpx
 
         self.base_url = f"{base_url.rstrip('/')}/api"

@@ -32,7 +32,7 @@ def test_run_resolves_converts_and_masks(demo):
     assert result["when"] == "2024-05-01T10:00:00+00:00"
     assert result["data"] == "aGk="  # bytes in, bytes out (base64 in JSON)
     assert result["mode"] == "append"
-    assert result["wmill"] == "connectors"
+    assert result["wmill"] == "connectors.wmill"
     assert result["job_path"] == "f/demo/echo"
     assert result["state_path"] == "f/demo/echo/user"
     # The result is what the user asked for, printed as it is; the arguments are masked.

@@ -9,6 +9,7 @@ import pytest
 import connectors
 from connectors import client
 from connectors.errors import ConnectorsError
+from connectors.hub.jobdir import job_directory
 from connectors.objectstore import (
     S3Object,
     boto3_connection_settings,
@@ -86,7 +87,70 @@ def _settings_for(value, monkeypatch):
     )
 
 
-def test_settings_keys_minio(monkeypatch):
+# Windmill's own client test (python-client/wmill/tests) expects these for its MinIO resource.
+WINDMILL_MINIO = {
+    "bucket": "windmill",
+    "region": "fr-paris",
+    "endPoint": "localhost:9000",
+    "useSSL": False,
+    "pathStyle": True,
+    "accessKey": "IeuKPSYLKTO2h9CWfCVR",
+    "secretKey": "80yMndIMcyXwEujxVNINQbf0tBlIzRaLPyM2m1n4",
+}
+
+
+def test_settings_are_windmills_for_its_own_minio_resource(monkeypatch):
+    polars, duck, boto = _settings_for(WINDMILL_MINIO, monkeypatch)
+    assert duck == {
+        "connection_settings_str": "SET home_directory='./';\nINSTALL 'httpfs';\n"
+        "SET s3_url_style='path';\nSET s3_region='fr-paris';\n"
+        "SET s3_endpoint='localhost:9000';\nSET s3_use_ssl=0;\n"
+        "SET s3_access_key_id='IeuKPSYLKTO2h9CWfCVR';\n"
+        "SET s3_secret_access_key='80yMndIMcyXwEujxVNINQbf0tBlIzRaLPyM2m1n4';\n",
+        "s3_bucket": "windmill",
+    }
+    assert duck.connection_settings_str == duck["connection_settings_str"]
+    assert polars == {
+        "s3fs_args": {
+            "endpoint_url": "http://localhost:9000",
+            "key": "IeuKPSYLKTO2h9CWfCVR",
+            "secret": "80yMndIMcyXwEujxVNINQbf0tBlIzRaLPyM2m1n4",
+            "use_ssl": False,
+            "cache_regions": False,
+            "client_kwargs": {"region_name": "fr-paris"},
+        },
+        "storage_options": {
+            "aws_endpoint_url": "http://localhost:9000",
+            "aws_access_key_id": "IeuKPSYLKTO2h9CWfCVR",
+            "aws_secret_access_key": "80yMndIMcyXwEujxVNINQbf0tBlIzRaLPyM2m1n4",
+            "aws_region": "fr-paris",
+            "aws_allow_http": "true",
+        },
+        "s3_bucket": "windmill",
+    }
+    assert list(polars.s3fs_args) == [
+        "endpoint_url",
+        "key",
+        "secret",
+        "use_ssl",
+        "cache_regions",
+        "client_kwargs",
+    ]
+    assert polars.storage_options.aws_region == "fr-paris"
+    assert polars.s3fs_args.client_kwargs.region_name == "fr-paris"
+    assert boto == {
+        "endpoint_url": "http://localhost:9000",
+        "region_name": "fr-paris",
+        "use_ssl": False,
+        "aws_access_key_id": "IeuKPSYLKTO2h9CWfCVR",
+        "aws_secret_access_key": "80yMndIMcyXwEujxVNINQbf0tBlIzRaLPyM2m1n4",
+    }
+    assert type(polars).__name__ == "PolarsConnectionSettings"
+    assert type(duck).__name__ == "DuckDbConnectionSettings"
+    assert type(boto).__name__ == "Boto3ConnectionSettings"
+
+
+def test_settings_full_url_endpoint_and_quotes(monkeypatch):
     value = {
         "bucket": "b1b",
         "region": "us-east-1",
@@ -97,61 +161,39 @@ def test_settings_keys_minio(monkeypatch):
         "useSSL": False,
     }
     polars, duck, boto = _settings_for(value, monkeypatch)
-    assert set(polars) == {"s3fs_args", "storage_options", "s3_bucket"}
     assert polars["s3_bucket"] == "b1b"
-    assert polars["s3fs_args"] == {
-        "endpoint_url": "http://127.0.0.1:9000",
-        "key": "ak",
-        "secret": "sk'q",
-        "use_ssl": False,
-        "cache_regions": False,
-        "client_kwargs": {"region_name": "us-east-1"},
-        "config_kwargs": {"s3": {"addressing_style": "path"}},
-    }
-    assert polars["storage_options"] == {
-        "aws_endpoint_url": "http://127.0.0.1:9000",
-        "aws_access_key_id": "ak",
-        "aws_secret_access_key": "sk'q",
-        "aws_region": "us-east-1",
-        "aws_allow_http": "true",
-        "aws_virtual_hosted_style_request": "false",
-    }
-    assert duck == {
-        "connection_settings_str": "INSTALL 'httpfs';\n"
-        "SET s3_url_style='path';\nSET s3_region='us-east-1';\n"
-        "SET s3_endpoint='127.0.0.1:9000';\nSET s3_use_ssl=0;\n"
-        "SET s3_access_key_id='ak';\nSET s3_secret_access_key='sk''q';",
-        "s3_bucket": "b1b",
-    }
-    assert boto == {
-        "endpoint_url": "http://127.0.0.1:9000",
-        "region_name": "us-east-1",
-        "use_ssl": False,
-        "aws_access_key_id": "ak",
-        "aws_secret_access_key": "sk'q",
-    }
+    assert polars["s3fs_args"]["endpoint_url"] == "http://127.0.0.1:9000"
+    assert polars["storage_options"]["aws_endpoint_url"] == "http://127.0.0.1:9000"
+    # DuckDB takes the host (a URL would become http://http://...), quotes doubled
+    assert duck["connection_settings_str"] == (
+        "SET home_directory='./';\nINSTALL 'httpfs';\nSET s3_url_style='path';\n"
+        "SET s3_region='us-east-1';\nSET s3_endpoint='127.0.0.1:9000';\nSET s3_use_ssl=0;\n"
+        "SET s3_access_key_id='ak';\nSET s3_secret_access_key='sk''q';\n"
+    )
+    assert boto["endpoint_url"] == "http://127.0.0.1:9000"
 
 
-def test_settings_aws_default_chain_and_token(monkeypatch):
+def test_settings_aws_virtual_hosted_and_token(monkeypatch):
     value = {
         "bucket": "reports",
         "region": "eu-west-3",
         "endPoint": "",
         "pathStyle": False,
-        "accessKey": "",
-        "secretKey": "",
         "useSSL": True,
     }
     polars, duck, boto = _settings_for(value, monkeypatch)
+    # render_endpoint: no endPoint -> s3.<region>.amazonaws.com, the bucket in front when
+    # virtual-hosted; no key in the value -> none in the settings (the default chain)
     assert polars["storage_options"] == {
         "aws_endpoint_url": "https://reports.s3.eu-west-3.amazonaws.com",
         "aws_region": "eu-west-3",
         "aws_allow_http": "false",
-        "aws_virtual_hosted_style_request": "true",
     }
     assert "key" not in polars["s3fs_args"]
-    assert "s3_url_style" not in duck["connection_settings_str"]
-    assert "SET s3_endpoint='s3.eu-west-3.amazonaws.com';" in duck["connection_settings_str"]
+    assert duck["connection_settings_str"] == (
+        "SET home_directory='./';\nINSTALL 'httpfs';\nSET s3_region='eu-west-3';\n"
+        "SET s3_endpoint='s3.eu-west-3.amazonaws.com';\n"
+    )
     assert boto["aws_access_key_id"] is None
     assert boto["endpoint_url"] == "https://s3.eu-west-3.amazonaws.com"
     value.update(accessKey="ASIA1", secretKey="s", token="tok")
@@ -294,8 +336,9 @@ def test_duckdb_reads_parquet(storage):
     url = f"s3://{settings['s3_bucket']}/d.parquet"
     pl.DataFrame({"n": [1, 2]}).write_parquet(url, storage_options=settings["storage_options"])
     con = _duckdb_with_httpfs()
-    con.execute(duckdb_connection_settings()["connection_settings_str"])
-    assert con.execute(f"select sum(n) from read_parquet('{url}')").fetchone() == (3,)
+    with job_directory():  # Windmill's settings set home_directory='./', as in a job directory
+        con.execute(duckdb_connection_settings()["connection_settings_str"])
+        assert con.execute(f"select sum(n) from read_parquet('{url}')").fetchone() == (3,)
 
 
 def test_resource_object_store_dispatch():

@@ -123,6 +123,8 @@ class FakeWindmill:
         self.requests: list[tuple[str, str, dict[str, str], Any]] = []
         self.problems: list[str] = []
         self.proxy_bucket: str | None = None
+        #: keys a newer server adds to the settings answers
+        self.extra_settings: dict[str, Any] = {}
         # streaming checks (see the module docstring)
         self.hold_download: threading.Event | None = None
         self.upload_started = threading.Event()
@@ -279,9 +281,9 @@ def windmill(monkeypatch):
                     for o in data["s3_objects"]
                 ]
             if endpoint == "job_helpers/v2/polars_connection_settings":
-                return 200, POLARS
+                return 200, {**POLARS, **fake.extra_settings}
             if endpoint == "job_helpers/v2/duckdb_connection_settings":
-                return 200, {"connection_settings_str": DUCKDB}
+                return 200, {"connection_settings_str": DUCKDB, **fake.extra_settings}
             if endpoint == "job_helpers/v2/s3_resource_info":
                 return 200, S3_RESOURCE
             if endpoint == "job_helpers/v2/s3_proxy_bucket":
@@ -490,6 +492,20 @@ def test_settings_from_the_server(windmill):
     ]
 
 
+def test_settings_keep_every_key_the_server_returns(windmill):
+    windmill.extra_settings = {
+        "s3_bucket": "wm-lfs",
+        "azure_container_path": "az://lake",
+        "added_later": {"x": 1},
+    }
+    polars = polars_connection_settings()
+    assert polars == {**POLARS, **windmill.extra_settings}
+    assert polars.s3_bucket == "wm-lfs" and polars.storage_options.aws_region == "eu-west-1"
+    duck = duckdb_connection_settings()
+    assert duck == {"connection_settings_str": DUCKDB, **windmill.extra_settings}
+    assert duck.azure_container_path == "az://lake"
+
+
 def test_boto3_mapping_of_an_s3_resource():
     assert boto3_from_resource({**S3_RESOURCE, "useSSL": True, "port": None, "token": "T"}) == {
         "endpoint_url": "https://minio",
@@ -531,7 +547,7 @@ def test_job_token_uses_the_s3_proxy(windmill, monkeypatch):
     }
     duck = duckdb_connection_settings()
     assert duck["s3_bucket"] == "wm-lfs"
-    assert duck["connection_settings_str"].split("\n") == [
+    assert duck["connection_settings_str"].split("\n")[:-1] == [
         "SET home_directory='./';",
         "INSTALL 'httpfs';",
         "SET s3_url_style='path';",

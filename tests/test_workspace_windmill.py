@@ -303,3 +303,19 @@ def test_bad_token_is_one_clear_error(windmill, monkeypatch):
     with pytest.raises(WorkspaceError, match="401"):
         connectors.get_variable("u/admin/v")
     windmill.problems.clear()
+
+
+def test_set_resource_and_variable_send_values_verbatim(windmill):
+    # wmill sends the value as given: no normalisation, no defaults added, unknown keys kept
+    value = {"host": "h", "port": "5432", "sslmode": "REQUIRE", "extra": [1, {"a": None}]}
+    connectors.set_resource("f/x/raw", value, "postgresql")
+    connectors.set_resource("f/x/raw", {"port": 1})
+    connectors.set_variable("f/x/v", " spaced value\n", is_secret=True)
+    connectors.set_variable("f/x/v", "")
+    bodies = [data for method, _, data in windmill.requests if method == "POST"]
+    assert bodies == [
+        {"path": "f/x/raw", "value": value, "resource_type": "postgresql"},
+        {"value": {"port": 1}},
+        {"path": "f/x/v", "value": " spaced value\n", "is_secret": True, "description": ""},
+        {"value": ""},
+    ]

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 
-def install_wmill() -> None:
-    """Make ``import wmill`` give this package's Windmill-compatible client (unless real wmill
-    is already imported)."""
-    import connectors
+@contextlib.contextmanager
+def serve_wmill() -> Iterator[None]:
+    """While inside, ``import wmill`` gives ``connectors.wmill`` (never the real wmill client);
+    what ``sys.modules["wmill"]`` held before is put back afterwards."""
+    from connectors import wmill
 
-    sys.modules.setdefault("wmill", connectors)
+    before = sys.modules.get("wmill")
+    sys.modules["wmill"] = wmill
+    try:
+        yield
+    finally:
+        if before is None:
+            sys.modules.pop("wmill", None)
+        else:
+            sys.modules["wmill"] = before
 
 
 def script_path(type_name: str, script_name: str) -> Path:
@@ -36,9 +47,9 @@ def load_script(type_name: str, script_name: str) -> ModuleType:
 
 def load_path(path: Path, module_name: str) -> ModuleType:
     """Import the script at ``path`` as a fresh module named ``module_name``."""
-    install_wmill()
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with serve_wmill():
+        spec.loader.exec_module(module)
     return module

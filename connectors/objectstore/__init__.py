@@ -28,6 +28,13 @@ import uuid
 from typing import IO, TYPE_CHECKING, Any
 
 from connectors.errors import ConnectorsError, WorkspaceError
+from connectors.objectstore.types import (
+    Boto3ConnectionSettings,
+    DuckDbConnectionSettings,
+    PolarsConnectionSettings,
+    S3Object,
+    polars_settings_of,
+)
 from connectors.resource import Resource
 
 if TYPE_CHECKING:
@@ -39,35 +46,25 @@ DEFAULT_EXPIRY_SECS = 43200
 MIN_EXPIRY_SECS, MAX_EXPIRY_SECS = 60, 604800
 
 
-class S3Object(dict[str, Any]):
-    """``{"s3": key, "storage": name?, "presigned": url?}`` with attribute access, like wmill's."""
+def parse_s3_object(s3_object: S3Object | dict[str, Any] | str) -> S3Object:
+    """``s3://<storage>/<key>`` (``s3:///<key>``: default storage) or a dict -> S3Object.
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
-
-
-def parse_s3_object(s3object: S3Object | dict[str, Any] | str) -> S3Object:
-    """``s3://<storage>/<key>`` (``s3:///<key>``: default storage) or a dict -> S3Object."""
-    if isinstance(s3object, S3Object):
-        return s3object
-    if isinstance(s3object, dict):
-        return S3Object(s3object)
-    if isinstance(s3object, str):
-        match = re.match(r"^s3://([^/]*)/(.+)$", s3object)
+    Any other string is a ValueError, as in wmill (an automatic key is asked for with ``None``).
+    """
+    if isinstance(s3_object, S3Object):
+        return s3_object
+    if isinstance(s3_object, dict):
+        return S3Object(s3_object)
+    if isinstance(s3_object, str):
+        match = re.match(r"^s3://([^/]*)/(.+)$", s3_object)
         if not match:
             raise ValueError(
-                "an object must be an S3Object or an 's3://<storage>/<key>' URI "
-                "('s3:///<key>' for the default storage)"
+                f"invalid S3 object {s3_object!r}: expected an S3Object or an "
+                "'s3://<storage>/<key>' URI ('s3:///<key>' for the default storage)"
             )
         storage, key = match.groups()
         return S3Object(s3=key, storage=storage or None)
-    raise TypeError(f"expected an S3Object, a dict or a str, not {type(s3object).__name__}")
+    raise TypeError(f"expected an S3Object, a dict or a str, not {type(s3_object).__name__}")
 
 
 # -- resolving the store ------------------------------------------------------------------------
@@ -252,40 +249,75 @@ def sign_s3_object(s3_object: S3Object | str, expiry_secs: int | None = None) ->
     return sign_s3_objects([s3_object], expiry_secs)[0]
 
 
-def polars_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
+def polars_connection_settings(s3_resource_path: str = "") -> PolarsConnectionSettings:
     """``{"s3fs_args", "storage_options", "s3_bucket"}`` for polars, s3fs and pyarrow."""
     windmill = windmill_storage()
     if windmill is not None:
-        return windmill.polars_settings(s3_resource_path or None)
-    return resolve_store(s3_resource_path or None).polars_settings()
+        return windmill.polars_settings(s3_resource_path)
+    return polars_settings_of(resolve_store(s3_resource_path or None).polars_settings())
 
 
-def duckdb_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
+def duckdb_connection_settings(s3_resource_path: str = "") -> DuckDbConnectionSettings:
     """``{"connection_settings_str", "s3_bucket"}``: run the string before querying s3://."""
     windmill = windmill_storage()
     if windmill is not None:
-        return windmill.duckdb_settings(s3_resource_path or None)
-    return resolve_store(s3_resource_path or None).duckdb_settings()
+        return windmill.duckdb_settings(s3_resource_path)
+    return DuckDbConnectionSettings(resolve_store(s3_resource_path or None).duckdb_settings())
 
 
-def boto3_connection_settings(s3_resource_path: str = "") -> dict[str, Any]:
+def boto3_connection_settings(s3_resource_path: str = "") -> Boto3ConnectionSettings:
     """``boto3.client("s3", **settings)`` keyword arguments (s3 resources only)."""
     windmill = windmill_storage()
     if windmill is not None:
-        return windmill.boto3_settings(s3_resource_path or None)
+        return windmill.boto3_settings(s3_resource_path)
     store = resolve_store(s3_resource_path or None)
     settings = getattr(store, "boto3_settings", None)
     if settings is None:
         raise ConnectorsError("boto3 connection settings need an s3 resource")
-    result: dict[str, Any] = settings()
-    return result
+    return Boto3ConnectionSettings(settings())
+
+
+def get_presigned_s3_public_urls(
+    s3_objects: list[S3Object | str],
+    base_url: str | None = None,
+    expiry_secs: int | None = None,
+) -> list[str]:
+    """Public URLs of the objects, signing those not signed yet.
+
+    Inside Windmill: ``{base_url or WM_BASE_URL}/api/w/{ws}/s3_proxy/{storage}/{key}?{presigned}``,
+    as wmill builds them. Locally there is no s3_proxy: the URL is the store's own presigned URL
+    (``base_url`` is not used).
+    """
+    windmill = windmill_storage()
+    if windmill is not None:
+        return windmill.public_urls([parse_s3_object(o) for o in s3_objects], base_url, expiry_secs)
+    objects = [parse_s3_object(item) for item in s3_objects]
+    missing = [index for index, obj in enumerate(objects) if obj.get("presigned") is None]
+    signed = sign_s3_objects([objects[index] for index in missing], expiry_secs)
+    for index, obj in zip(missing, signed, strict=True):
+        objects[index] = obj
+    return [str(obj["presigned"]) for obj in objects]
+
+
+def get_presigned_s3_public_url(
+    s3_object: S3Object | str,
+    base_url: str | None = None,
+    expiry_secs: int | None = None,
+) -> str:
+    """One object's public URL (as ``get_presigned_s3_public_urls``)."""
+    return get_presigned_s3_public_urls([s3_object], base_url, expiry_secs)[0]
 
 
 __all__ = [
+    "Boto3ConnectionSettings",
+    "DuckDbConnectionSettings",
+    "PolarsConnectionSettings",
     "S3Object",
     "boto3_connection_settings",
     "delete_s3_object",
     "duckdb_connection_settings",
+    "get_presigned_s3_public_url",
+    "get_presigned_s3_public_urls",
     "load_s3_file",
     "load_s3_file_reader",
     "parse_s3_object",

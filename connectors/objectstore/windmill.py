@@ -22,13 +22,20 @@ resource at ``s3_resource_path``) and clamps the expiry; nothing is resolved her
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from connectors.client import parse_resource_syntax
 from connectors.errors import WorkspaceError
-from connectors.objectstore import S3Object, resource_path
 from connectors.objectstore.streams import ChunkReader
+from connectors.objectstore.types import (
+    Boto3ConnectionSettings,
+    DuckDbConnectionSettings,
+    PolarsConnectionSettings,
+    S3Object,
+    polars_settings_of,
+)
 
 if TYPE_CHECKING:
     from connectors.windmill_api import WindmillApi
@@ -38,22 +45,25 @@ UPLOAD_CHUNK = 50 * 1024
 PROXY_REGION = "us-east-1"
 
 
-def _path(s3_resource_path: str | None) -> str | None:
-    return resource_path(s3_resource_path) if s3_resource_path else None
+def _path(s3_resource_path: str | None) -> str:
+    """The settings endpoints' path: wmill strips ``$res:``/``res://``; '' means none."""
+    path = s3_resource_path or ""
+    return parse_resource_syntax(path) or path
 
 
 def _query(
     obj: S3Object | None, s3_resource_path: str | None, **extra: str | None
 ) -> dict[str, str]:
+    """The object endpoints' query, as wmill builds it; a ``$res:``/``res://`` prefix of the
+    resource path is removed (wmill strips it for the settings endpoints only)."""
     params: dict[str, str] = {}
     if obj is not None and obj.get("s3"):
         params["file_key"] = str(obj["s3"])
-    path = _path(s3_resource_path)
-    if path:
-        params["s3_resource_path"] = path
-    if obj is not None and obj.get("storage"):
+    if _path(s3_resource_path):
+        params["s3_resource_path"] = _path(s3_resource_path)
+    if obj is not None and obj.get("storage") is not None:
         params["storage"] = str(obj["storage"])
-    params.update({k: v for k, v in extra.items() if v})
+    params.update({k: v for k, v in extra.items() if v is not None})
     return params
 
 
@@ -71,14 +81,18 @@ class WindmillObjectStorage:
     # --- objects ---------------------------------------------------------------------------------
     def open_reader(self, obj: S3Object, s3_resource_path: str | None = None) -> IO[bytes]:
         params = _query(obj, s3_resource_path)
-        response = self.api.stream("GET", "job_helpers/download_s3_file", params=params)
+        response = self.api.stream(
+            "GET", "job_helpers/download_s3_file", params=params, timeout=None
+        )
         return io.BufferedReader(
             ChunkReader(response.iter_bytes(), on_close=response.close), buffer_size=256 * 1024
         )
 
     def read_all(self, obj: S3Object, s3_resource_path: str | None = None) -> bytes:
         params = _query(obj, s3_resource_path)
-        response = self.api.stream("GET", "job_helpers/download_s3_file", params=params)
+        response = self.api.stream(
+            "GET", "job_helpers/download_s3_file", params=params, timeout=None
+        )
         try:
             return response.read()
         finally:
@@ -111,6 +125,7 @@ class WindmillObjectStorage:
             params=params,
             content=body,
             headers={"Content-Type": "application/octet-stream"},
+            timeout=None,
         )
         if not isinstance(answer, dict) or not answer.get("file_key"):
             raise WorkspaceError("Windmill API upload_s3_file: the answer has no file_key")
@@ -129,6 +144,22 @@ class WindmillObjectStorage:
         if not isinstance(answer, list):
             raise WorkspaceError("Windmill API sign_s3_objects: the answer is not a list")
         return [S3Object(item) for item in answer]
+
+    def public_urls(
+        self, objects: list[S3Object], base_url: str | None = None, expiry_secs: int | None = None
+    ) -> list[str]:
+        """wmill's ``get_presigned_s3_public_urls``: sign the unsigned ones, then build URLs."""
+        base = base_url or os.environ.get("WM_BASE_URL", "http://localhost:3000")
+        missing = [index for index, obj in enumerate(objects) if obj.get("presigned") is None]
+        if missing:
+            signed = self.sign([objects[index] for index in missing], expiry_secs)
+            for index, obj in zip(missing, signed, strict=True):
+                objects[index] = obj
+        return [
+            f"{base}/api/w/{self.api.workspace}/s3_proxy/{obj.get('storage', '_default_')}/"
+            f"{obj.get('s3', '')}?{obj.get('presigned', '')}"
+            for obj in objects
+        ]
 
     # --- connection settings ---------------------------------------------------------------------
     def _server(self, endpoint: str, s3_resource_path: str | None) -> dict[str, Any]:
@@ -162,15 +193,10 @@ class WindmillObjectStorage:
             "secret": secret,
         }
 
-    def polars_settings(self, s3_resource_path: str | None = None) -> dict[str, Any]:
+    def polars_settings(self, s3_resource_path: str | None = None) -> PolarsConnectionSettings:
         proxy = self._proxy(s3_resource_path)
         if proxy is None:
-            answer = self._server("polars_connection_settings", s3_resource_path)
-            return {
-                "s3fs_args": answer.get("s3fs_args"),
-                "storage_options": answer.get("storage_options"),
-                "s3_bucket": None,
-            }
+            return polars_settings_of(self._server("polars_connection_settings", s3_resource_path))
         s3fs_args = {
             "endpoint_url": proxy["endpoint"],
             "key": proxy["access"],
@@ -188,41 +214,46 @@ class WindmillObjectStorage:
             "aws_allow_http": "false" if proxy["use_ssl"] else "true",
             "aws_virtual_hosted_style_request": "false",
         }
-        return {"s3fs_args": s3fs_args, "storage_options": options, "s3_bucket": proxy["bucket"]}
+        return polars_settings_of(
+            {"s3fs_args": s3fs_args, "storage_options": options, "s3_bucket": proxy["bucket"]}
+        )
 
-    def duckdb_settings(self, s3_resource_path: str | None = None) -> dict[str, Any]:
+    def duckdb_settings(self, s3_resource_path: str | None = None) -> DuckDbConnectionSettings:
         proxy = self._proxy(s3_resource_path)
         if proxy is None:
             answer = self._server("duckdb_connection_settings", s3_resource_path)
-            settings = {"connection_settings_str": answer.get("connection_settings_str")}
-            if answer.get("azure_container_path"):
-                settings["azure_container_path"] = answer["azure_container_path"]
-            return {**settings, "s3_bucket": None}
-        parts = urlsplit(proxy["endpoint"])
+            settings = DuckDbConnectionSettings(answer)
+            settings.setdefault("s3_bucket", None)
+            return settings
+        endpoint = str(proxy["endpoint"]).split("://", 1)[1]
         lines = [
             "SET home_directory='./';",
             "INSTALL 'httpfs';",
             "SET s3_url_style='path';",
             f"SET s3_region='{PROXY_REGION}';",
-            f"SET s3_endpoint='{parts.netloc}{parts.path}';",
+            f"SET s3_endpoint='{endpoint}';",
             f"SET s3_access_key_id='{proxy['access']}';",
             f"SET s3_secret_access_key='{proxy['secret']}';",
         ]
         if not proxy["use_ssl"]:
             lines.append("SET s3_use_ssl=0;")
-        return {"connection_settings_str": "\n".join(lines), "s3_bucket": proxy["bucket"]}
+        text = "".join(line + "\n" for line in lines)
+        return DuckDbConnectionSettings(
+            {"connection_settings_str": text, "s3_bucket": proxy["bucket"]}
+        )
 
-    def boto3_settings(self, s3_resource_path: str | None = None) -> dict[str, Any]:
+    def boto3_settings(self, s3_resource_path: str | None = None) -> Boto3ConnectionSettings:
         proxy = self._proxy(s3_resource_path)
         if proxy is not None:
-            return {
-                "endpoint_url": proxy["endpoint"],
-                "region_name": PROXY_REGION,
-                "use_ssl": proxy["use_ssl"],
-                "aws_access_key_id": proxy["access"],
-                "aws_secret_access_key": proxy["secret"],
-            }
-        return boto3_from_resource(self._server("s3_resource_info", s3_resource_path))
+            return Boto3ConnectionSettings(
+                endpoint_url=proxy["endpoint"],
+                region_name=PROXY_REGION,
+                use_ssl=proxy["use_ssl"],
+                aws_access_key_id=proxy["access"],
+                aws_secret_access_key=proxy["secret"],
+            )
+        resource = self._server("s3_resource_info", s3_resource_path)
+        return Boto3ConnectionSettings(boto3_from_resource(resource))
 
 
 def boto3_from_resource(resource: dict[str, Any]) -> dict[str, Any]:

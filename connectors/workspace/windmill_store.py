@@ -211,6 +211,46 @@ class WindmillStore(Store):
         if done is _MISSING:
             print(f"Job {root} does not exist or is not a flow", file=sys.stderr)
 
+    # --- the wmill client's own requests (client functions inside a worker) ----------------------
+    def wmill_get_resource(self, path: str, interpolated: bool = True) -> Any:
+        """``GET resources/get_value[_interpolated]/{path}``, the path as the caller gave it."""
+        endpoint = "get_value_interpolated" if interpolated else "get_value"
+        value = self._request("GET", f"resources/{endpoint}/{path}", missing_ok=True)
+        if value is _MISSING:
+            from connectors.errors import NotFoundError
+
+            raise NotFoundError(f"resource {path} not found in Windmill workspace {self.workspace}")
+        return value
+
+    def wmill_set_resource(self, path: str, value: Any, resource_type: str) -> None:
+        """Create or update the value, sent verbatim (no validation, type kept on update)."""
+        if self._request("GET", f"resources/get/{path}", missing_ok=True) is _MISSING:
+            body = {"path": path, "value": value, "resource_type": resource_type}
+            self._request("POST", "resources/create", json=body)
+        else:
+            self._request("POST", f"resources/update_value/{path}", json={"value": value})
+
+    def wmill_list_resources(self, params: dict[str, Any]) -> Any:
+        """``GET resources/list`` with wmill's query, the answer as the server gives it."""
+        return self._request("GET", "resources/list", params=params or None)
+
+    def wmill_get_variable(self, path: str) -> Any:
+        """``GET variables/get_value/{path}``."""
+        value = self._request("GET", f"variables/get_value/{path}", missing_ok=True)
+        if value is _MISSING:
+            from connectors.errors import NotFoundError
+
+            raise NotFoundError(f"variable {path} not found in Windmill workspace {self.workspace}")
+        return value
+
+    def wmill_set_variable(self, path: str, value: str, is_secret: bool) -> None:
+        """Create (with ``is_secret``) or update the value, sent verbatim."""
+        if self._request("GET", f"variables/get/{path}", missing_ok=True) is _MISSING:
+            body = {"path": path, "value": value, "is_secret": is_secret, "description": ""}
+            self._request("POST", "variables/create", json=body)
+        else:
+            self._request("POST", f"variables/update/{path}", json={"value": value})
+
     # --- administration --------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
         return {"store": self.kind, "workspace": self.workspace, "location": self.base_url}
