@@ -1,4 +1,4 @@
-"""``connectors scripts`` (list the hub scripts) and ``connectors run`` (run one locally)."""
+"""``connectors scripts`` (list the hub scripts) and ``connectors run`` (run a script locally)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def scripts_command(type_name: str | None, json_: bool) -> None:
 
 
 @click.command("run")
-@click.argument("ref", metavar="TYPE/NAME")
+@click.argument("ref", metavar="TYPE/NAME|PATH.py")
 @click.option(
     "--resource",
     "resource_spec",
@@ -55,7 +55,11 @@ def run_command(
     json_: bool,
     show_secrets: bool,
 ) -> None:
-    """Run a hub script locally and print its result as JSON."""
+    """Run a hub script or any script file locally and print its result as JSON.
+
+    In the script, `import wmill` gives connectors.wmill (the real wmill client is not used).
+    """
+    from connectors import progress
     from connectors.hub.runner import run
 
     json_args = _read_args_json(args_json) if args_json is not None else None
@@ -65,6 +69,7 @@ def run_command(
         pairs=list(pairs),
         json_args=json_args,
         show_secrets=show_secrets,
+        progress=progress.wanted(json_),
     )
     if json_:
         print_json({"script": done.script.ref, "args": done.args, "result": done.result})
