@@ -12,8 +12,8 @@ The script runs in a job directory (``connectors.hub.jobdir``) with ``import wmi
 and its own flow run, so ``get_state_path()`` is ``<job path>/user`` (the worker's formula) and
 flow user state lives as long as the run. The job path of a hub script is ``f/<type>/<name>``; of
 a file, see :func:`file_job_path`. ``#requirements:``/``#extra_requirements:`` comments are
-checked first (``connectors.hub.installed``). The result comes back JSON-safe, the resolved
-resources' secrets masked.
+checked first (``connectors.hub.installed``). The result comes back JSON-safe and as it is;
+the arguments shown are masked (docs/hub.md, output policy).
 """
 
 from __future__ import annotations
