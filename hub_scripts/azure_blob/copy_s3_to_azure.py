@@ -3,6 +3,7 @@ import io
 from typing import Any, Iterator, Literal, Optional, TypedDict
 
 import boto3
+import wmill
 from azure.storage.blob import ContainerClient, ContentSettings
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
@@ -94,6 +95,11 @@ class _ChunkStream(io.RawIOBase):
         return count
 
 
+def _progress(done: int, size: int) -> None:
+    if size:
+        wmill.set_progress(min(99, done * 100 // size))
+
+
 def main(
     s3: s3,
     azure_blob: azure_blob,
@@ -106,6 +112,7 @@ def main(
 
     Memory stays at about one chunk whatever the object size: S3 -> Azure stages one block per
     chunk and commits the list; Azure -> S3 is a multipart upload fed from ranged downloads.
+    The job's progress (wmill.set_progress) follows the bytes copied.
 
     Args:
         s3 (s3): the S3 bucket
@@ -128,11 +135,19 @@ def main(
         extra = {}
         if downloader.properties.content_settings.content_type:
             extra["ContentType"] = downloader.properties.content_settings.content_type
-        client.upload_fileobj(reader, s3["bucket"], s3_key, ExtraArgs=extra, Config=config)
+        sent = [0]
+
+        def uploaded(count: int) -> None:
+            sent[0] += count
+            _progress(sent[0], downloader.size)
+
+        client.upload_fileobj(
+            reader, s3["bucket"], s3_key, ExtraArgs=extra, Config=config, Callback=uploaded
+        )
         size = downloader.size
         return {"direction": direction, "from": blob_name, "to": s3_key, "bytes": size}
     response = client.get_object(Bucket=s3["bucket"], Key=s3_key)
-    body = response["Body"]
+    body, size = response["Body"], int(response.get("ContentLength") or 0)
     blob = container.get_blob_client(blob_name)
     block_ids, total = [], 0
     while True:
@@ -144,6 +159,7 @@ def main(
         block_ids.append(block_id)
         total += len(data)
         del data
+        _progress(total, size)
     settings = ContentSettings(
         content_type=response.get("ContentType") or "application/octet-stream"
     )

@@ -116,6 +116,9 @@ def test_copy_between_s3_and_azure_streams_both_ways(fresh_s3, fresh_azure_blob)
     )
     blob = container.download_blob("copied.bin")
     assert hashlib.sha256(blob.readall()).digest() == hashlib.sha256(data).digest()
+    from connectors import progress
+
+    assert progress.get_progress() == 99  # wmill.set_progress followed the bytes copied
     assert blob.properties.content_settings.content_type == "application/x-test"
 
     back = run(
@@ -128,5 +131,6 @@ def test_copy_between_s3_and_azure_streams_both_ways(fresh_s3, fresh_azure_blob)
         chunk_mib=5,
     )
     assert back["bytes"] == len(data)
+    assert progress.get_progress() == 99
     body = s3.get_object(Bucket=s3v["bucket"], Key="out/back.bin")["Body"].read()
     assert body == data
