@@ -41,6 +41,16 @@ CORPUS = [
     ("state", {"cursor": 41, "source": f"redis://default:{S}@cache.example.com:6379"}),
     ("state", {"client_secret": S}),
     ("postgresql", {"host": "db", "port": 5432, "user": "app", "dbname": "app", "password": S}),
+    (
+        "mongodb",
+        {
+            "db": "app",
+            "tls": True,
+            "servers": [{"host": "h", "port": 27017}],
+            "options": {"tlsCertificateKeyFilePassword": S},
+        },
+    ),
+    ("redis", {"host": "h", "port": 6379, "db": 0, "tls": True, "ssl_password": S}),
     ("s3", {"bucket": "b", "region": "eu-west-1", "accessKey": "AKIAX", "secretKey": S}),
 ]
 #: values in which display masks nothing, so nothing is encrypted either

@@ -98,11 +98,22 @@ def map_strings(value: Any, fn: Callable[[str], str]) -> Any:
     return value
 
 
-def seal(value: Any, secrets: list[str], cipher: crypto.Cipher, label: str) -> Any:
-    """``value`` with every string holding one of ``secrets`` encrypted."""
-    return map_strings(
-        value, lambda text: cipher.encrypt(text, label) if holds_secret(text, secrets) else text
-    )
+def seal(
+    value: Any, secrets: list[str], cipher: crypto.Cipher, label: str, shown: Any = None
+) -> Any:
+    """``value`` with every string holding one of ``secrets`` encrypted, and every string that
+    display masks (``shown``: ``redact_value`` of it, walked alongside): one definition."""
+    if isinstance(value, dict):
+        beside = shown if isinstance(shown, dict) else {}
+        return {k: seal(v, secrets, cipher, label, beside.get(k, v)) for k, v in value.items()}
+    if isinstance(value, list):
+        row = shown if isinstance(shown, list) and len(shown) == len(value) else value
+        return [seal(v, secrets, cipher, label, s) for v, s in zip(value, row, strict=True)]
+    if isinstance(value, str) and not value.startswith(REFERENCE_PREFIXES):
+        masked = shown is not None and shown != value
+        if masked or holds_secret(value, secrets):
+            return cipher.encrypt(value, label)
+    return value
 
 
 def unseal(value: Any, cipher: crypto.Cipher, label: str) -> Any:

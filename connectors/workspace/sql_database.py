@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from connectors.redact import looks_secret
+from connectors.redact import looks_secret, redact_value
 from connectors.workspace import crypto, sealing
 from connectors.workspace.keys import key_source
 from connectors.workspace.store import Store
@@ -123,8 +123,9 @@ class SqlDatabase(Store):
 
     def _seal_value(self, cur: Any, path: str, resource_type: str, value: Any) -> str:
         secrets = sealing.secrets_in(resource_type, value)
-        if secrets or sealing.any_string(value, looks_secret):
-            value = sealing.seal(value, secrets, self.cipher(cur), f"resource:{path}")
+        shown = redact_value(resource_type, value)  # what display masks is sealed too
+        if secrets or shown != value or sealing.any_string(value, looks_secret):
+            value = sealing.seal(value, secrets, self.cipher(cur), f"resource:{path}", shown)
         return json.dumps(value, ensure_ascii=False)
 
     def _open_value(self, cur: Any, path: str, text: str) -> Any:
