@@ -91,7 +91,18 @@ def looks_secret(text: object) -> bool:
     ``Authorization:`` header. Display masks that part; the workspace encrypts the whole string."""
     if not isinstance(text, str) or not text or text.startswith(REFERENCE_PREFIXES):
         return False
-    return redact_text(text) != text
+    return may_look_secret(text) and redact_text(text) != text
+
+
+def may_look_secret(text: str) -> bool:
+    """False when no part of ``text`` can look secret: what each scanner of ``redact_text``
+    needs is absent (``://`` and ``@``, ``=``, ``bearer``/``authori``). Also true of a JSON
+    document as a whole (``json.dumps`` keeps these characters as they are), so one test
+    clears every string of a value (states can be large)."""
+    if "=" in text or ("://" in text and "@" in text):
+        return True
+    lowered = text.lower()
+    return "bearer" in lowered or "authori" in lowered
 
 
 def _http_credentials(text: str) -> Iterator[tuple[int, int]]:
@@ -273,19 +284,24 @@ def secrets_of(resource_type: str, value: Any) -> list[str]:
     if isinstance(value, dict) and connector is not None:
         found: list[str] = connector.secret_values(value)
         return found
-    return list(_secrets_by_key_name(value))
+    found: list[str] = []
+    _secrets_by_key_name(value, found)
+    return found
 
 
-def _secrets_by_key_name(value: Any) -> Iterable[str]:
+def _secrets_by_key_name(value: Any, found: list[str]) -> None:
+    # Scalars are skipped without a call: a state may be a long list of numbers.
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(item, str) and is_secret_key(key):
-                yield item
-            else:
-                yield from _secrets_by_key_name(item)
+            if isinstance(item, str):
+                if is_secret_key(key):
+                    found.append(item)
+            elif isinstance(item, (dict, list)):
+                _secrets_by_key_name(item, found)
     elif isinstance(value, list):
         for item in value:
-            yield from _secrets_by_key_name(item)
+            if isinstance(item, (dict, list)):
+                _secrets_by_key_name(item, found)
 
 
 def public_strings(resource_type: str, value: Any) -> list[str]:

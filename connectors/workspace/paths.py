@@ -48,8 +48,13 @@ def variable_path(text: str) -> str:
     return validate_path(strip_variable_prefix(text), "variable")
 
 
+_VALID: set[str] = set()  # paths found valid (a state path is checked at every get/set)
+
+
 def validate_path(path: object, what: str = "resource") -> str:
     """``path`` if it is a valid Windmill path, else a WorkspaceError saying what is wrong."""
+    if type(path) is str and path in _VALID:
+        return path
     if not isinstance(path, str):
         raise WorkspaceError(f"{what} path must be a string, not {type(path).__name__}")
     if not path:
@@ -75,6 +80,9 @@ def validate_path(path: object, what: str = "resource") -> str:
                 f"invalid {what} path {path!r}: segment {index} {segment!r} may only use "
                 "letters, digits, '_', '-' and '.'"
             )
+    if len(_VALID) >= 4096:
+        _VALID.clear()
+    _VALID.add(path)
     return path
 
 

@@ -81,10 +81,18 @@ def holds_secret(text: str, secrets: list[str]) -> bool:
 def any_string(value: Any, predicate: Callable[[str], bool]) -> bool:
     """Whether some string in ``value`` (object keys left alone) satisfies ``predicate``."""
     if isinstance(value, dict):
-        return any(any_string(v, predicate) for v in value.values())
-    if isinstance(value, list):
-        return any(any_string(v, predicate) for v in value)
-    return isinstance(value, str) and predicate(value)
+        items: Any = value.values()
+    elif isinstance(value, list):
+        items = value
+    else:
+        return isinstance(value, str) and predicate(value)
+    for item in items:  # scalars are tested here, without a call per list item
+        if isinstance(item, str):
+            if predicate(item):
+                return True
+        elif isinstance(item, (dict, list)) and any_string(item, predicate):
+            return True
+    return False
 
 
 def map_strings(value: Any, fn: Callable[[str], str]) -> Any:

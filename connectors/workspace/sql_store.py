@@ -13,11 +13,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.errors import WorkspaceError
+from connectors.errors import NotFoundError, WorkspaceError
 from connectors.text import describe_surrogate, surrogate_at
+from connectors.workspace import references
 from connectors.workspace.keys import key_source
 from connectors.workspace.sql_database import SqlDatabase
-from connectors.workspace.store import StoredResource, StoredVariable, check_value
+from connectors.workspace.store import FREE_TYPES, StoredResource, StoredVariable, check_value
 
 # What ``info`` counts: (name, table and condition).
 _COUNTS = (
@@ -50,6 +51,25 @@ class SqlStore(SqlDatabase):
         with self.transaction() as cur:
             return self._read_resource(cur, path)
 
+    def get_resource_value(self, path: str, interpolated: bool = True) -> Any:
+        """As ``Store.get_resource_value``; a value whose JSON has no ``$`` holds no reference,
+        so it is not walked (a reference is never sealed, and ``json.dumps`` never escapes ``$``).
+        """
+        with self.transaction() as cur:
+            row = self._in_workspace(
+                cur,
+                "SELECT value FROM connectors_resource WHERE workspace = ? AND path = ?",
+                path,
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"resource {path} not found")
+            value = self._open_value(cur, path, row[0])
+        if not interpolated or ("$" not in row[0] and "\\u" not in row[0]):
+            return value
+        return references.resolve(
+            value, self._raw_resource_value, self.get_variable_value, origin=path
+        )
+
     def _read_resource(self, cur: Any, path: str) -> StoredResource | None:
         row = self._in_workspace(
             cur,
@@ -62,21 +82,37 @@ class SqlStore(SqlDatabase):
         return StoredResource(path, row[0], self._open_value(cur, path, row[1]), row[2], row[3])
 
     def _write_resource(
-        self, cur: Any, path: str, resource_type: str, value: Any, description: str | None
-    ) -> None:
+        self,
+        cur: Any,
+        path: str,
+        resource_type: str,
+        value: Any,
+        description: str | None,
+        *,
+        same_type_only: bool = False,
+    ) -> bool:
+        """Insert or replace; with ``same_type_only`` an existing resource of another type is
+        left alone. Whether a row was written."""
         sealed = self._seal_value(cur, path, resource_type, value)
-        self._in_workspace(
-            cur,
-            "INSERT INTO connectors_resource (workspace, path, resource_type, value, description, "
-            "edited_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, path) DO UPDATE SET "
-            "resource_type = excluded.resource_type, value = excluded.value, edited_at = "
-            "excluded.edited_at"
-            + (", description = excluded.description" if description is not None else ""),
-            path,
-            resource_type,
-            sealed,
-            description or "",
-            _now(),
+        return bool(
+            self._in_workspace(
+                cur,
+                "INSERT INTO connectors_resource (workspace, path, resource_type, value, "
+                "description, edited_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, path) "
+                "DO UPDATE SET resource_type = excluded.resource_type, value = excluded.value, "
+                "edited_at = excluded.edited_at"
+                + (", description = excluded.description" if description is not None else "")
+                + (
+                    " WHERE connectors_resource.resource_type = excluded.resource_type"
+                    if same_type_only
+                    else ""
+                ),
+                path,
+                resource_type,
+                sealed,
+                description or "",
+                _now(),
+            ).rowcount
         )
 
     def put_resource(
@@ -89,6 +125,14 @@ class SqlStore(SqlDatabase):
         keep_type: bool = False,
     ) -> None:
         with self.transaction(write=True) as cur:
+            if keep_type and resource_type in FREE_TYPES:
+                # The usual case (set_state on a state): written unless the path holds another
+                # type, without reading the type first; that other type is handled below.
+                checked = check_value(resource_type, value)
+                if self._write_resource(
+                    cur, path, resource_type, checked, description, same_type_only=True
+                ):
+                    return
             if keep_type:
                 row = self._in_workspace(
                     cur,

@@ -68,6 +68,10 @@ class SqliteStore(SqlStore):
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Any]:
         conn = self._conn
+        if not write:
+            # Reads run in autocommit: each statement sees one committed snapshot (WAL).
+            yield conn
+            return
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.OperationalError as exc:
