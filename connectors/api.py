@@ -21,12 +21,17 @@ def resource_types() -> list[ResourceType]:
 
 def detect(text: str) -> list[tuple[str, int]]:
     """Each type that claims ``text``, with its score (``connector.Match``), best first."""
-    scores = []
-    for name, connector in get_registry().connectors.items():
-        score = connector.detect(text)
-        if score > Match.NONE:
-            scores.append((name, score))
-    return sorted(scores, key=lambda pair: (-pair[1], pair[0]))
+    scores = [
+        (name, score)
+        for name, connector in get_registry().connectors.items()
+        if (score := connector.detect(text)) > _NONE
+    ]
+    if len(scores) > 1:
+        scores.sort(key=lambda pair: (-pair[1], pair[0]))
+    return scores
+
+
+_NONE = Match.NONE
 
 
 def parse(text: str, type: str | None = None) -> Resource:
@@ -61,6 +66,8 @@ def _parse_stripped(stripped: str, type_name: str | None) -> Resource:
     if type_name is not None:
         return get_connector(type_name).parse(stripped)
     candidates = detect(stripped)
+    if len(candidates) == 1:  # the usual case
+        return get_registry().connectors[candidates[0][0]].parse(stripped)
     if not candidates:
         known = ", ".join(sorted(get_registry().connectors))
         raise ParseError(f"not a connection string of any known type (known types: {known})")

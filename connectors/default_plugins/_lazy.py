@@ -1,23 +1,35 @@
-"""A class attribute built on first use, for schemas that need a costly import."""
+"""Imports deferred until first use: detection must not import every family's parser."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 
-class LazySchema:
-    """``schema = LazySchema(build)``: ``build()`` runs once, when the schema is first read.
+def lazy_import(namespace: dict[str, Any], module: str, *names: str) -> None:
+    """Define ``names`` in ``namespace`` as stand-ins that import ``module`` on first call.
 
-    Auto-detection imports every connector; a schema built from the parser's tables would
-    import every parser with it.
+    The first call of any of them imports the module and puts its real functions in their
+    place, so later calls cost nothing extra (an ``import`` inside a function costs about a
+    microsecond at every call). ``"name as alias"`` binds under another name. Write the same
+    ``from module import ...`` under ``TYPE_CHECKING`` next to it, for the type checker.
     """
 
-    def __init__(self, build: Callable[[], dict[str, Any]]) -> None:
-        self._build = build
-        self._value: dict[str, Any] | None = None
+    pairs = [(n.split(" as ")[0], n.split(" as ")[-1]) for n in names]  # "parse as parse_x"
 
-    def __get__(self, instance: object, owner: type | None = None) -> dict[str, Any]:
-        if self._value is None:
-            self._value = self._build()
-        return self._value
+    def load() -> None:
+        imported = importlib.import_module(module)
+        for original, name in pairs:
+            namespace[name] = getattr(imported, original)
+
+    def stand_in(name: str) -> Callable[..., Any]:
+        def first_call(*args: Any, **kwargs: Any) -> Any:
+            load()
+            return namespace[name](*args, **kwargs)
+
+        first_call.__name__ = name
+        return first_call
+
+    for _, name in pairs:
+        namespace[name] = stand_in(name)

@@ -8,13 +8,19 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from connectors.connector import Connector, Match
+from connectors.default_plugins._lazy import lazy_import
 from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
 from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
+    from connectors.azure_blob.parser import parse as parse_azure
+    from connectors.azure_blob.values import provider_of, value_notes
     from connectors.objectstore.base import ObjectStore
+else:  # imported when a text is parsed, not when another family's is detected
+    lazy_import(globals(), "connectors.azure_blob.parser", "parse as parse_azure")
+    lazy_import(globals(), "connectors.azure_blob.values", "provider_of", "value_notes")
 
 
 # None: not a URL (a connection string or an environment block).
@@ -58,13 +64,8 @@ class AzureBlob(Connector):
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
-        from connectors.azure_blob import values
-        from connectors.azure_blob.parser import parse
-
-        value, notes = parse(text)
-        return Resource(
-            self.name, value, values.provider_of(value), notes + values.value_notes(value)
-        )
+        value, notes = parse_azure(text)
+        return Resource(self.name, value, provider_of(value), notes + value_notes(value))
 
     def to_connection_string(self, resource: Resource) -> str:
         from connectors.azure_blob import values

@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.connector import Connector, Match
+from connectors.default_plugins._lazy import lazy_import
 from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
+from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
 from connectors.resource import CheckResult, Resource
+
+if TYPE_CHECKING:
+    from connectors.mongodb.auth import build_credential
+    from connectors.mongodb.parser import parse_uri
+    from connectors.mongodb.value import (
+        atlas_notes,
+        build_value,
+        is_atlas,
+        normalise,
+        to_connection_string,
+    )
+else:  # imported when a text is parsed, not when another family's is detected
+    lazy_import(globals(), "connectors.mongodb.auth", "build_credential")
+    lazy_import(globals(), "connectors.mongodb.parser", "parse_uri")
+    lazy_import(
+        globals(),
+        "connectors.mongodb.value",
+        "atlas_notes",
+        "build_value",
+        "is_atlas",
+        "normalise",
+        "to_connection_string",
+    )
 
 EXAMPLES = (
     "mongodb://localhost:27017/app",
@@ -38,11 +63,6 @@ class MongoDB(Connector):
         return Match.PROVIDER if ".mongodb.net" in text.lower() else Match.SCHEME
 
     def parse(self, text: str) -> Resource:
-        from connectors.mongodb.auth import build_credential
-        from connectors.mongodb.parser import parse_uri
-        from connectors.mongodb.value import atlas_notes, build_value, is_atlas
-        from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
-
         parsed = parse_uri(text.strip())
         placeholder = is_password_placeholder(parsed.password or "")
         if placeholder:  # Atlas's console prints <db_password>
@@ -57,13 +77,9 @@ class MongoDB(Connector):
         return Resource(self.name, value, provider=provider, notes=notes)
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.mongodb.value import to_connection_string
-
         return to_connection_string(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
-        from connectors.mongodb.value import normalise
-
         return normalise(value)
 
     def connect(self, resource: Resource) -> Any:

@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.connector import Connector, Match
+from connectors.default_plugins._lazy import lazy_import
 from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
 from connectors.postgresql.keywords import URI_PREFIXES
 from connectors.resource import CheckResult, Resource
+
+if TYPE_CHECKING:
+    from connectors.postgresql.parser import (
+        looks_like_environment,
+        looks_like_keyword_value,
+        parse_conninfo,
+    )
+    from connectors.postgresql.providers import identify
+    from connectors.postgresql.value import conninfo_to_value, normalise, to_uri
+else:  # imported when a text is parsed, not when another family's is detected
+    lazy_import(
+        globals(),
+        "connectors.postgresql.parser",
+        "looks_like_environment",
+        "looks_like_keyword_value",
+        "parse_conninfo",
+    )
+    lazy_import(globals(), "connectors.postgresql.providers", "identify")
+    lazy_import(
+        globals(), "connectors.postgresql.value", "conninfo_to_value", "normalise", "to_uri"
+    )
 
 #: the schemes of every URL form the parser reads (libpq, JDBC, SQLAlchemy)
 _PREFIXES = (*URI_PREFIXES, "jdbc:postgresql:", "postgresql+", "postgres+")
@@ -44,12 +66,6 @@ class PostgreSQL(Connector):
         if not text.startswith(_PREFIXES):
             if url_scheme(text) is not None:
                 return Match.NONE  # another family's URL
-            # imported only for a text that is not a URL
-            from connectors.postgresql.parser import (
-                looks_like_environment,
-                looks_like_keyword_value,
-            )
-
             ours = (
                 looks_like_keyword_value(text)
                 or (text.startswith("psql") and "postgres" in text)
@@ -62,10 +78,6 @@ class PostgreSQL(Connector):
         return Match.SCHEME
 
     def parse(self, text: str) -> Resource:
-        from connectors.postgresql.parser import parse_conninfo
-        from connectors.postgresql.providers import identify
-        from connectors.postgresql.value import conninfo_to_value
-
         try:
             parsed = parse_conninfo(text)
             value = conninfo_to_value(parsed.params)
@@ -77,13 +89,9 @@ class PostgreSQL(Connector):
         return Resource(self.name, value, info.provider if info else None, notes)
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.postgresql.value import to_uri
-
         return to_uri(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
-        from connectors.postgresql.value import normalise
-
         return normalise(value)
 
     def connect(self, resource: Resource) -> Any:

@@ -8,14 +8,21 @@ keeps every field redis-py reads from a URL, so ``to_connection_string`` gives b
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.connector import Connector, Match
+from connectors.default_plugins._lazy import lazy_import
 from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
+from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
 from connectors.redis.schemes import DEFAULT_PORT, SCHEMES
 from connectors.resource import CheckResult, Resource
+
+if TYPE_CHECKING:
+    from connectors.redis.parser import parse_redis_url, render_redis_url
+else:  # imported when a text is parsed, not when another family's is detected
+    lazy_import(globals(), "connectors.redis.parser", "parse_redis_url", "render_redis_url")
 
 
 def _prop(kind: str, description: str, **extra: Any) -> dict[str, Any]:
@@ -33,6 +40,7 @@ PROVIDERS = {
     ".redis-cloud.com": "redis-cloud",
     ".db.ondigitalocean.com": "digitalocean",
 }
+_SUFFIXES = tuple(PROVIDERS)
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 _SSL_FIELDS = ("ssl_cert_reqs", "ssl_check_hostname", "ssl_ca_certs", "ssl_ca_data")
 
@@ -54,6 +62,8 @@ def from_mongodb_shape(value: dict[str, Any]) -> dict[str, Any]:
 def provider_of(value: dict[str, Any]) -> str | None:
     """The hosted service the value's host belongs to (``PROVIDERS``), or None."""
     host = str(value.get("host") or "").rstrip(".")
+    if not host.endswith(_SUFFIXES):
+        return None
     return next((name for suffix, name in PROVIDERS.items() if host.endswith(suffix)), None)
 
 
@@ -102,9 +112,6 @@ class Redis(Connector):
         return Match.SCHEME if text[:9].lower().startswith(_PREFIXES) else Match.NONE
 
     def parse(self, text: str) -> Resource:
-        from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
-        from connectors.redis.parser import parse_redis_url
-
         value = parse_redis_url(text.strip())
         notes = value_notes(value)
         if is_password_placeholder(value.get("password", "")):
@@ -113,8 +120,6 @@ class Redis(Connector):
         return Resource(self.name, value, provider_of(value), notes)
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.redis.parser import render_redis_url
-
         return render_redis_url(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
@@ -123,8 +128,6 @@ class Redis(Connector):
         Windmill's docs store Redis in the ``mongodb`` shape (``servers``, ``credential``);
         such a value is converted to this type's fields.
         """
-        from connectors.redis.parser import parse_redis_url, render_redis_url
-
         try:
             return parse_redis_url(render_redis_url(from_mongodb_shape(value)))
         except ParseError as exc:

@@ -8,13 +8,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.connector import Connector, Match
+from connectors.default_plugins._lazy import lazy_import
 from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
 from connectors.resource import CheckResult, Resource
+
+if TYPE_CHECKING:
+    from connectors.upstash_redis.parser import (
+        check_token,
+        check_url,
+        parse_upstash,
+        provider_of,
+        render_env,
+        value_notes,
+    )
+else:  # imported when a text is parsed, not when another family's is detected
+    lazy_import(
+        globals(),
+        "connectors.upstash_redis.parser",
+        "check_token",
+        "check_url",
+        "parse_upstash",
+        "provider_of",
+        "render_env",
+        "value_notes",
+    )
 
 _UPSTASH_HOST = re.compile(r"[\w.-]+\.upstash\.io\b", re.IGNORECASE)
 
@@ -41,19 +63,13 @@ class UpstashRedis(Connector):
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
-        from connectors.upstash_redis.parser import parse_upstash, provider_of, value_notes
-
         value, notes = parse_upstash(text)
         return Resource(self.name, value, provider_of(value), [*notes, *value_notes(value)])
 
     def to_connection_string(self, resource: Resource) -> str:
-        from connectors.upstash_redis.parser import render_env
-
         return render_env(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
-        from connectors.upstash_redis.parser import check_token, check_url
-
         normalised = dict(value)
         for name, check in (("url", check_url), ("token", check_token)):
             try:

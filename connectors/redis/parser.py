@@ -70,6 +70,8 @@ _LOWEST = {
 }
 _FALSE_STRINGS = ("0", "F", "FALSE", "N", "NO")
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_NETLOC_END = re.compile(r"[/?#]")
+_PREFIXES = tuple((scheme, f"{scheme}://") for scheme in SCHEMES)  # longest first
 
 
 def to_bool(text: str) -> bool:
@@ -93,11 +95,40 @@ def unquote(text: str, *, offset: int, what: str) -> str:
     return _ESCAPES.sub(decode, text)
 
 
+# The form most URLs take: lower-case scheme and host, unreserved characters in the user name and
+# password, a numeric port and database, no query. It is read in one match; anything else
+# (escapes, brackets, a query, upper case, a port out of range) goes through the full parser,
+# which gives the same value for these (tests/default_plugins/test_redis_fast_path.py).
+_SIMPLE = re.compile(
+    r"(rediss?)://(?:([\w.~-]*)(?::([\w.~-]*))?@)?([a-z0-9][a-z0-9.-]*)"
+    r"(?::([1-9][0-9]{0,4}))?(?:/([0-9]{0,9}))?",
+    re.ASCII,
+)
+
+
 def parse_redis_url(text: str) -> dict[str, Any]:
     """The redis resource value of a ``redis://``, ``rediss://`` or ``unix://`` URL."""
+    simple = _SIMPLE.fullmatch(text)
+    if simple is not None:
+        scheme, username, password, host, port, db = simple.groups()
+        if port is None or int(port) < 65536:
+            return {
+                "host": host,
+                "port": int(port) if port else DEFAULT_PORT,
+                "db": int(db) if db else 0,
+                "username": username or "",
+                "password": password or "",
+                "tls": scheme == "rediss",
+            }
+    return parse_full_url(text)
+
+
+def parse_full_url(text: str) -> dict[str, Any]:
+    """``parse_redis_url`` without the shortcut for the simple form."""
     scheme = _scheme(text)
     start = len(scheme) + 3
-    end = next((i for i in range(start, len(text)) if text[i] in "/?#"), len(text))
+    found = _NETLOC_END.search(text, start)
+    end = found.start() if found else len(text)
     netloc = text[start:end]
     tail, _, _fragment = text[end:].partition("#")
     path, _, query = tail.partition("?")
@@ -147,7 +178,8 @@ def _scheme(text: str) -> str:
                 position=text.index(bad),
                 type_name=TYPE,
             )
-    scheme = next((s for s in SCHEMES if text[: len(s) + 3].lower() == f"{s}://"), None)
+    head = text[:9].lower()
+    scheme = next((s for s, prefix in _PREFIXES if head.startswith(prefix)), None)
     if scheme is None:
         raise ParseError(
             "a Redis URL must start with redis://, rediss:// or unix://", position=0, type_name=TYPE
