@@ -284,9 +284,9 @@ def secrets_of(resource_type: str, value: Any) -> list[str]:
     if isinstance(value, dict) and connector is not None:
         found: list[str] = connector.secret_values(value)
         return found
-    found: list[str] = []
-    _secrets_by_key_name(value, found)
-    return found
+    by_name: list[str] = []
+    _secrets_by_key_name(value, by_name)
+    return by_name
 
 
 def _secrets_by_key_name(value: Any, found: list[str]) -> None:
