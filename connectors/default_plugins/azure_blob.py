@@ -57,9 +57,13 @@ class AzureBlob(Connector):
     )
 
     def detect(self, text: str) -> int:
-        if url_scheme(text) not in _SCHEMES:
+        scheme = url_scheme(text)
+        if scheme not in _SCHEMES:
             return Match.NONE
-        if _AZURE_KEYS.search(text) or _AZURE_URLS.search(text.strip()):
+        # each key ends in '=', each URL form starts with a scheme: skip what cannot match
+        if ("=" in text and _AZURE_KEYS.search(text)) or (
+            scheme is not None and _AZURE_URLS.search(text.strip())
+        ):
             return Match.SCHEME
         return Match.NONE
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from connectors.connector import Connector, Match
+from connectors.default_plugins._lazy import lazy_import
 from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
@@ -21,6 +22,9 @@ from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
     from connectors.objectstore.base import ObjectStore
+    from connectors.s3.parser import looks_like_env_block
+else:  # imported when a text is detected that is no other family's URL
+    lazy_import(globals(), "connectors.s3.parser", "looks_like_env_block")
 
 
 _S3_HOSTS = re.compile(
@@ -59,8 +63,6 @@ class S3(Connector):
             return Match.PROVIDER
         if "amazonaws.com" in lowered and _S3_HOSTS.search(lowered):
             return Match.PROVIDER
-        from connectors.s3.parser import looks_like_env_block
-
         if looks_like_env_block(text):
             return Match.SCHEME
         if _HTTP_WITH_PATH.match(lowered):
