@@ -8,6 +8,9 @@ sys.path. The commands run interleaved (one of each per round, the order rotatin
 warm-up round that also fills the entry-point cache. Prints the median and the minimum wall
 time of each command and its ratio to ``python -c pass`` (target: median at most 6x).
 
+``--baseline DIR`` also times the same commands from another checkout of the package (an
+older commit, say) in the same interleaved rounds, for a before/after comparison.
+
 Bytecode is written and used (PYTHONDONTWRITEBYTECODE is removed from the environment), as
 after ``pip install``; ``--no-bytecode`` measures with every module compiled at each start.
 """
@@ -44,14 +47,14 @@ def connectors_command() -> list[str]:
     return [sys.executable, "-c", "from connectors.cli import main; main()"]
 
 
-def commands() -> dict[str, list[str]]:
+def commands(baseline: bool) -> dict[str, list[str]]:
     cli = connectors_command()
-    return {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "connectors parse URL --json": [*cli, "parse", URL, "--json"],
-        "connectors types": [*cli, "types"],
-        "connectors --help": [*cli, "--help"],
-    }
+    found = {"python -c pass": [sys.executable, "-c", "pass"]}
+    for prefix in ("", "baseline: ") if baseline else ("",):
+        found[f"{prefix}connectors parse URL --json"] = [*cli, "parse", URL, "--json"]
+        found[f"{prefix}connectors types"] = [*cli, "types"]
+        found[f"{prefix}connectors --help"] = [*cli, "--help"]
+    return found
 
 
 def run(argv: list[str], env: dict[str, str]) -> float:
@@ -67,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--no-bytecode", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="another checkout to time alongside")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         site = Path(tmp) / "site"
@@ -80,14 +84,18 @@ def main() -> None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         if args.no_bytecode:
             env["PYTHONDONTWRITEBYTECODE"] = "1"
-        todo = commands()
+        todo = commands(args.baseline is not None)
         names = list(todo)
-        cold = {name: run(todo[name], env) for name in names}  # warm-up, fills the caches
+        envs = {name: env for name in names}
+        if args.baseline is not None:
+            other = {**env, "PYTHONPATH": os.pathsep.join([str(site), str(args.baseline)])}
+            envs.update({name: other for name in names if name.startswith("baseline: ")})
+        cold = {name: run(todo[name], envs[name]) for name in names}  # warm-up, fills caches
         times: dict[str, list[float]] = {name: [] for name in names}
         for round_number in range(args.repeats):
             shift = round_number % len(names)
             for name in names[shift:] + names[:shift]:
-                times[name].append(run(todo[name], env))
+                times[name].append(run(todo[name], envs[name]))
         types_out = subprocess.run(todo["connectors types"], env=env, capture_output=True)
         assert b"example_kv" in types_out.stdout, "the third-party plugin is not listed"
 
@@ -99,13 +107,13 @@ def main() -> None:
         f"bytecode {'off' if args.no_bytecode else 'cached'}, load average {load[0]:.2f} "
         f"(machine has {os.cpu_count()} CPUs)"
     )
-    print(f"{'command':<30}{'first (ms)':>11}{'median (ms)':>13}{'min (ms)':>10}"
+    print(f"{'command':<40}{'first (ms)':>11}{'median (ms)':>13}{'min (ms)':>10}"
           f"{'median ratio':>14}{'min ratio':>11}")  # fmt: skip
     for name in names:
         median = statistics.median(times[name])
         low = min(times[name])
         print(
-            f"{name:<30}{cold[name] * 1e3:>11.1f}{median * 1e3:>13.1f}{low * 1e3:>10.1f}"
+            f"{name:<40}{cold[name] * 1e3:>11.1f}{median * 1e3:>13.1f}{low * 1e3:>10.1f}"
             f"{median / base_median:>13.2f}x{low / base_min:>10.2f}x"
         )
     print("ratio = command time / python -c pass time (target: median ratio <= 6x)")

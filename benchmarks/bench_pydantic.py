@@ -17,11 +17,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench_parse_mongodb import STRINGS as MONGODB
-from bench_parse_postgresql import CORPUS as POSTGRESQL
-from bench_parse_redis import URLS as REDIS_URLS
+from bench_parse import STRINGS
 
-REDIS = list(REDIS_URLS.values())
+MONGODB, POSTGRESQL, REDIS = STRINGS["mongodb"], STRINGS["postgresql"], STRINGS["redis"]
 
 
 def candidates(type_name: str) -> dict[str, Callable[[str], object]]:

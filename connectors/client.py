@@ -149,7 +149,7 @@ def list_resources(
         )
         return answer
     types = [t for t in (resource_type or "").split(",") if t] or None
-    found = store.list_resources(types, page=page, per_page=per_page)
+    found = store.list_resources(types, page=page, per_page=per_page, values=False)
     return [
         {
             "path": item.path,

@@ -64,3 +64,15 @@ def test_the_store_follows_a_changed_environment(tmp_path, monkeypatch):
     assert connectors.get_state("u/me/where") is None
     connectors.set_state(2, "u/me/where")
     monkeypatch.undo()
+
+
+def test_listing_reads_no_values_unless_asked():
+    connectors.set_resource("f/data/a", {"password": "pw-a", "n": 1})
+    connectors.set_resource("f/data/b", {"n": 2})
+    listed = connectors.list_resources()
+    assert [(r["path"], r["value"]) for r in listed] == [("f/data/a", None), ("f/data/b", None)]
+    assert [r.value for r in open_store().list_resources()] == [
+        {"password": "pw-a", "n": 1},
+        {"n": 2},
+    ]
+    assert [r.value for r in open_store().list_resources(values=False)] == [None, None]

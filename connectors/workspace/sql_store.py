@@ -171,10 +171,13 @@ class SqlStore(SqlDatabase):
         resource_types: list[str] | None = None,
         page: int | None = None,
         per_page: int | None = None,
+        *,
+        values: bool = True,
     ) -> list[StoredResource]:
+        column = "value" if values else "NULL"
         sql = (
-            "SELECT path, resource_type, value, description, edited_at FROM connectors_resource "
-            "WHERE workspace = ?"
+            f"SELECT path, resource_type, {column}, description, edited_at "
+            "FROM connectors_resource WHERE workspace = ?"
         )
         params: list[Any] = [self.workspace]
         if resource_types:
@@ -188,6 +191,8 @@ class SqlStore(SqlDatabase):
             params += [per_page, (max(page or 1, 1) - 1) * per_page]
         with self.transaction() as cur:
             rows = self._execute(cur, sql, tuple(params)).fetchall()
+            if not values:
+                return [StoredResource(r[0], r[1], None, r[3], r[4]) for r in rows]
             return [
                 StoredResource(r[0], r[1], self._open_value(cur, r[0], r[2]), r[3], r[4])
                 for r in rows

@@ -148,8 +148,13 @@ class Store(ABC):
         resource_types: list[str] | None = None,
         page: int | None = None,
         per_page: int | None = None,
+        *,
+        values: bool = True,
     ) -> list[StoredResource]:
-        """Resources sorted by path; states only when ``resource_types`` asks for them."""
+        """Resources sorted by path; states only when ``resource_types`` asks for them.
+
+        ``values=False`` may leave ``value`` None (a listing that shows no values reads none).
+        """
 
     @abstractmethod
     def update_resource(

@@ -107,6 +107,8 @@ class WindmillStore(Store):
         resource_types: list[str] | None = None,
         page: int | None = None,
         per_page: int | None = None,
+        *,
+        values: bool = True,
     ) -> list[StoredResource]:
         params: dict[str, Any] = {}
         if resource_types:
