@@ -75,9 +75,19 @@ def url_scheme(text: str) -> str | None:
     """The lower-cased scheme when ``text`` starts with ``scheme://``, else None.
 
     Detectors use it to turn down another family's URL before running their costlier checks.
+    Every detector asks about the same text in turn: the last answer is kept.
     """
+    global _last_scheme
+    last_text, last_scheme = _last_scheme
+    if text is last_text:
+        return last_scheme
     match = _URL_SCHEME.match(text)
-    return match.group(1).lower() if match else None
+    scheme = match.group(1).lower() if match else None
+    _last_scheme = (text, scheme)
+    return scheme
+
+
+_last_scheme: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass(frozen=True)
