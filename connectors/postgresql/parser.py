@@ -24,6 +24,7 @@ from connectors.parsing import (
     shown_name,
 )
 from connectors.postgresql.keywords import ENVIRONMENT, KEYWORDS, SSLMODES, URI_PREFIXES
+from connectors.redact import is_secret_key
 
 _SPACE = " \t\n\r\f\v"
 _USERINFO_END = re.compile(r"[@/]")
@@ -207,7 +208,11 @@ def parse_keyword_value(text: str) -> dict[str, str]:
             i += 1
         if i >= n or text[i] != "=":
             shown = "a word (not shown: it may be part of the password)"
-            shown = shown if after_secret else shown_name(key)
+            # a password written without its '=' (passwordXYZ) is not shown either
+            hidden = after_secret or (
+                key not in KEYWORDS and (is_secret_key(key) or key.lower().startswith("pass"))
+            )
+            shown = shown if hidden else shown_name(key)
             raise ParseError(f"missing '=' after {shown}", position=key_at)
         i += 1
         while i < n and text[i] in _SPACE:
@@ -227,7 +232,11 @@ def parse_keyword_value(text: str) -> dict[str, str]:
                 i = n  # libpq drops a backslash that ends the string
         if key not in KEYWORDS:
             shown = "(not shown: it may be part of the password)"
-            shown = shown if after_secret else shown_name(key)
+            # a password written without its '=' (passwordXYZ) is not shown either
+            hidden = after_secret or (
+                key not in KEYWORDS and (is_secret_key(key) or key.lower().startswith("pass"))
+            )
+            shown = shown if hidden else shown_name(key)
             raise ParseError(f"unknown connection keyword {shown}", position=key_at)
         after_secret = unquoted and key in ("password", "sslpassword")
         params[key] = _ESCAPE.sub(r"\1", raw) if "\\" in raw else raw
