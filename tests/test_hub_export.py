@@ -57,7 +57,9 @@ def test_wmill_format(demo, tmp_path):
         "type": "object",
         "format": "resource-demo",
         "description": "The demo server.",
+        "default": None,  # as wmill generate-metadata writes it
     }
+    assert meta["schema"]["properties"]["mode"]["originalType"] == "enum"
     folder = yaml.safe_load((out / "f" / "demo" / "folder.meta.yaml").read_text())
     assert folder["display_name"] == "demo" and folder["owners"] == []
     settings = yaml.safe_load((out / "wmill.yaml").read_text())

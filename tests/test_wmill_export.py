@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from windmill_tools import unavailable, wmill
+from windmill_tools import generate_metadata_schemas, unavailable, wmill
 
 from connectors.hub.catalog import discover
 from connectors.hub.export import export
@@ -89,6 +89,20 @@ def test_wmill_lock_yaml_is_what_generate_metadata_keeps(exported, tmp_path):
     done = wmill("generate-metadata", "rehash", cwd=copy)
     assert done.returncode == 0, done.stdout + done.stderr
     assert yaml.safe_load((copy / "wmill-lock.yaml").read_text()) == yaml.safe_load(before)
+
+
+def test_schemas_are_what_generate_metadata_writes(exported):
+    """Windmill's parser and schema code (windmill-utils-internal) change nothing in them."""
+    ours = {
+        path: yaml.safe_load(path.with_suffix(".script.yaml").read_text())["schema"]
+        for path in sorted((exported / "f").glob("*/*.py"))
+    }
+    theirs = generate_metadata_schemas(ours)
+    assert {p.stem for p in ours if theirs[p] != ours[p]} == set()
+    execute_query = ours[exported / "f/postgresql/execute_query.py"]["properties"]
+    assert execute_query["query"]["originalType"] == "string"
+    assert execute_query["args"]["originalType"] == "string[]"
+    assert execute_query["args"]["default"] is None
 
 
 def test_each_distinct_requirement_set_is_resolved_once(exported):

@@ -20,6 +20,7 @@ from connectors.testing.factory import REQUIRE_LIVE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 PARSE_SCRIPT = Path(__file__).with_name("windmill_parse.mjs")
+METADATA_SCRIPT = Path(__file__).with_name("windmill_metadata.mjs")
 #: where to look for node_modules, besides this checkout's .ci/node
 NODE_MODULES_ENV = "CONNECTORS_TEST_NODE_MODULES"
 
@@ -72,6 +73,26 @@ def parse_python(files: list[Path]) -> dict[Path, dict[str, Any]]:
         timeout=120,
     )
     return {Path(name): sig for name, sig in json.loads(done.stdout).items()}
+
+
+def generate_metadata_schemas(scripts: dict[Path, dict[str, Any]]) -> dict[Path, dict[str, Any]]:
+    """The schema ``wmill generate-metadata`` writes for each script, given the one it has."""
+    modules = package("windmill-parser-wasm-py").parent
+    if package("windmill-utils-internal").parent != modules:
+        unavailable("windmill-parser-wasm-py and windmill-utils-internal are in different places")
+    payload = {
+        "modules": str(modules),
+        "scripts": [{"file": str(f), "schema": schema} for f, schema in scripts.items()],
+    }
+    done = subprocess.run(
+        [node(), str(METADATA_SCRIPT)],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return {Path(name): schema for name, schema in json.loads(done.stdout).items()}
 
 
 def wmill(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -89,8 +89,52 @@ def wmill_script_metadata(script: HubScript, lock_ref: str | None) -> dict[str, 
         "description": metadata["description"],
         "lock": f"!inline {lock_ref}" if lock_ref else "",
         "kind": metadata["kind"],
-        "schema": metadata["schema"],
+        "schema": generate_metadata_schema(metadata["schema"]),
     }
+
+
+def generate_metadata_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` as ``wmill generate-metadata`` writes it: each property with ``default`` (null
+    when none) and the ``originalType`` its editor keys on; a list of resources in its form."""
+    properties = {
+        name: _generate_metadata_property(prop) for name, prop in schema["properties"].items()
+    }
+    return {**schema, "properties": properties}
+
+
+def _generate_metadata_property(prop: dict[str, Any]) -> dict[str, Any]:
+    out = dict(prop)
+    kind = prop.get("type")
+    if kind == "string" and prop.get("contentEncoding") == "base64":
+        out["originalType"] = "bytes"
+    elif kind == "string" and "enum" in prop:
+        out["originalType"] = "enum"
+    elif kind == "string" and "format" not in prop:
+        out["originalType"] = "string"
+    elif kind == "object" and "format" not in prop:
+        out.setdefault("properties", {})  # a plain dict: an object with no known properties
+    elif kind == "array" and isinstance(prop.get("items"), dict):
+        items = dict(prop["items"])
+        fmt = str(items.get("format", ""))
+        if items.get("type") == "object" and fmt.startswith("resource-"):
+            items = {"type": "resource", "resourceType": fmt.removeprefix("resource-")}
+        out["items"] = items
+        out["originalType"] = _ARRAY_ORIGINAL_TYPES.get(
+            (str(items.get("type")), "enum" in items, "contentEncoding" in items), "object[]"
+        )
+    out.setdefault("default", None)
+    return out
+
+
+#: (items type, has enum, base64) -> the originalType wmill writes for that array
+_ARRAY_ORIGINAL_TYPES = {
+    ("string", False, False): "string[]",
+    ("string", True, False): "enum[]",
+    ("string", False, True): "bytes[]",
+    ("number", False, False): "number[]",
+    ("resource", False, False): "resource[]",
+    ("object", False, False): "record[]",
+}
 
 
 def metadata_hash(script_text: str, metadata_text: str) -> str:
