@@ -25,7 +25,16 @@ from connectors.hub.publish import Publisher
 
 TOKEN = "tok-very-secret-123"
 WS = "team"
-NEW_SCRIPT_KEYS = {"path", "summary", "description", "content", "schema", "language", "kind"}
+NEW_SCRIPT_KEYS = {
+    "path",
+    "summary",
+    "description",
+    "content",
+    "schema",
+    "language",
+    "kind",
+    "lock",
+}
 NEW_SCRIPT_REQUIRED = {"path", "summary", "description", "content", "language"}
 
 
@@ -202,6 +211,8 @@ def test_first_publish_creates_then_nothing_changes(windmill, demo):
     assert script_body["content"] == (demo.scripts_dir / "echo.py").read_text()
     assert script_body["schema"]["properties"]["conn"]["format"] == "resource-demo"
     assert "parent_hash" not in script_body
+    # the demo script imports wmill: its lock pins it, resolved as Windmill's worker would
+    assert script_body["lock"].startswith("# py: 3.11\n") and "\nwmill==" in script_body["lock"]
     again = publisher(windmill).plan(demo_docs(), discover("demo"))
     assert [c.action for c in again] == ["unchanged", "unchanged"]
 
@@ -352,6 +363,20 @@ def test_publishing_to_admins_itself_needs_no_flag(windmill):
     assert [(c.action, c.workspace) for c in changes] == [("create", None)]
     pub.apply(changes)
     assert windmill.posts()[0][0] == "/api/w/admins/resources/type/create"
+
+
+def test_scripts_are_sent_with_locks_of_the_right_packages(windmill, capsys):
+    args = publish_args(windmill, "--workspace", WS, "--type", "mongodb", "--admins")
+    assert cli(*args) == 0, capsys.readouterr().err
+    bodies = {body["path"]: body for path, body in windmill.posts() if "scripts" in path}
+    pins = {line.split("==")[0] for line in bodies["f/mongodb/find"]["lock"].splitlines()[1:]}
+    assert "pymongo" in pins and "bson" not in pins  # from bson import ...
+
+
+def test_no_locks_leaves_resolution_to_windmill(windmill, demo):
+    pub = Publisher(windmill.url, WS, TOKEN, locks=False)
+    pub.apply(pub.plan(demo_docs(), discover("demo")))
+    assert "lock" not in windmill.posts()[-1][1]
 
 
 def test_types_windmill_has_no_hub_type_for_go_to_the_workspace(windmill):

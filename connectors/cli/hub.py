@@ -60,6 +60,11 @@ def export_command(folder: Path, fmt: str, no_locks: bool, json_: bool) -> None:
     help="Publish the hub types Windmill keeps in its admins workspace (postgresql, mongodb, s3, "
     "azure_blob, ...) there; the rest goes to --workspace.",
 )
+@click.option(
+    "--no-locks",
+    is_flag=True,
+    help="Send scripts without a lock: Windmill infers and resolves their requirements.",
+)
 @json_option
 def publish_command(
     url: str,
@@ -69,6 +74,7 @@ def publish_command(
     allow_breaking: bool,
     type_name: str | None,
     admins: bool,
+    no_locks: bool,
     json_: bool,
 ) -> None:
     """Create or update the resource types and hub scripts in a Windmill workspace."""
@@ -79,7 +85,7 @@ def publish_command(
     documents = resource_type_documents()
     if type_name is not None:
         documents = {type_name: documents[type_name]} if type_name in documents else {}
-    publisher = Publisher(url, workspace, token, admins=admins)
+    publisher = Publisher(url, workspace, token, admins=admins, locks=not no_locks)
     try:
         changes = publisher.plan(documents, discover(type_name))
         if json_:

@@ -8,7 +8,10 @@ Endpoints (reference/windmill.md §2.1 and the openapi ``NewScript`` component),
 - ``POST /w/{ws}/resources/type/update/{name}`` ``{schema, description}``
 - ``GET /w/{ws}/scripts/exists/p/{path}`` -> boolean; ``GET /w/{ws}/scripts/get/p/{path}``
 - ``POST /w/{ws}/scripts/create`` ``{path, summary, description, content, schema, language,
-  kind[, parent_hash]}`` (a new version of an existing script names its ``parent_hash``)
+  kind, lock[, parent_hash]}`` (a new version of an existing script names its ``parent_hash``;
+  ``lock`` is the script's requirements pinned with ``uv pip compile`` from the right PyPI names,
+  as ``wmill sync push`` sends its ``.script.lock``, so Windmill does not infer ``bson`` for
+  ``from bson import ...``; ``locks=False`` leaves the resolution to Windmill)
 
 ``plan`` reads what is there and returns the changes (nothing is written); ``apply`` refuses the
 whole plan when a change is breaking, unless ``allow_breaking``.
@@ -103,6 +106,7 @@ class Publisher:
         *,
         client: httpx.Client | None = None,
         admins: bool = False,
+        locks: bool = True,
     ) -> None:
         base = url.rstrip("/")
         if not base.endswith("/api"):
@@ -110,6 +114,8 @@ class Publisher:
         self.workspace = workspace
         #: publish the types Windmill keeps in the admins workspace there
         self.admins = admins
+        #: send each script's lock (resolved when applying)
+        self.locks = locks
         self._redact = Redactor([token])
         self._client = client or httpx.Client(
             base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30.0
@@ -223,6 +229,8 @@ class Publisher:
         if refused and not allow_breaking:
             listed = "; ".join(f"{c.name}: {', '.join(map(str, c.breaking))}" for c in refused)
             raise HubError(f"breaking changes (use --allow-breaking to publish anyway): {listed}")
+        if self.locks:
+            _add_locks([c.request[2] for c in changes if c.kind == "script" and c.request])
         done = []
         for change in changes:
             if change.request is None:
@@ -245,3 +253,17 @@ def admins_reason(name: str) -> str:
         f"Windmill keeps the hub type {name} in its {ADMINS} workspace, shared by every "
         f"workspace: publish it there with --admins (or --workspace {ADMINS})"
     )
+
+
+def _add_locks(bodies: list[dict[str, Any]]) -> None:
+    """Give each NewScript body its lock, each distinct requirement set resolved once."""
+    from connectors.hub.lock import Locker
+    from connectors.hub.requirements import requirements
+
+    wanted = [requirements(body["content"]) for body in bodies]
+    locker = Locker()
+    locker.lock_all(wanted)
+    for body, needs in zip(bodies, wanted, strict=True):
+        lock = locker.lock(needs)
+        if lock:
+            body["lock"] = lock
