@@ -125,6 +125,8 @@ def test_requirements_from_imports():
         from azure.storage.blob import ContainerClient
         import upstash_redis
         import yaml
+        from google.cloud import storage
+        from google.oauth2 import service_account
         from . import sibling
         import wmill
 
@@ -135,6 +137,8 @@ def test_requirements_from_imports():
     found = requirements(source)
     assert "pymongo>=4.6" in found and not any(r.startswith("bson") for r in found)
     assert "azure-core" in found and "azure-storage-blob>=12.19" in found
+    assert "google-cloud-storage" in found and "google-auth" in found
+    assert not any(r.startswith(("google ", "google=")) or r == "google" for r in found)
     assert "upstash-redis>=1.1" in found and "pyyaml>=6" in found and "wmill" in found
     assert not any(r.startswith(("os", "json", "sibling", "inner", "azure ")) for r in found)
 

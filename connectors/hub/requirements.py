@@ -6,7 +6,8 @@ and names each by its first module component (``_`` becomes ``-``), with a list 
 ``#extra_requirements:`` adds to it. The first-component rule gets some names wrong:
 ``from bson import ...`` would install the PyPI project ``bson`` (an unrelated package that breaks
 pymongo) and ``azure.core`` the deprecated ``azure`` bundle; ``IMPORT_PACKAGES`` names them right,
-longest module prefix first. A driver this project depends on keeps this project's version
+longest module prefix first (``from google.cloud import storage`` is read as
+``google.cloud.storage``). A driver this project depends on keeps this project's version
 range (pyproject's extras), so a lock resolves what the tests ran against.
 """
 
@@ -29,7 +30,11 @@ IMPORT_PACKAGES: dict[str, str] = {
     "dateutil": "python-dateutil",
     "dns": "dnspython",
     "dotenv": "python-dotenv",
+    "google.api_core": "google-api-core",
+    "google.auth": "google-auth",
+    "google.cloud.bigquery": "google-cloud-bigquery",
     "google.cloud.storage": "google-cloud-storage",
+    "google.oauth2": "google-auth",
     "gridfs": "pymongo",
     "jwt": "PyJWT",
     "psycopg": "psycopg[binary]",
@@ -62,7 +67,8 @@ def imported_modules(source: str) -> list[str]:
         if isinstance(node, ast.Import):
             modules.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules.append(node.module)
+            # `from google.cloud import storage` may import the module google.cloud.storage
+            modules.extend(f"{node.module}.{alias.name}" for alias in node.names)
     return [m for m in dict.fromkeys(modules) if m.split(".")[0] not in sys.stdlib_module_names]
 
 
