@@ -319,3 +319,17 @@ def test_set_resource_and_variable_send_values_verbatim(windmill):
         {"path": "f/x/v", "value": " spaced value\n", "is_secret": True, "description": ""},
         {"value": ""},
     ]
+
+
+def test_paths_are_sent_as_given_for_windmill_to_validate(windmill):
+    # locally "f/x/a.b c" is refused (a space); inside a worker Windmill's server decides, as
+    # with wmill: only the $res:/res:// and var:// prefixes are stripped
+    assert connectors.get_resource("$res:f/x/a.b c", none_if_undefined=True) is None
+    assert connectors.get_resource("res://u/admin/x", none_if_undefined=True) is None
+    with pytest.raises(NotFoundError):
+        connectors.get_variable("$var:u/admin/v")  # wmill strips var:// only
+    assert [(m, p) for m, p, _ in windmill.requests] == [
+        ("GET", "resources/get_value_interpolated/f/x/a.b%20c"),
+        ("GET", "resources/get_value_interpolated/u/admin/x"),
+        ("GET", "variables/get_value/$var:u/admin/v"),
+    ]

@@ -1,6 +1,7 @@
 from typing import Any, Optional, TypedDict
 
 import boto3
+import wmill
 from botocore.config import Config
 
 
@@ -51,6 +52,8 @@ def main(
 ) -> dict:
     """Copy an object server-side (multipart copy for large objects), within or across buckets.
 
+    The job's progress (wmill.set_progress) follows the bytes copied.
+
     Args:
         s3 (s3): the S3 bucket holding the source object
         source_key (str): the key to copy
@@ -59,6 +62,15 @@ def main(
     """
     client = _client(s3)
     bucket = destination_bucket or s3["bucket"]
-    client.copy({"Bucket": s3["bucket"], "Key": source_key}, bucket, destination_key)
+    size = client.head_object(Bucket=s3["bucket"], Key=source_key)["ContentLength"]
+    copied = [0]
+
+    def progress(count: int) -> None:
+        copied[0] += count
+        if size:
+            wmill.set_progress(min(99, copied[0] * 100 // size))
+
+    source = {"Bucket": s3["bucket"], "Key": source_key}
+    client.copy(source, bucket, destination_key, Callback=progress)
     head = client.head_object(Bucket=bucket, Key=destination_key)
     return {"bucket": bucket, "key": destination_key, "size": head["ContentLength"]}

@@ -89,6 +89,9 @@ def test_copy_and_delete(fresh_s3):
     s3.put_object(Bucket=bucket, Key="src/a.txt", Body=b"abc")
     copied = run("copy_object", fresh_s3, source_key="src/a.txt", destination_key="dst/a.txt")
     assert copied == {"bucket": bucket, "key": "dst/a.txt", "size": 3}
+    from connectors import progress
+
+    assert progress.get_progress() == 99  # wmill.set_progress followed the bytes copied
     assert s3.get_object(Bucket=bucket, Key="dst/a.txt")["Body"].read() == b"abc"
     for i in range(3):
         s3.put_object(Bucket=bucket, Key=f"tmp/{i}", Body=b"")
