@@ -200,21 +200,21 @@ def parse_port(text: str, *, offset: int = 0) -> int:
     return port
 
 
-# One `NAME=value` (or `NAME: value`, as YAML shows it) pair. An unquoted value runs to the
-# next pair or the end of the line, so it may contain `=` and `;` (base64 padding, tokens).
-_PAIR = re.compile(
-    r"""(?:export\s+)?([A-Za-z_]\w*)(?:\s*=\s*|:\s+)"""
-    r"""("(?:[^"\\]|\\.)*"|'[^']*'|.*?)"""
-    r"""(?=[;\s]+(?:export\s+)?[A-Za-z_]\w*(?:\s*=|:\s)|\s*$)"""
-)
-_SEPARATOR = re.compile(r"[;\s]*")
+# The start of one `NAME=value` (or `NAME: value`, as YAML shows it) pair, and the same test
+# as a lookahead: an unquoted value runs to the next pair or the end of the line, so it may
+# contain `=` and `;` (base64 padding, tokens). The value is found by a scanner, not a regular
+# expression: a lazy value with a lookahead is quadratic in runs of spaces.
+_PAIR_HEAD = re.compile(r"(?:export\s+)?([A-Za-z_]\w*)(?:\s*=\s*|:\s+)")
+_PAIR_AHEAD = re.compile(r"(?:export\s+)?[A-Za-z_]\w*(?:\s*=|:\s)")
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SINGLE_QUOTED = re.compile(r"'[^']*'")
 
 
 def parse_env_block(text: str) -> dict[str, str]:
     """``KEY=VALUE`` lines (``export`` prefix, quotes, ``#`` comments, ``;``/space separators).
 
     Returns an empty dict when the text is not such a block. Pairs may also sit on one line,
-    separated by spaces or ``;``, as consoles sometimes show them.
+    separated by spaces or ``;``, as consoles sometimes show them. Linear in the text's length.
     """
     result: dict[str, str] = {}
     for raw_line in text.strip().splitlines():
@@ -223,14 +223,66 @@ def parse_env_block(text: str) -> dict[str, str]:
             continue
         position = 0
         while position < len(line):
-            match = _PAIR.match(line, position)
-            if match is None:
+            head = _PAIR_HEAD.match(line, position)
+            if head is None:
                 return {}
-            key, value = match.groups()
-            result[key] = _unquote(value)
-            separator = _SEPARATOR.match(line, match.end())
-            position = separator.end() if separator else match.end()
+            start = head.end()
+            end = _quoted_end(line, start)
+            if end < 0:
+                end = _value_end(line, start)
+            result[head[1]] = _unquote(line[start:end])
+            position = _separator_end(line, end)
     return result
+
+
+def _is_separator(char: str) -> bool:
+    return char == ";" or char.isspace()
+
+
+def _separator_end(line: str, at: int) -> int:
+    """Where the run of spaces and ``;`` starting at ``at`` ends."""
+    while at < len(line) and _is_separator(line[at]):
+        at += 1
+    return at
+
+
+def _quoted_end(line: str, start: int) -> int:
+    """The end of a quoted value at ``start`` when a pair or the line's end follows it, else -1."""
+    if start >= len(line) or line[start] not in "\"'":
+        return -1
+    quoted = (_DOUBLE_QUOTED if line[start] == '"' else _SINGLE_QUOTED).match(line, start)
+    if quoted is None or not _value_ends_at(line, quoted.end()):
+        return -1
+    return quoted.end()
+
+
+def _value_ends_at(line: str, at: int) -> bool:
+    """Whether an unquoted value may end at ``at``: only spaces follow, or separators and a pair."""
+    if at >= len(line) or line[at:].isspace():
+        return True
+    if not _is_separator(line[at]):
+        return False
+    after = _separator_end(line, at)
+    return after < len(line) and _PAIR_AHEAD.match(line, after) is not None
+
+
+def _value_end(line: str, start: int) -> int:
+    """The first place from ``start`` where an unquoted value may end (each character is looked
+    at a bounded number of times)."""
+    at = start
+    while at < len(line):
+        if not _is_separator(line[at]):
+            at += 1
+            continue
+        after = _separator_end(line, at)
+        if after < len(line):
+            if _PAIR_AHEAD.match(line, after) is not None:
+                return at
+        else:  # the separators end the line: the value ends where only spaces are left
+            last_semicolon = line.rfind(";", at)
+            return at if last_semicolon < 0 else last_semicolon + 1
+        at = after
+    return len(line)
 
 
 def _unquote(value: str) -> str:
