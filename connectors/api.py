@@ -8,6 +8,7 @@ from typing import Any
 
 from connectors.connector import Match
 from connectors.errors import ParseError, Problem, ValidationError
+from connectors.pasted import Pasted, early, near_miss, quoted, unwrap
 from connectors.plugins import get_connector, get_registry
 from connectors.resource import CheckResult, Resource, ResourceType
 from connectors.text import MAX_INPUT, describe_surrogate, surrogate_at, surrogate_problem
@@ -52,25 +53,59 @@ def parse(text: str, type: str | None = None) -> Resource:
         raise ParseError(describe_surrogate(text, bad), position=bad)
     stripped = text.strip()
     if not stripped:
-        raise ParseError("empty connection string")
+        raise ParseError(
+            "empty connection string", position=0, hint="paste the string the console shows"
+        )
     try:
         return _parse_stripped(stripped, type)
     except ParseError as exc:
         # Positions count from the stripped text; report them in the text the user gave.
         if exc.position is not None:
             exc.position += len(text) - len(text.lstrip())
+        if exc.hint is None:
+            exc.hint = _form_hint(exc.type_name or type)
         raise
 
 
+def _form_hint(type_name: str | None) -> str:
+    """What a string of the type looks like, for an error that has no better hint."""
+    connectors = get_registry().connectors
+    connector = connectors.get(type_name) if type_name else None
+    if connector is not None and connector.examples:
+        return f"a {connector.name} string looks like {connector.examples[0]}"
+    return "see `connectors types` for the forms each type reads"
+
+
 def _parse_stripped(stripped: str, type_name: str | None) -> Resource:
+    wrapped = quoted(stripped) if stripped[0] in "'\"" else None
+    if wrapped is None:
+        wrapped = early(stripped)
+    if wrapped is not None:
+        return _parse_pasted(wrapped, type_name)
     if type_name is not None:
-        return get_connector(type_name).parse(stripped)
+        try:
+            return get_connector(type_name).parse(stripped)
+        except ParseError as exc:
+            pasted = unwrap(stripped)
+            if pasted is None or pasted.type_name not in (None, type_name):
+                raise
+            try:
+                return _parse_pasted(pasted, type_name)
+            except ParseError:
+                raise exc from None
     candidates = detect(stripped)
     if len(candidates) == 1:  # the usual case
         return get_registry().connectors[candidates[0][0]].parse(stripped)
     if not candidates:
+        pasted = unwrap(stripped)
+        if pasted is not None and (pasted.type_name or detect(pasted.text)):
+            return _parse_pasted(pasted, pasted.type_name)
         known = ", ".join(sorted(get_registry().connectors))
-        raise ParseError(f"not a connection string of any known type (known types: {known})")
+        raise ParseError(
+            f"not a connection string of any known type (known types: {known})",
+            position=0,
+            hint=near_miss(stripped) or "give the type with type= (--type) to see what is wrong",
+        )
     best = candidates[0][1]
     top = [name for name, score in candidates if score == best]
     if len(top) > 1:
@@ -94,12 +129,28 @@ def _parse_tied(stripped: str, top: list[str]) -> Resource:
         except ParseError:
             continue
     if len(parsed) != 1:
-        raise ParseError(f"ambiguous: could be {', '.join(top)}; choose one with type=")
+        raise ParseError(
+            f"ambiguous: could be {', '.join(top)}",
+            position=0,
+            hint="choose one with type= (--type)",
+        )
     resource = parsed[0]
     refused = [name for name in top if name != resource.resource_type]
     resource.notes.append(
         f"detected as {resource.resource_type} ({', '.join(refused)} could not parse it)"
     )
+    return resource
+
+
+def _parse_pasted(pasted: Pasted, type_name: str | None) -> Resource:
+    """The string inside a pasted text, with a note of what was taken off around it."""
+    try:
+        resource = _parse_stripped(pasted.text, type_name or pasted.type_name)
+    except ParseError as exc:
+        if exc.position is not None:
+            exc.position += pasted.offset
+        raise
+    resource.notes.insert(0, pasted.note)
     return resource
 
 

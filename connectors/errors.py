@@ -23,21 +23,30 @@ class ConnectorsError(Exception):
 class ParseError(ConnectorsError, ValueError):
     """A connection string that cannot be parsed.
 
-    ``position`` is the 0-based offset in the input where the problem is, when known.
+    ``position`` is the 0-based offset in the input where the problem is, when known; ``hint``
+    says what to write instead (``did you mean postgresql://?``, the encoded form of a
+    character, the form the type expects). ``connectors.parse`` gives every error a hint.
     """
 
     def __init__(
-        self, message: str, *, position: int | None = None, type_name: str | None = None
+        self,
+        message: str,
+        *,
+        position: int | None = None,
+        type_name: str | None = None,
+        hint: str | None = None,
     ) -> None:
         self.message = message
         self.position = position
         self.type_name = type_name
+        self.hint = hint
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = f" (at position {self.position})" if self.position is not None else ""
         prefix = f"{self.type_name}: " if self.type_name else ""
-        return f"{prefix}{self.message}{where}"
+        hint = f"; hint: {self.hint}" if self.hint else ""
+        return f"{prefix}{self.message}{where}{hint}"
 
 
 @dataclass(frozen=True)

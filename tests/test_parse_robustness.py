@@ -314,7 +314,7 @@ SECRET_CASES: dict[str, tuple[st.SearchStrategy[str], list[Template]]] = {
             lambda s: f"postgresql://app:{pct(s)}@db.example.com:5x/app",
             lambda s: f"postgresql://app:{pct(s)}@db%zz.example.com/app",
             lambda s: f"postgresql://app:{pct(s)}@db.example.com/app?sslmode=sometimes",
-            lambda s: f"postgresql://app:{pct(s)}@db.example.com/app?bogus=1",
+            lambda s: f"postgresql://app:{pct(s)}@db.example.com/app?sslmod=require",
             lambda s: f"postgresql://app:{pct(s)}@db.example.com/app?connect_timeout=soon",
             lambda s: f"postgresql://app:{pct(s)}@[::1/app",
             lambda s: f"postgresql://h/app?password={pct(s)}&port=0",
@@ -439,7 +439,7 @@ SECRET_CASES: dict[str, tuple[st.SearchStrategy[str], list[Template]]] = {
 RAW_SECRET_CASES: dict[str, list[Template]] = {
     "postgresql": [
         lambda s: f"postgresql://app:{s}@db.example.com:99999/app",
-        lambda s: f"postgresql://app:{s}@db.example.com/app?bogus=1",
+        lambda s: f"postgresql://app:{s}@db.example.com/app?sslmod=require",
         lambda s: f"host=h password={s} port=99999",
         lambda s: f"jdbc:postgresql://h:5432/app?password={s}&ssl=maybe",
     ],

@@ -11,7 +11,7 @@ from connectors.default_plugins._paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
 from connectors.parsing import url_scheme
-from connectors.postgresql.keywords import URI_PREFIXES
+from connectors.postgresql.keywords import ALIAS_SCHEMES, URI_PREFIXES
 from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
         looks_like_keyword_value,
         parse_conninfo,
     )
-    from connectors.postgresql.providers import identify
-    from connectors.postgresql.value import conninfo_to_value, normalise, to_uri
+    from connectors.postgresql.providers import identify, preset
+    from connectors.postgresql.value import conninfo_to_value, fill_defaults, normalise, to_uri
 else:  # imported when a text is parsed, not when another family's is detected
     lazy_import(
         globals(),
@@ -30,9 +30,14 @@ else:  # imported when a text is parsed, not when another family's is detected
         "looks_like_keyword_value",
         "parse_conninfo",
     )
-    lazy_import(globals(), "connectors.postgresql.providers", "identify")
+    lazy_import(globals(), "connectors.postgresql.providers", "identify", "preset")
     lazy_import(
-        globals(), "connectors.postgresql.value", "conninfo_to_value", "normalise", "to_uri"
+        globals(),
+        "connectors.postgresql.value",
+        "conninfo_to_value",
+        "fill_defaults",
+        "normalise",
+        "to_uri",
     )
 
 #: the schemes of every URL form the parser reads (libpq, JDBC, SQLAlchemy)
@@ -65,7 +70,9 @@ class PostgreSQL(Connector):
     def detect(self, text: str) -> int:
         if not text.startswith(_PREFIXES):
             if url_scheme(text) is not None:
-                return Match.NONE  # another family's URL
+                # another family's URL, or a Django/SQLAlchemy alias (postgis://, cockroach://)
+                written = text[: text.find("://")].partition("+")[0]
+                return Match.SCHEME if written in ALIAS_SCHEMES else Match.NONE
             ours = (
                 looks_like_keyword_value(text)
                 or (text.startswith("psql") and "postgres" in text)
@@ -79,20 +86,25 @@ class PostgreSQL(Connector):
 
     def parse(self, text: str) -> Resource:
         try:
-            parsed = parse_conninfo(text)
-            value = conninfo_to_value(parsed.params)
+            parsed = parse_conninfo(text, lenient=True)
+            value = conninfo_to_value(parsed.params, text)
         except ParseError as exc:
             exc.type_name = exc.type_name or self.name
             raise
+        if parsed.aside:
+            value["driver_parameters"] = dict(parsed.aside)
+        notes = parsed.notes + fill_defaults(value, preset(value))
         info = identify(value)
-        notes = parsed.notes + list(info.notes) if info else parsed.notes
-        return Resource(self.name, value, info.provider if info else None, notes)
+        if info:
+            notes += info.notes
+        provider = info.provider if info else parsed.provider
+        return Resource(self.name, value, provider, notes)
 
     def to_connection_string(self, resource: Resource) -> str:
         return to_uri(resource.value)
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
-        return normalise(value)
+        return normalise(value, preset(value))
 
     def connect(self, resource: Resource) -> Any:
         from connectors.postgresql.client import connect

@@ -15,6 +15,12 @@ WINDMILL_FIELDS = ("host", "port", "user", "password", "dbname", "sslmode", "roo
 #: the URI schemes of libpq connection strings
 URI_PREFIXES = ("postgresql://", "postgres://")
 
+#: the schemes Django (dj-database-url, django-environ) and SQLAlchemy projects keep in
+#: DATABASE_URL for PostgreSQL-protocol databases (connectors.postgresql.dialects)
+ALIAS_SCHEMES = frozenset(
+    ("pgsql", "postgis", "timescale", "timescalegis", "cockroach", "cockroachdb", "redshift")
+)
+
 SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 #: libpq keyword -> description of the extension field holding it (all strings unless listed
@@ -133,6 +139,13 @@ def extension_properties() -> dict[str, Any]:
                 "required": ["host"],
             },
         }
+    }
+    properties["driver_parameters"] = {
+        "type": "object",
+        "description": "Extension: parameters of other drivers the string carried (Prisma's "
+        "pgbouncer and connection_limit, pgjdbc's prepareThreshold, ...), kept so the string can "
+        "be written back; never sent to the server",
+        "additionalProperties": {"type": "string"},
     }
     for name, description in EXTENSION_KEYWORDS.items():
         prop: dict[str, Any] = {

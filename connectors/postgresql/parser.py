@@ -12,6 +12,7 @@ implied. Positions in errors are 0-based offsets into the text; no message quote
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
@@ -23,7 +24,14 @@ from connectors.parsing import (
     percent_decode,
     shown_name,
 )
-from connectors.postgresql.keywords import ENVIRONMENT, KEYWORDS, SSLMODES, URI_PREFIXES
+from connectors.postgresql.dialects import (
+    ALIAS_URL,
+    SCHEME_ALIASES,
+    aside_note,
+    near_keyword,
+    translate,
+)
+from connectors.postgresql.keywords import ENVIRONMENT, KEYWORDS, URI_PREFIXES
 from connectors.redact import is_secret_key
 
 _SPACE = " \t\n\r\f\v"
@@ -46,33 +54,155 @@ class Conninfo:
     params: dict[str, str]
     notes: list[str] = field(default_factory=list)
     form: str = "uri"
+    #: parameters of other drivers, kept aside (never sent to libpq)
+    aside: dict[str, str] = field(default_factory=dict)
+    #: the provider a scheme alias names (cockroach://, timescale://)
+    provider: str | None = None
 
 
-def parse_conninfo(text: str) -> Conninfo:
-    """Any supported form to libpq keywords (ParseError when it is not one)."""
+def parse_conninfo(text: str, *, lenient: bool = False) -> Conninfo:
+    """Any supported form to libpq keywords (ParseError when it is not one).
+
+    Strict (the default), a URI is read exactly as libpq reads it. ``lenient`` is what
+    ``connectors.parse`` uses: scheme aliases, driver parameters kept aside, and a password with
+    an unencoded ``@`` read up to the last ``@`` before the host.
+    """
     if "\0" in text:  # libpq reads a C string: it would end there
         raise ParseError("a NUL character in the connection string", position=text.index("\0"))
     if text.startswith(URI_PREFIXES):
-        result = Conninfo(parse_uri(text))
+        result = _read_uri(text) if lenient else Conninfo(parse_uri(text))
     elif text.startswith("jdbc:postgresql:"):
         result = _parse_jdbc(text)
-    elif text.startswith(("postgresql+", "postgres+")):
-        result = _parse_sqlalchemy(text)
+    elif text.startswith(("postgresql+", "postgres+")) or (lenient and ALIAS_URL.match(text)):
+        if not (_SQLALCHEMY.match(text) or ALIAS_URL.match(text)):
+            raise ParseError(
+                "a SQLAlchemy URL looks like postgresql+<driver>://...",
+                position=0,
+                hint="postgresql+psycopg://user:password@host:5432/dbname",
+            )
+        result = _read_uri(text)
     elif text.startswith("psql"):
         match = _PSQL.match(text)
         if not match:
-            raise ParseError("a psql command line needs the connection string in quotes")
-        result = parse_conninfo(match[2].strip())
+            raise ParseError(
+                "a psql command line needs the connection string in quotes",
+                position=0,
+                hint="psql 'postgresql://user@host:5432/dbname'",
+            )
+        inner = match[2].strip()
+        result = _shifted(lambda: parse_conninfo(inner, lenient=lenient), text.index(inner))
     elif text.lower().startswith(("postgresql:", "postgres:")):
         raise ParseError(
             "a PostgreSQL URI starts with exactly 'postgresql://' or 'postgres://' (lowercase)",
             position=0,
+            hint="did you mean postgresql://...?",
         )
     else:
-        env = _parse_environment(text)
+        env = _parse_environment(text, lenient)
         result = env if env is not None else Conninfo(parse_keyword_value(text), form="keyword")
     _drop_placeholder_password(result)
     return result
+
+
+def _shifted(read: Callable[[], Conninfo], offset: int) -> Conninfo:
+    """``read()``, with error positions moved by ``offset`` (it reads a part of the text)."""
+    try:
+        return read()
+    except ParseError as exc:
+        if exc.position is not None:
+            exc.position += offset
+        raise
+
+
+def _read_uri(text: str) -> Conninfo:
+    """A URI as ``connectors.parse`` reads it: libpq's rules, plus what pasted URLs carry.
+
+    ``postgresql+<driver>://`` (SQLAlchemy) and the Django/SQLAlchemy scheme aliases are read as
+    ``postgresql://``; query parameters of other drivers are translated or kept aside; an
+    unencoded ``@`` in the password is read up to the last ``@`` before the host.
+    """
+    notes: list[str] = []
+    provider = None
+    scheme_end = text.index("://")
+    scheme, _, driver = text[:scheme_end].partition("+")
+    if scheme not in ("postgresql", "postgres"):
+        provider, what = SCHEME_ALIASES[scheme]
+        notes.append(f"read as postgresql://: {what}")
+    if driver:
+        notes.append(
+            f"converted from a SQLAlchemy URL (driver {driver} left out: the resource is "
+            "driver-neutral)"
+        )
+    shift = scheme_end + 3 - len("postgresql://")
+    uri = "postgresql://" + text[scheme_end + 3 :]
+    uri, host_at = _repair_userinfo(uri, notes)
+    moved = len(uri) - len(text) + shift  # two characters more for each '@' encoded
+
+    def position(at: int) -> int:
+        return at + shift - (moved if at >= host_at else 0)
+
+    aside: dict[str, str] = {}
+    try:
+        _check_unencoded(uri)
+        params, query_at = _parse_uri_head(uri)
+        if query_at >= 0:
+            _parse_query(uri, query_at, params, aside)
+    except ParseError as exc:
+        if exc.position is not None:
+            exc.position = position(exc.position)
+        raise
+    if aside:
+        notes.append(aside_note(sorted(aside)))
+    return Conninfo(
+        params, notes, form="sqlalchemy" if driver else "uri", aside=aside, provider=provider
+    )
+
+
+def _find_first(text: str, stops: str, start: int) -> int:
+    found = [i for i in (text.find(stop, start) for stop in stops) if i >= 0]
+    return min(found) if found else len(text)
+
+
+def _repair_userinfo(uri: str, notes: list[str]) -> tuple[str, int]:
+    """``uri`` with the ``@`` of the user info percent-encoded when the host libpq would read
+    holds an ``@``: the last ``@`` before the host ends the user info (what the user meant; libpq
+    takes the first and reads the rest as the host). Returns the text and where the host is."""
+    start = len("postgresql://")
+    slash = _find_first(uri, "/", start)
+    first = uri.find("@", start, slash)
+    if first < 0:
+        return uri, len(uri)
+    host_end = _find_first(uri, "/?", first + 1)
+    last = uri.rfind("@", first + 1, host_end)
+    if last < 0 or not _HOST_LIST.fullmatch(uri[last + 1 : host_end]):
+        return uri, len(uri)
+    userinfo = uri[start:last]
+    user, colon, _password = userinfo.partition(":")
+    where = "password" if colon and "@" not in user else "user name"
+    notes.append(
+        f"the {where} has an unencoded '@': read up to the last '@' before the host "
+        "(write '@' as %40 in a URI)"
+    )
+    encoded = userinfo.replace("@", "%40")
+    return uri[:start] + encoded + uri[last:], start + len(encoded)
+
+
+_HOST_LIST = re.compile(r"[A-Za-z0-9.\-_%\[\]:,]+")
+
+
+def _check_unencoded(uri: str) -> None:
+    """A ``/`` in a password ends libpq's user info early and moves the rest of it with the host
+    into the dbname: refuse such a string rather than store wrong fields."""
+    start = len("postgresql://")
+    slash = _find_first(uri, "/", start)
+    path_end = _find_first(uri, "?", slash)
+    if "@" in uri[start:slash] or "@" not in uri[slash:path_end]:
+        return
+    raise ParseError(
+        "an unencoded '/' in the password (or user name) cuts the URI short",
+        position=slash,
+        hint="percent-encode it as %2F (in a password: '/' is %2F, '?' %3F, '#' %23, '@' %40)",
+    )
 
 
 def parse_uri(text: str) -> dict[str, str]:
@@ -159,8 +289,14 @@ def _decode(part: str, offset: int, what: str) -> str:
     return percent_decode(part, offset=offset, what=what) if "%" in part else part
 
 
-def _parse_query(text: str, start: int, params: dict[str, str]) -> None:
-    """The URI query from ``start`` into ``params`` (libpq accepts ``ssl=true`` as sslmode)."""
+def _parse_query(
+    text: str, start: int, params: dict[str, str], aside: dict[str, str] | None = None
+) -> None:
+    """The URI query from ``start`` into ``params`` (libpq accepts ``ssl=true`` as sslmode).
+
+    With ``aside``, parameters of other drivers are translated or kept there (``dialects``);
+    without it an unknown parameter is an error, as in libpq.
+    """
     at = start
     for pair in text[start:].split("&"):
         here = at
@@ -183,11 +319,30 @@ def _parse_query(text: str, start: int, params: dict[str, str]) -> None:
         if "%" in pair:
             key = _decode(key, here, "query parameter name")
             value = _decode(value, here + len(key) + 1, f"value of {key}")
-        if key not in KEYWORDS:
-            if key != "ssl" or value != "true":
-                raise ParseError(f"unknown URI query parameter {shown_name(key)}", position=here)
-            key, value = "sslmode", "require"
-        params[key] = value
+        if key in KEYWORDS:
+            params[key] = value
+        elif key == "ssl" and value == "true":
+            params["sslmode"] = "require"
+        elif aside is None:
+            raise ParseError(f"unknown URI query parameter {shown_name(key)}", position=here)
+        else:
+            _driver_parameter(key, value, params, aside, here)
+
+
+def _driver_parameter(
+    key: str, value: str, params: dict[str, str], aside: dict[str, str], position: int
+) -> None:
+    """A query parameter libpq does not know: translated, kept aside, or a typo (an error)."""
+    if translate(key, value, params):
+        return
+    near = near_keyword(key)
+    if near is not None or not key:
+        raise ParseError(
+            f"unknown URI query parameter {shown_name(key)}",
+            position=position,
+            hint=f"did you mean {near!r}?" if near else "a query parameter needs a name",
+        )
+    aside[key] = value
 
 
 def parse_keyword_value(text: str) -> dict[str, str]:
@@ -248,6 +403,7 @@ def looks_like_keyword_value(text: str) -> bool:
     return match is not None and match[1] in KEYWORDS
 
 
+_URL_PREFIXES = (*URI_PREFIXES, "jdbc:postgresql:", "postgresql+", "postgres+")
 _ENV_START = re.compile(r"\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*['\"]?(\S{0,20})")
 
 
@@ -259,14 +415,15 @@ def looks_like_environment(text: str) -> bool:
     return match[1] in ENVIRONMENT or match[2].startswith(("postgres", "jdbc:postgresql"))
 
 
-def _parse_environment(text: str) -> Conninfo | None:
+def _parse_environment(text: str, lenient: bool = False) -> Conninfo | None:
     """``PGHOST=... PGUSER=...`` blocks, or one ``*_URL=postgresql://...`` assignment."""
     if _ENV_START.match(text) is None:
         return None
     variables = parse_env_block(text)
-    urls = [v for v in variables.values() if v.startswith((*URI_PREFIXES, "jdbc:postgresql:"))]
+    urls = [v for v in variables.values() if v.startswith(_URL_PREFIXES) or ALIAS_URL.match(v)]
     if len(urls) == 1 and not any(name in ENVIRONMENT for name in variables):
-        result = parse_conninfo(urls[0])
+        url = urls[0]
+        result = _shifted(lambda: parse_conninfo(url, lenient=lenient), max(text.find(url), 0))
         result.form = "environment"
         return result
     params = {ENVIRONMENT[k]: v for k, v in variables.items() if k in ENVIRONMENT}
@@ -275,33 +432,6 @@ def _parse_environment(text: str) -> Conninfo | None:
     ignored = sorted(k for k in variables if k not in ENVIRONMENT)
     notes = [f"ignored variables that are not libpq settings: {', '.join(ignored)}"]
     return Conninfo(params, notes if ignored else [], form="environment")
-
-
-# JDBC query parameter -> libpq keyword (pgjdbc documents these names)
-_JDBC_KEYS = {
-    "user": "user",
-    "password": "password",
-    "sslmode": "sslmode",
-    "sslcert": "sslcert",
-    "sslkey": "sslkey",
-    "sslrootcert": "sslrootcert",
-    "sslpassword": "sslpassword",
-    "options": "options",
-    "ApplicationName": "application_name",
-    "connectTimeout": "connect_timeout",
-    "gssEncMode": "gssencmode",
-    "channelBinding": "channel_binding",
-    "kerberosServerName": "krbsrvname",
-}
-_JDBC_TARGETS = {
-    "any": "any",
-    "primary": "primary",
-    "master": "primary",
-    "secondary": "standby",
-    "slave": "standby",
-    "preferSecondary": "prefer-standby",
-    "preferSlave": "prefer-standby",
-}
 
 
 def _parse_jdbc(text: str) -> Conninfo:
@@ -313,80 +443,32 @@ def _parse_jdbc(text: str) -> Conninfo:
         query = text[query_at:] if query_at >= 0 else ""
     else:
         body, _, query = text[offset:].partition("?")
+        query_at = offset + len(body) + 1
         params = {}
         if body not in ("", "/"):
             params["dbname"] = percent_decode(body, offset=offset, what="dbname")
     notes = ["converted from a JDBC URL"]
-    dropped: list[str] = []
-    ssl: str | None = None
+    aside: dict[str, str] = {}
+    at = query_at
     for name, value in _query_pairs(query):
-        if name == "ssl":
-            ssl = value.lower()
-        elif name == "currentSchema":
-            params["options"] = _join_options(params.get("options"), f"-c search_path={value}")
-        elif name == "loadBalanceHosts":
-            if value.lower() == "true":
-                params["load_balance_hosts"] = "random"
-        elif name == "targetServerType" and value in _JDBC_TARGETS:
-            params["target_session_attrs"] = _JDBC_TARGETS[value]
-        elif name in _JDBC_KEYS:
-            params[_JDBC_KEYS[name]] = value
-        else:
-            dropped.append(name)
-    if ssl in ("true", "1", "") and "sslmode" not in params:
-        params["sslmode"] = "require"
-    elif ssl == "false" and "sslmode" not in params:
-        params["sslmode"] = "disable"
-    if dropped:
-        notes.append(
-            f"JDBC parameters with no libpq equivalent were left out: {', '.join(dropped)}"
-        )
-    return Conninfo(params, notes, form="jdbc")
+        here, at = at, at + len(name) + 1
+        if name in KEYWORDS:
+            params[name] = value
+        elif name == "ssl" and value == "":
+            params.setdefault("sslmode", "require")
+        elif name:
+            _driver_parameter(name, value, params, aside, here)
+    if aside:
+        notes.append(aside_note(sorted(aside)))
+    return Conninfo(params, notes, form="jdbc", aside=aside)
 
 
 def _query_pairs(query: str) -> list[tuple[str, str]]:
-    """``name=value`` pairs of a JDBC or SQLAlchemy query, values URL-decoded (``+`` = space)."""
+    """``name=value`` pairs of a JDBC query, values URL-decoded (``+`` = space)."""
     if not query:
         return []
     pairs = (pair.partition("=") for pair in query.split("&"))
     return [(name, unquote_plus(raw)) for name, _, raw in pairs]
-
-
-def _join_options(existing: str | None, extra: str) -> str:
-    """libpq ``options`` with ``extra`` appended (they are space-separated)."""
-    return f"{existing} {extra}" if existing else extra
-
-
-def _parse_sqlalchemy(text: str) -> Conninfo:
-    """``postgresql+<driver>://``: a libpq URI whose query holds driver arguments
-    (``ssl=require`` for asyncpg; other non-libpq arguments are left out with a note)."""
-    match = _SQLALCHEMY.match(text)
-    if match is None:
-        raise ParseError("a SQLAlchemy URL looks like postgresql+<driver>://...", position=0)
-    driver = match[1]
-    params, query_at = _parse_uri_head(text)
-    query = text[query_at:] if query_at >= 0 else ""
-    notes = [
-        f"converted from a SQLAlchemy URL (driver {driver} left out: the resource is "
-        "driver-neutral)"
-    ]
-    dropped: list[str] = []
-    for name, value in _query_pairs(query):
-        if name == "ssl":
-            mode = "require" if value.lower() in ("true", "1") else value
-            if mode in SSLMODES:
-                params["sslmode"] = mode
-            else:
-                dropped.append(name)
-        elif name in KEYWORDS:
-            params[name] = value
-        elif name:
-            dropped.append(name)
-    if dropped:
-        notes.append(
-            f"driver arguments with no libpq equivalent were left out: {', '.join(dropped)}"
-        )
-    return Conninfo(params, notes, form="sqlalchemy")
 
 
 def _drop_placeholder_password(result: Conninfo) -> None:

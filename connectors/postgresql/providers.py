@@ -35,6 +35,24 @@ class ProviderInfo:
     notes: tuple[str, ...] = field(default=())
 
 
+#: what each provider requires, filled in when the string does not say it (Neon and Supabase
+#: accept TLS connections only)
+PRESETS: dict[str, dict[str, str]] = {
+    "neon": {"sslmode": "require"},
+    "supabase": {"sslmode": "require"},
+}
+
+
+def preset(value: dict[str, Any]) -> dict[str, str]:
+    """The fields the value's provider requires (empty for a plain server)."""
+    host = str(value.get("host") or "")
+    if host.endswith((".supabase.co", ".supabase.com")):
+        return PRESETS["supabase"]
+    if host.endswith(".neon.tech"):
+        return PRESETS["neon"]
+    return {}
+
+
 def identify(value: dict[str, Any]) -> ProviderInfo | None:
     """The provider of a postgresql value, or None for a plain PostgreSQL server."""
     host = str(value.get("host") or "")
@@ -135,4 +153,7 @@ def _neon(value: dict[str, Any], host: str) -> ProviderInfo:
 def uses_transaction_pooler(value: dict[str, Any]) -> bool:
     """True when prepared statements must be off (a transaction-mode pooler)."""
     info = identify(value)
-    return info is not None and info.transaction_pooling
+    if info is not None and info.transaction_pooling:
+        return True
+    driver = value.get("driver_parameters") or {}
+    return str(driver.get("pgbouncer", "")).lower() == "true"  # Prisma's pooler flag

@@ -14,14 +14,48 @@ from connectors.errors import ParseError
 from connectors.parsing import shown_name, whole_number
 from connectors.postgresql.keywords import INTEGER_KEYWORDS, SSLMODES
 
+DEFAULT_PORT = 5432
+DEFAULT_SSLMODE = "prefer"
+
 #: the Windmill fields after host and port, written first (in this order) into libpq keywords
 _LOGIN_FIELDS = ("user", "password", "dbname", "sslmode")
+#: value fields that are not libpq keywords (or not written as one)
+_NOT_LIBPQ = frozenset(("hosts", "host", "port", "root_certificate_pem", "driver_parameters"))
 #: the keywords a URI carries outside its query
 _URI_PARTS = frozenset(("host", "port", "user", "password", "dbname"))
 
 
-def conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
-    """The resource value for libpq keywords (ParseError for a bad port, sslmode or timeout)."""
+def conninfo_to_value(params: dict[str, str], source: str = "") -> dict[str, Any]:
+    """The resource value for libpq keywords (ParseError for a bad port, sslmode or timeout,
+    placed where the keyword is in ``source``, the text the keywords were read from)."""
+    try:
+        return _conninfo_to_value(params)
+    except ParseError as exc:
+        if exc.position is None and source:
+            exc.position = _place(source, exc.message)
+        raise
+
+
+def _place(source: str, message: str) -> int:
+    """Where the keyword an error names is in ``source`` (its start when it cannot be found)."""
+    for key in ("sslmode", "connect_timeout"):
+        if message.startswith((key, f"unknown {key}", f"invalid {key}")):
+            found = source.find(key)
+            return max(found, 0)
+    if "port" in message:
+        found = source.rfind(":", 0, _find_path(source))
+        return max(found + 1, 0) if found >= 0 else max(source.find("port"), 0)
+    return 0
+
+
+def _find_path(source: str) -> int:
+    start = source.find("://")
+    start = start + 3 if start >= 0 else 0
+    found = [i for i in (source.find(c, start) for c in "/?") if i >= 0]
+    return min(found) if found else len(source)
+
+
+def _conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
     value: dict[str, Any] = {}
     host, port = params.get("host", ""), params.get("port", "")
     if "," in host or "," in port:
@@ -38,16 +72,16 @@ def conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
         if key == "host" or key == "port":
             continue
         if key == "sslmode" and text not in SSLMODES:
-            # not quoted unless it looks like a word: a password can end up in this position
             raise ParseError(
-                f"unknown sslmode {shown_name(text)} (expected one of {', '.join(SSLMODES)})"
+                f"unknown sslmode {shown_name(text)}",
+                hint=f"sslmode is one of {', '.join(SSLMODES)}",
             )
         if key in INTEGER_KEYWORDS:
             if text.strip() == "":
                 continue
             number = whole_number(text.strip(), signed=True)
             if number is None:
-                raise ParseError(f"{key} must be a whole number of seconds")
+                raise ParseError(f"{key} must be a whole number of seconds", hint=f"{key}=10")
             value[key] = number
         else:
             value[key] = text
@@ -85,8 +119,9 @@ def _port(text: str) -> int | None:
     if port is None or not 0 < port < 65536:
         # not quoted: a password with an unencoded '/' ends up where the port is read
         raise ParseError(
-            "invalid port (expected 1-65535); a '/', '@', '?' or '#' in a password must be "
-            "percent-encoded (libpq ends the user info at the first '@')"
+            "invalid port (expected 1-65535)",
+            hint="write the port as digits after the host (host:5432); a '/' in a password "
+            "must be percent-encoded as %2F",
         )
     return port
 
@@ -105,7 +140,7 @@ def value_to_conninfo(value: dict[str, Any]) -> dict[str, str]:
         if value.get(key) is not None:
             params[key] = str(value[key])
     for key, item in value.items():
-        if key in ("hosts", "host", "port", "root_certificate_pem", *_LOGIN_FIELDS) or item is None:
+        if key in _NOT_LIBPQ or key in _LOGIN_FIELDS or item is None:
             continue
         params[key] = str(item)
     return params
@@ -146,6 +181,8 @@ def to_uri(value: dict[str, Any]) -> str:
         for key, text in params.items()
         if key not in _URI_PARTS or (text == "" and key in ("user", "password", "dbname"))
     ]
+    driver = value.get("driver_parameters") or {}
+    query += [f"{_q(str(key))}={_q(str(text))}" for key, text in driver.items()]
     if query:
         out.append("?" + "&".join(query))
     return "".join(out)
@@ -166,8 +203,40 @@ def _q(text: str) -> str:
     return quote(text, safe="")
 
 
-def normalise(value: dict[str, Any]) -> dict[str, Any]:
-    """Canonical form: ``host``/``port`` mirror the first of ``hosts``; one host needs no list."""
+def fill_defaults(value: dict[str, Any], preset: dict[str, str] | None = None) -> list[str]:
+    """Give ``value`` a port and an sslmode when it has none, as Windmill's worker assumes
+    (5432, prefer; ``preset`` holds what the provider requires instead); the notes say what."""
+    filled = []
+    hosts = value.get("hosts")
+    if isinstance(hosts, list) and any("port" not in entry for entry in hosts):
+        for entry in hosts:
+            entry.setdefault("port", DEFAULT_PORT)
+        filled.append(f"port {DEFAULT_PORT} for the hosts without one")
+    if "port" not in value:
+        value["port"] = DEFAULT_PORT
+        if not hosts:
+            filled.append(f"port {DEFAULT_PORT}")
+    notes = []
+    if "sslmode" not in value:
+        required = (preset or {}).get("sslmode")
+        value["sslmode"] = required or DEFAULT_SSLMODE
+        if required:
+            notes.append(f"sslmode {required} filled in: the provider requires TLS")
+        else:
+            filled.append(f"sslmode {DEFAULT_SSLMODE}")
+    if filled:
+        notes.insert(
+            0,
+            f"the string has no {' or '.join(f.split(' ', 1)[0] for f in filled)}: "
+            f"{' and '.join(filled)} filled in (the defaults of libpq and Windmill's worker)",
+        )
+    return notes
+
+
+def normalise(value: dict[str, Any], preset: dict[str, str] | None = None) -> dict[str, Any]:
+    """Canonical form: ``host``/``port`` mirror the first of ``hosts``; one host needs no list;
+    port and sslmode filled in as ``fill_defaults`` does."""
+    fill_defaults(value, preset)
     hosts = value.get("hosts")
     if isinstance(hosts, list) and hosts:
         first = hosts[0]

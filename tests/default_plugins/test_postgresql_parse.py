@@ -130,6 +130,10 @@ def test_error_positions_and_no_secret():
         connectors.parse("POSTGRESQL://h/db", type="postgresql")
 
 
+#: what every postgresql value carries when the string does not say it (issue 13 item 8)
+DEFAULTS = {"port": 5432, "sslmode": "prefer"}
+
+
 def value(text):
     return connectors.parse(text, type="postgresql").value
 
@@ -156,17 +160,19 @@ def test_windmill_shape_and_extensions():
         {"host": "h2", "port": 6000},
     ]
     assert value("postgresql://h1,h2:5433,h3/db")["hosts"] == [
-        {"host": "h1"},
+        {"host": "h1", "port": 5432},
         {"host": "h2", "port": 5433},
-        {"host": "h3"},
+        {"host": "h3", "port": 5432},
     ]
-    assert value("postgresql://") == {}
-    assert value("postgres://:12345/") == {"port": 12345}
+    assert value("postgresql://") == DEFAULTS
+    assert value("postgres://:12345/") == {"port": 12345, "sslmode": "prefer"}
     assert value("postgresql://%2Fvar%2Frun%2Fpostgresql/db") == {
+        **DEFAULTS,
         "host": "/var/run/postgresql",
         "dbname": "db",
     }
     assert value("sslcert=/c.pem sslkey=/k.pem channel_binding=require") == {
+        **DEFAULTS,
         "sslcert": "/c.pem",
         "sslkey": "/k.pem",
         "channel_binding": "require",
@@ -191,12 +197,13 @@ def test_stricter_than_libpq_parse(text):
 
 def test_keyword_value_quoting_and_escapes():
     assert value(r"host=h dbname='my \'db\'' password='a\\b c' user=x\ y") == {
+        **DEFAULTS,
         "host": "h",
         "dbname": "my 'db'",
         "password": "a\\b c",
         "user": "x y",
     }
-    assert value("password=''") == {"password": ""}
+    assert value("password=''") == {**DEFAULTS, "password": ""}
 
 
 def test_jdbc():
@@ -208,7 +215,10 @@ def test_jdbc():
     assert r.value == {
         "host": "db.example.com",
         "port": 5433,
-        "hosts": [{"host": "db.example.com", "port": 5433}, {"host": "db2.example.com"}],
+        "hosts": [
+            {"host": "db.example.com", "port": 5433},
+            {"host": "db2.example.com", "port": 5432},
+        ],
         "dbname": "app",
         "user": "me",
         "password": "p&w x",
@@ -217,40 +227,42 @@ def test_jdbc():
         "target_session_attrs": "primary",
         "options": "-c search_path=s1",
         "load_balance_hosts": "random",
+        "driver_parameters": {"prepareThreshold": "0"},
     }
-    assert "prepareThreshold" in r.notes[1]
-    assert value("jdbc:postgresql:mydb") == {"dbname": "mydb"}
-    assert value("jdbc:postgresql:/") == {}
+    assert "prepareThreshold" in r.notes[1] and "kept aside" in r.notes[1]
+    assert value("jdbc:postgresql:mydb") == {**DEFAULTS, "dbname": "mydb"}
+    assert value("jdbc:postgresql:/") == DEFAULTS
     assert value("jdbc:postgresql://h/db?sslmode=verify-full&ssl=true")["sslmode"] == "verify-full"
 
 
 def test_sqlalchemy():
+    # unencoded '?' and '@' in the password: the last '@' before the host ends it
     r = connectors.parse("postgresql+psycopg2://app:s?c@ret@localhost:5432/mydb?sslmode=require")
-    assert (
-        r.value
-        == {
-            "host": "ret@localhost",
-            "port": 5432,
-            "user": "app",
-            "password": "s?c",
-            "dbname": "mydb",
-            "sslmode": "require",
-        }
-        or r.value["password"] == "s?c"
-    )
+    assert r.value == {
+        "host": "localhost",
+        "port": 5432,
+        "user": "app",
+        "password": "s?c@ret",
+        "dbname": "mydb",
+        "sslmode": "require",
+    }
+    assert "unencoded '@'" in r.notes[1]
     r = connectors.parse("postgresql+asyncpg://app:pw@localhost/mydb?ssl=require&command_timeout=5")
     assert r.value == {
         "host": "localhost",
+        "port": 5432,
         "user": "app",
         "password": "pw",
         "dbname": "mydb",
         "sslmode": "require",
+        "driver_parameters": {"command_timeout": "5"},
     }
     assert "asyncpg" in r.notes[0] and "command_timeout" in r.notes[1]
 
 
 def test_other_pasted_forms():
     assert value("psql 'postgresql://u@h/db?sslmode=require'") == {
+        "port": 5432,
         "host": "h",
         "user": "u",
         "dbname": "db",
@@ -264,6 +276,7 @@ def test_other_pasted_forms():
     r = connectors.parse(neon_env)
     assert r.provider == "neon"
     assert r.value == {
+        "port": 5432,
         "host": "ep-cool-darkness-a1b2c3d4.us-east-2.aws.neon.tech",
         "dbname": "neondb",
         "user": "neondb_owner",
@@ -272,6 +285,7 @@ def test_other_pasted_forms():
         "channel_binding": "require",
     }
     assert value('DATABASE_URL="postgres://u:p@h:6000/db"') == {
+        "sslmode": "prefer",
         "host": "h",
         "port": 6000,
         "user": "u",
@@ -312,7 +326,7 @@ def test_detection():
         30,
     )
     assert connectors.parse("jdbc:postgresql://h/db").resource_type == "postgresql"
-    assert connectors.parse("PGHOST=h PGUSER=u").value == {"host": "h", "user": "u"}
+    assert connectors.parse("PGHOST=h PGUSER=u").value == {**DEFAULTS, "host": "h", "user": "u"}
 
 
 def test_repr_and_errors_hide_the_password():
@@ -365,14 +379,29 @@ def values(draw):
 @settings(max_examples=300, deadline=None)
 @given(values())
 def test_round_trip_uri(v):
-    assert connectors.validate("postgresql", v) == v
-    r = connectors.Resource("postgresql", v)
-    text = connectors.to_connection_string(r)
+    # validate fills port and sslmode (5432, prefer) as parse does: the canonical value
+    canonical = connectors.validate("postgresql", dict(v))
+    assert canonical == {**DEFAULTS, **v} | _mirrored_hosts(v)
+    assert connectors.validate("postgresql", canonical) == canonical
+    # the canonical value round-trips exactly, its port and sslmode written in the string
+    text = connectors.to_connection_string(connectors.Resource("postgresql", canonical))
     again = connectors.parse(text)
-    assert again.value == v
+    assert again.value == canonical
     assert parse_conninfo(text).params == psycopg_conninfo.conninfo_to_dict(text)
     # a resource as parsed (provider and notes included) comes back equal
     assert connectors.parse(connectors.to_connection_string(again)) == again
+    # a value without them renders without them, and reads back with the same defaults
+    bare = connectors.to_connection_string(connectors.Resource("postgresql", v))
+    assert connectors.parse(bare).value == canonical
+    assert parse_conninfo(bare).params == psycopg_conninfo.conninfo_to_dict(bare)
+
+
+def _mirrored_hosts(v):
+    """The hosts of ``v`` with the default port, as the canonical value holds them."""
+    if "hosts" not in v:
+        return {}
+    hosts = [{"port": 5432, **entry} for entry in v["hosts"]]
+    return {"hosts": hosts, "port": hosts[0]["port"]}
 
 
 @settings(max_examples=200, deadline=None)
@@ -380,7 +409,9 @@ def test_round_trip_uri(v):
 def test_round_trip_keyword_value(v):
     text = to_keyword_value(v)
     if text:
-        assert connectors.parse(text, type="postgresql").value == v
+        assert connectors.parse(text, type="postgresql").value == connectors.validate(
+            "postgresql", dict(v)
+        )
     assert parse_conninfo(text).params == psycopg_conninfo.conninfo_to_dict(text)
 
 

@@ -125,7 +125,8 @@ def test_documented_examples(text, provider, mode, project, pooling, value):
     r = connectors.parse(text)
     assert r.resource_type == "postgresql"
     assert r.provider == provider
-    assert r.value == value
+    # what the string leaves out comes from the provider preset (TLS required) and the port default
+    assert r.value == {"port": 5432, "sslmode": "require", **value}
     info = identify(r.value)
     assert info is not None
     assert (info.provider, info.mode, info.project, info.transaction_pooling) == (
@@ -143,7 +144,7 @@ def test_documented_examples(text, provider, mode, project, pooling, value):
 def test_placeholder_note_for_console_strings():
     r = connectors.parse(CASES[2][0])
     assert r.notes[0].startswith("the password in the string is a console placeholder")
-    assert "Supavisor), transaction mode" in r.notes[1]
+    assert any("Supavisor), transaction mode" in note for note in r.notes)
 
 
 def test_supabase_pooler_without_project_ref_user():
@@ -161,8 +162,14 @@ def test_supabase_direct_with_pooler_user():
 
 def test_neon_notes():
     plain = connectors.parse("postgresql://a:b@ep-x-y-123.us-east-2.aws.neon.tech/neondb")
-    assert any("TLS connections only" in n for n in plain.notes)
+    assert plain.value["sslmode"] == "require"
+    assert any("sslmode require filled in" in n for n in plain.notes)
     assert any("options=endpoint=ep-x-y-123" in n for n in plain.notes)
+    insecure = connectors.parse(
+        "postgresql://a:b@ep-x-y-123.us-east-2.aws.neon.tech/neondb?sslmode=disable"
+    )
+    assert insecure.value["sslmode"] == "disable"  # what the string says is kept
+    assert any("TLS connections only" in n for n in insecure.notes)
     wrong = connectors.parse(
         "host=ep-x-y-123.us-east-2.aws.neon.tech dbname=neondb sslmode=require "
         "options=endpoint=ep-other-1"
@@ -178,7 +185,11 @@ def test_neon_notes():
 
 def test_plain_postgres_has_no_provider():
     r = connectors.parse("postgresql://u:p@db.internal:6543/app")
-    assert r.provider is None and r.notes == []
+    assert r.provider is None
+    assert r.notes == [
+        "the string has no sslmode: sslmode prefer filled in (the defaults of libpq and "
+        "Windmill's worker)"
+    ]
     assert uses_transaction_pooler(r.value) is False
 
 
