@@ -186,6 +186,13 @@ def open_unix(path: str, timeout: float) -> str:
     return path
 
 
+def reach_kind(host: str, port: int, expected: str, remaining: Callable[[], float]) -> str:
+    """``open_tcp``, then ``confirm_server``: the address reached, of the kind expected."""
+    reached = open_tcp(host, port, remaining())
+    confirm_server(host, port, expected, remaining)
+    return reached
+
+
 def first_reachable(
     targets: Sequence[tuple[str, P]], remaining: Callable[[], float], default_port: int
 ) -> tuple[str, P]:
@@ -202,3 +209,109 @@ def first_reachable(
         except StepFailed as exc:
             reasons.append(str(exc))
     raise StepFailed("; ".join(reasons))
+
+
+# -- which kind of server answers ------------------------------------------------------------
+# A check pointed at the wrong port (a Redis port given as PostgreSQL) would otherwise fail
+# with the driver's own confusion, or time out. Each probe is a message its own server answers
+# at once and the others refuse or ignore: a RESP PING, PostgreSQL's SSLRequest, a MongoDB
+# OP_MSG hello, an HTTP GET. None of them logs in or changes anything.
+
+_RESP_PING = b"*1\r\n$4\r\nPING\r\n"
+_SSL_REQUEST = b"\x00\x00\x00\x08\x04\xd2\x16\x2f"
+_HTTP_GET = b"GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
+HTTP = "an HTTP server"
+
+
+def _mongo_hello() -> bytes:
+    """An OP_MSG ``{hello: 1, $db: "admin"}`` (what every MongoDB driver sends first)."""
+    body = b"\x10hello\x00\x01\x00\x00\x00" + b"\x02$db\x00\x06\x00\x00\x00admin\x00"
+    document = (len(body) + 5).to_bytes(4, "little") + body + b"\x00"
+    message = b"\x00\x00\x00\x00" + b"\x00" + document  # flag bits, section kind 0
+    header = (16 + len(message)).to_bytes(4, "little") + b"\x01\x00\x00\x00" + b"\x00" * 4
+    return header + (2013).to_bytes(4, "little") + message
+
+
+def _ask(host: str, port: int, payload: bytes, deadline: float) -> bytes:
+    """What the server sends back to ``payload`` before the deadline (b"" if nothing)."""
+    timeout = deadline - time.monotonic()
+    if timeout <= 0:
+        return b""
+    reply = b""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.sendall(payload)
+            while len(reply) < 512:
+                sock.settimeout(max(deadline - time.monotonic(), 0.01))
+                chunk = sock.recv(512)
+                if not chunk:
+                    break
+                reply += chunk
+                if _classify(reply, payload) is not None and (
+                    not reply.startswith(b"HTTP/") or b"\r\n\r\n" in reply
+                ):
+                    break
+    except OSError:
+        pass
+    return reply
+
+
+def _classify(reply: bytes, payload: bytes) -> str | None:
+    """The kind of server a reply comes from, or None when it does not tell."""
+    if reply.startswith(b"HTTP/"):
+        head = reply.split(b"\r\n\r\n", 1)[0].lower()
+        if b"x-ms-" in head or b"azurite" in head:
+            return "Azure Blob Storage"
+        if any(mark in head for mark in (b"x-amz-", b"x-amzn-", b"amazon", b"minio", b"s3")):
+            return "S3"
+        return HTTP
+    if reply.lstrip()[:5].lower() in (b"<!doc", b"<html"):  # an HTTP/0.9-style error page
+        return HTTP
+    if reply[:1] in (b"+", b"-") and payload == _RESP_PING:
+        return "Redis"
+    if payload == _SSL_REQUEST and reply[:1] in (b"S", b"N") and len(reply) == 1:
+        return "PostgreSQL"
+    if reply[:1] == b"E" and reply[1:3] == b"\x00\x00":  # a PostgreSQL ErrorResponse
+        return "PostgreSQL"
+    if len(reply) >= 16 and int.from_bytes(reply[12:16], "little") in (1, 2013):
+        return "MongoDB"
+    return None
+
+
+def server_kind(host: str, port: int, deadline: float, first: str | None = None) -> str | None:
+    """Which kind of server answers at ``host:port`` (PostgreSQL, Redis, MongoDB, S3, Azure Blob
+    Storage, an HTTP server), or None when none of the probes tells before the deadline.
+
+    The probe of ``first`` (the kind expected) goes first: a server of that kind is confirmed in
+    one round trip and sees nothing else.
+    """
+    http_get = _HTTP_GET % host.encode("ascii", errors="replace")
+    by_kind = {"Redis": _RESP_PING, "PostgreSQL": _SSL_REQUEST, "MongoDB": _mongo_hello()}
+    probes = [_RESP_PING, http_get, _SSL_REQUEST, by_kind["MongoDB"]]
+    lead = by_kind.get(first or "", http_get if first in HTTP_KINDS else None)
+    if lead is not None:
+        probes.remove(lead)
+        probes.insert(0, lead)
+    found = None
+    for index, payload in enumerate(probes):
+        # each probe gets a share of what is left, so one silent server cannot use it all
+        share = (deadline - time.monotonic()) / (len(probes) - index)
+        kind = _classify(_ask(host, port, payload, time.monotonic() + share), payload)
+        if kind is not None and (kind != HTTP or payload == http_get):
+            return kind
+        found = found or kind
+    return found
+
+
+def confirm_server(host: str, port: int, expected: str, remaining: Callable[[], float]) -> None:
+    """Fail with ``port 6379 answered like Redis, not PostgreSQL`` when another kind of server
+    answers; do nothing when it is the expected kind or the probes cannot tell."""
+    deadline = time.monotonic() + min(remaining(), 2.0)
+    kind = server_kind(host, port, deadline, first=expected)
+    if kind is None or kind == expected or (kind == HTTP and expected in HTTP_KINDS):
+        return
+    raise StepFailed(f"port {port} answered like {kind}, not {expected}")
+
+
+#: the kinds reached over HTTP (a generic HTTP answer does not tell them apart)
+HTTP_KINDS = ("S3", "Azure Blob Storage")

@@ -67,7 +67,7 @@ def test_validation_errors_never_show_a_secret_value():
 
 
 def test_validate_returns_a_normalised_copy():
-    value = {"host": "h", "port": 5432}
+    value = {"host": "h", "port": 5432, "sslmode": "prefer"}
     out = connectors.validate("postgresql", value)
     assert out == value and out is not value
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from connectors.azure_blob.client import connect, container_client, credential, is_service_sas
 from connectors.azure_blob.values import account_url, sas_parameters
-from connectors.checks import CheckSteps, StepFailed, describe, open_tcp
+from connectors.checks import CheckSteps, StepFailed, describe, open_tcp, reach_kind
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult
 
@@ -93,7 +93,9 @@ def _reach(value: dict[str, Any], steps: CheckSteps) -> str:
         raise StepFailed("the value has neither accountName nor endpoint")
     url = urlsplit(account_url(value))
     port = url.port or (443 if url.scheme == "https" else 80)
-    return open_tcp(url.hostname or "", port, steps.remaining())
+    if url.scheme == "https":
+        return open_tcp(url.hostname or "", port, steps.remaining())
+    return reach_kind(url.hostname or "", port, "Azure Blob Storage", steps.remaining)
 
 
 def _probe(client: Any, steps: CheckSteps, explain: Callable[[BaseException], str | None]) -> None:

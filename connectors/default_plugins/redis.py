@@ -7,6 +7,7 @@ keeps every field redis-py reads from a URL, so ``to_connection_string`` gives b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,34 @@ def value_notes(value: dict[str, Any]) -> list[str]:
 
 
 _PREFIXES = tuple(f"{scheme}://" for scheme in SCHEMES)
+#: StackExchange.Redis (.NET): ``host[:port],key=value,...`` (connectors.redis.stackexchange)
+_STACKEXCHANGE = re.compile(r"[A-Za-z0-9.\-_\[\]:]+,\s*[A-Za-z]+\s*=")
+
+
+def looks_like_stackexchange(text: str) -> bool:
+    """Whether ``text`` is a StackExchange.Redis configuration string (cheap, for detection)."""
+    return "://" not in text[:20] and _STACKEXCHANGE.match(text) is not None
+#: hosted services whose databases are numbered 0-15 at most (most offer only 0)
+_CLOUD_DB_LIMIT = 15
+
+
+def _check_cloud_db(value: dict[str, Any], text: str) -> None:
+    """A database number beyond 15 on a hosted service is a port or a typo: refuse it."""
+    provider = provider_of(value)
+    db = value.get("db") or 0
+    if provider is None or db <= _CLOUD_DB_LIMIT:
+        return
+    found = text.rfind(f"/{db}")
+    at = found if found >= 0 else max(text.find("db="), 0)
+    host = value["host"]
+    hint = (
+        f"did you mean port {db} (redis://...@{host}:{db})?"
+        if 1024 <= db <= 65535
+        else f"{provider} databases are numbered 0-15 (most plans have only 0)"
+    )
+    raise ParseError(
+        f"database {db} does not exist on {provider}", position=at, type_name="redis", hint=hint
+    )
 
 
 class Redis(Connector):
@@ -109,11 +138,23 @@ class Redis(Connector):
     )
 
     def detect(self, text: str) -> int:
-        return Match.SCHEME if text[:9].lower().startswith(_PREFIXES) else Match.NONE
+        if text[:9].lower().startswith(_PREFIXES):
+            return Match.SCHEME
+        if looks_like_stackexchange(text):
+            return Match.PROVIDER if ".redis.cache.windows.net" in text else Match.GENERIC
+        return Match.NONE
 
     def parse(self, text: str) -> Resource:
-        value = parse_redis_url(text.strip())
-        notes = value_notes(value)
+        text = text.strip()
+        if not text[:9].lower().startswith(_PREFIXES) and looks_like_stackexchange(text):
+            from connectors.redis.stackexchange import parse_stackexchange
+
+            value, read_notes = parse_stackexchange(text)
+            value = parse_redis_url(render_redis_url(value))
+        else:
+            value, read_notes = parse_redis_url(text), []
+        _check_cloud_db(value, text)
+        notes = read_notes + value_notes(value)
         if is_password_placeholder(value.get("password", "")):
             value["password"] = ""
             notes.insert(0, PLACEHOLDER_NOTE)

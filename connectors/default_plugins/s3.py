@@ -32,6 +32,10 @@ _S3_HOSTS = re.compile(
 )
 # None: not a URL (an environment block, a bare host name).
 _SCHEMES = frozenset({None, "s3", "s3a", "s3n", "http", "https"})
+_VENDOR_HOSTS = re.compile(
+    r"^(https?://)?[^/\s@]*(\.backblazeb2\.com|\.wasabisys\.com|\.your-objectstorage\.com"
+    r"|\.digitaloceanspaces\.com|storage\.googleapis\.com|console\.aws\.amazon\.com)(:\d+)?(/|\?|$)"
+)
 _HTTP_WITH_PATH = re.compile(r"^https?://[^/\s@]+/[^/\s?#]+")
 
 
@@ -40,7 +44,7 @@ class S3(Connector):
     description = "An s3 bucket connection info"
     model = "connectors.s3.model:S3"
     schema_file = resource_type_file("s3")
-    providers = ("aws", "r2", "minio")
+    providers = ("aws", "r2", "minio", "backblaze", "wasabi", "hetzner", "digitalocean", "gcs")
     extra = "s3"
     scripts_dir = scripts_dir("s3")
     examples = (
@@ -62,6 +66,8 @@ class S3(Connector):
         if ".r2.cloudflarestorage.com" in lowered and "\n" not in lowered:
             return Match.PROVIDER
         if "amazonaws.com" in lowered and _S3_HOSTS.search(lowered):
+            return Match.PROVIDER
+        if "\n" not in lowered and _VENDOR_HOSTS.match(lowered):
             return Match.PROVIDER
         if looks_like_env_block(text):
             return Match.SCHEME

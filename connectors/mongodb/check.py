@@ -14,7 +14,7 @@ import ssl
 from collections.abc import Sequence
 from typing import Any
 
-from connectors.checks import CheckSteps, StepFailed, describe, first_reachable
+from connectors.checks import CheckSteps, StepFailed, confirm_server, describe, first_reachable
 from connectors.mongodb.parser import DEFAULT_PORT
 from connectors.mongodb.value import to_connection_string
 from connectors.redact import redactor_for
@@ -40,6 +40,14 @@ def connect(value: dict[str, Any], **kwargs: Any) -> Any:
     return client
 
 
+def _reach(seeds: Any, tls: bool, steps: CheckSteps) -> Any:
+    """The first seed that accepts a connection, and (without TLS) answers like MongoDB."""
+    host, port = first_reachable(seeds, steps.remaining, DEFAULT_PORT)
+    if not tls and "/" not in host:
+        confirm_server(host, port or DEFAULT_PORT, "MongoDB", steps.remaining)
+    return host, port
+
+
 def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
     """The timed live check of a ``mongodb`` value (the steps are in the module docstring)."""
     steps = CheckSteps(timeout, redactor_for("mongodb", value))
@@ -48,7 +56,7 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
         seeds = _seeds(value, options, steps)
         reached = steps.run(
             "tcp",
-            lambda: first_reachable(seeds, steps.remaining, DEFAULT_PORT),
+            lambda: _reach(seeds, bool(value.get("tls")), steps),
             detail=lambda found: found[0] if found[1] is None else f"{found[0]}:{found[1]}",
         )
         if value.get("tls"):

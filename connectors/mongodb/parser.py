@@ -57,9 +57,9 @@ class ParsedURI:
     warnings: list[str] = field(default_factory=list)
 
 
-def _error(message: str, position: int | None = None) -> ParseError:
+def _error(message: str, position: int | None = None, hint: str | None = None) -> ParseError:
     """A ParseError of the mongodb type."""
-    return ParseError(message, position=position, type_name=TYPE_NAME)
+    return ParseError(message, position=position, type_name=TYPE_NAME, hint=hint)
 
 
 def parse_uri(text: str) -> ParsedURI:
@@ -69,7 +69,11 @@ def parse_uri(text: str) -> ParsedURI:
     elif text.startswith(SRV_SCHEME):
         srv, start = True, len(SRV_SCHEME)
     else:
-        raise _error("expected the scheme mongodb:// or mongodb+srv://", 0)
+        raise _error(
+            "expected the scheme mongodb:// or mongodb+srv://",
+            0,
+            hint="did you mean mongodb://...? (the scheme is lowercase, with two slashes)",
+        )
     if "\0" in text:  # a driver reads a C string: write a NUL as %00 where it is allowed
         raise _error("a NUL character in the connection string", text.index("\0"))
     slash = text.find("/", start)
@@ -123,9 +127,19 @@ def _parse_hosts(text: str, start: int, end: int, srv: bool) -> list[Host]:
         offset += len(item) + 1
     if srv:
         if len(hosts) != 1:
-            raise _error("mongodb+srv:// takes exactly one host name", start)
+            raise _error(
+                "mongodb+srv:// takes exactly one host name",
+                start,
+                hint="did you mean mongodb://host1,host2/...? (a seed list without SRV)",
+            )
         if hosts[0].port is not None:
-            raise _error("mongodb+srv:// takes no port (the SRV record gives the ports)", start)
+            host = hosts[0].host
+            raise _error(
+                "mongodb+srv:// takes no port (the SRV record gives the ports)",
+                start + len(host) + 1 if text.startswith(host, start) else start,
+                hint=f"did you mean mongodb+srv://{host}/ (without the port) or "
+                f"mongodb://{host}:{hosts[0].port}/ (no SRV lookup)?",
+            )
         if hosts[0].type != "hostname":
             raise _error("mongodb+srv:// needs a DNS host name", start)
     return hosts

@@ -17,7 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from connectors.checks import CheckSteps, StepFailed, describe, first_reachable
+from connectors.checks import (
+    CheckSteps,
+    StepFailed,
+    confirm_server,
+    describe,
+    first_reachable,
+)
 from connectors.postgresql.providers import uses_transaction_pooler
 from connectors.postgresql.value import host_entries, value_to_conninfo
 from connectors.redact import redactor_for
@@ -75,7 +81,7 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
         if targets:
             reached = steps.run(
                 "tcp",
-                lambda: first_reachable(targets, steps.remaining, 5432),
+                lambda: _reach(targets, steps),
                 detail=lambda hp: f"{hp[0]}:{hp[1]}",
             )
             if value.get("sslmode") in _TLS_MODES and value.get("sslnegotiation") != "direct":
@@ -85,6 +91,13 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
                 )
         _check_session(value, steps)
     return steps.result()
+
+
+def _reach(targets: list[tuple[str, int]], steps: CheckSteps) -> tuple[str, int]:
+    """The first target that accepts a connection, and answers like PostgreSQL."""
+    host, port = first_reachable(targets, steps.remaining, 5432)
+    confirm_server(host, port, "PostgreSQL", steps.remaining)
+    return host, port
 
 
 def _check_session(value: dict[str, Any], steps: CheckSteps) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from connectors.checks import CheckSteps, describe, open_tcp, open_unix
+from connectors.checks import CheckSteps, describe, open_tcp, open_unix, reach_kind
 from connectors.redact import Redactor
 from connectors.redis.parser import DEFAULT_PORT, TYPED_FIELDS
 from connectors.resource import CheckResult
@@ -64,7 +64,10 @@ def check_redis(value: dict[str, Any], timeout: float, redactor: Redactor) -> Ch
             steps.run("unix socket", lambda: open_unix(socket_path, steps.remaining()))
         else:
             host, port = value.get("host") or "localhost", int(value.get("port") or DEFAULT_PORT)
-            steps.run("tcp", lambda: open_tcp(host, port, steps.remaining()))
+            if value.get("tls"):
+                steps.run("tcp", lambda: open_tcp(host, port, steps.remaining()))
+            else:
+                steps.run("tcp", lambda: reach_kind(host, port, "Redis", steps.remaining))
         budget = steps.remaining()
         client = make_client(value, socket_timeout=budget, socket_connect_timeout=budget)
         with contextlib.closing(client):

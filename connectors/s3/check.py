@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from connectors.checks import CheckSteps, StepFailed, open_tcp
+from connectors.checks import CheckSteps, StepFailed, open_tcp, reach_kind
 from connectors.redact import redactor_for
 from connectors.resource import CheckResult, Resource
 from connectors.s3.client import make_client
@@ -62,7 +62,10 @@ def check(resource: Resource, timeout: float = 10.0) -> CheckResult:
         return explain(exc, bucket)
 
     with steps:
-        steps.run("tcp", lambda: open_tcp(endpoint.host, port, steps.remaining()))
+        if endpoint.use_ssl:
+            steps.run("tcp", lambda: open_tcp(endpoint.host, port, steps.remaining()))
+        else:
+            steps.run("tcp", lambda: reach_kind(endpoint.host, port, "S3", steps.remaining))
         if not bucket:
             steps.run("list", lambda: _fail("the resource has no bucket"))
         budget = steps.remaining()

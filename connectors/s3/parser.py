@@ -48,6 +48,13 @@ from connectors.s3.endpoint import (
     path_style,
 )
 from connectors.s3.hosts import aws_host_parts, r2_host_parts
+from connectors.s3.vendors import (
+    CONSOLE_SUFFIX,
+    privatelink_parts,
+    provider_of_host,
+    vendor_host_parts,
+    vendor_of,
+)
 
 TYPE = "s3"
 _URI_SCHEMES = ("s3://", "s3a://", "s3n://")
@@ -115,13 +122,13 @@ def parse(text: str) -> Resource:
     # An AWS or R2 host without its scheme, as consoles show it: read as https.
     authority = lowered.split("/", 1)[0]
     host = authority.split(":")[0]
-    if " " not in authority and (is_aws_host(host) or is_r2_host(host)):
+    if " " not in authority and (is_aws_host(host) or is_r2_host(host) or vendor_of(host)):
         return _finish(*_parse_url("https://" + stripped, offset=-len("https://")))
-    raise _error("not an s3:// URI, an S3 endpoint URL or a block of AWS_* variables")
+    raise _error("not an s3:// URI, an S3 endpoint URL or a block of AWS_* variables", 0)
 
 
-def _error(message: str, position: int | None = None) -> ParseError:
-    return ParseError(message, position=position, type_name=TYPE)
+def _error(message: str, position: int | None = None, hint: str | None = None) -> ParseError:
+    return ParseError(message, position=position, type_name=TYPE, hint=hint)
 
 
 # -- s3:// URIs ---------------------------------------------------------------------------------
@@ -159,6 +166,8 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     hostport = split_host_port(authority, offset=offset + start)
     host = hostport.host.lower().rstrip(".")
     check_host(host, position=offset + start, type_name=TYPE)
+    if host.endswith(CONSOLE_SUFFIX):
+        return _parse_console(text, end, offset)
     path_end = _find_any(text, "?#", end)
     extra: list[str] = []
     if path_end < len(text):
@@ -190,10 +199,43 @@ def _find_any(text: str, stops: str, start: int) -> int:
     return min((index for index in found if index >= 0), default=len(text))
 
 
+def _parse_console(text: str, path_at: int, offset: int) -> tuple[dict[str, Any], list[str]]:
+    """An AWS console URL: ``/s3/buckets/<bucket>?region=..&prefix=..`` (or ``/s3/object/``)."""
+    from urllib.parse import parse_qs
+
+    path, _, query = text[path_at:].partition("?")
+    parts = path.strip("/").split("/")
+    if len(parts) < 3 or parts[0] != "s3" or parts[1] not in ("buckets", "object") or not parts[2]:
+        raise _error(
+            "an AWS console URL that names no bucket",
+            offset + path_at,
+            hint="https://s3.console.aws.amazon.com/s3/buckets/<bucket>?region=<region>",
+        )
+    bucket = percent_decode(parts[2], offset=offset + path_at, what="bucket")
+    _check_bucket(bucket, offset + path_at)
+    params = parse_qs(query.partition("#")[0])
+    region = params.get("region", [""])[0]
+    value = _value(
+        bucket=bucket, region=region, endpoint=None, path=not is_virtual_hostable(bucket)
+    )
+    prefix = params.get("prefix", [""])[0]
+    if prefix:
+        value["prefix"] = prefix
+    notes = ["read from an AWS console URL: bucket and region, no endpoint (AWS)"]
+    return value, notes
+
+
 def _host_parts(host: str, position: int) -> tuple[str, str, str, list[str]]:
     """(bucket from the host, region, endpoint host without the bucket, notes) for any host."""
+    if host.endswith(".vpce.amazonaws.com"):
+        found = privatelink_parts(host)
+        if found is not None:
+            return found
     if is_aws_host(host):
         return aws_host_parts(host, position)
+    vendor = vendor_of(host)
+    if vendor is not None:
+        return vendor_host_parts(host, vendor)
     if is_r2_host(host):
         return r2_host_parts(host)
     return "", "us-east-1", host, []  # any other endpoint: path style, MinIO's default region
@@ -297,7 +339,7 @@ def provider_of(value: dict[str, Any]) -> str | None:
     host = endpoint_of(value).host
     if is_r2_host(host):
         return "r2"
-    return "minio" if is_local(host) else None
+    return provider_of_host(host) or ("minio" if is_local(host) else None)
 
 
 def value_notes(value: dict[str, Any], provider: str | None) -> list[str]:
