@@ -59,9 +59,9 @@ def parse(text: str, type: str | None = None) -> Resource:
     try:
         return _parse_stripped(stripped, type)
     except ParseError as exc:
-        # Positions count from the stripped text; report them in the text the user gave.
-        if exc.position is not None:
-            exc.position += len(text) - len(text.lstrip())
+        # Positions count from the stripped text; report them in the text the user gave. An
+        # error about the string as a whole (a missing part) is placed at its start.
+        exc.position = (exc.position or 0) + len(text) - len(text.lstrip())
         if exc.hint is None:
             exc.hint = _form_hint(exc.type_name or type)
         raise

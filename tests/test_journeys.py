@@ -127,6 +127,7 @@ def test_parse_supabase_pooler_string_table_and_json(cli: Cli) -> None:
         "port": 6543,
         "user": "postgres.abcd",
         "dbname": "postgres",
+        "sslmode": "require",
     }
     assert any("placeholder" in note for note in data["notes"])
     assert any("prepared statements" in note for note in data["notes"])

@@ -18,6 +18,7 @@ PG = {
     "user": "app",
     "password": "pg-Secret-1",
     "dbname": "x",
+    "sslmode": "require",
 }
 
 

@@ -200,10 +200,15 @@ def test_store_selected_from_env(windmill, monkeypatch):
 
 def test_set_and_get_resource_sequence(windmill):
     connectors.set_variable("u/admin/pw", "s3cret", is_secret=True)
-    value = {"host": "h", "port": 5432, "password": "$var:u/admin/pw"}
+    value = {"host": "h", "port": 5432, "sslmode": "prefer", "password": "$var:u/admin/pw"}
     connectors.set_resource("$res:f/x/pg", value, "postgresql")
     connectors.set_resource("f/x/pg", {**value, "port": 6543})
-    assert connectors.get_resource("f/x/pg") == {"host": "h", "port": 6543, "password": "s3cret"}
+    assert connectors.get_resource("f/x/pg") == {
+        "host": "h",
+        "port": 6543,
+        "sslmode": "prefer",
+        "password": "s3cret",
+    }
     assert (
         connectors.get_resource("res://f/x/pg", interpolated=False)["password"] == "$var:u/admin/pw"
     )

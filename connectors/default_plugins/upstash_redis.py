@@ -41,6 +41,16 @@ else:  # imported when a text is parsed, not when another family's is detected
 _UPSTASH_HOST = re.compile(r"[\w.-]+\.upstash\.io\b", re.IGNORECASE)
 
 
+def _place(text: str, message: str) -> int:
+    """Where the part an error is about is: the REST URL, the missing token (the end), else 0."""
+    if "token" in message and "missing" in message:
+        return len(text.rstrip())
+    if "URL" in message or "host" in message:
+        found = max(text.find("http"), text.find("redis"))
+        return found if found >= 0 else 0
+    return 0
+
+
 class UpstashRedis(Connector):
     name = "upstash_redis"
     description = "Upstash Redis over its REST API (URL and token)"
@@ -63,7 +73,12 @@ class UpstashRedis(Connector):
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
-        value, notes = parse_upstash(text)
+        try:
+            value, notes = parse_upstash(text)
+        except ParseError as exc:
+            if exc.position is None:
+                exc.position = _place(text, exc.message)
+            raise
         return Resource(self.name, value, provider_of(value), [*notes, *value_notes(value)])
 
     def to_connection_string(self, resource: Resource) -> str:
