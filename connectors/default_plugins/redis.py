@@ -99,6 +99,8 @@ _STACKEXCHANGE = re.compile(r"[A-Za-z0-9.\-_\[\]:]+,\s*[A-Za-z]+\s*=")
 def looks_like_stackexchange(text: str) -> bool:
     """Whether ``text`` is a StackExchange.Redis configuration string (cheap, for detection)."""
     return "://" not in text[:20] and _STACKEXCHANGE.match(text) is not None
+
+
 #: hosted services whose databases are numbered 0-15 at most (most offer only 0)
 _CLOUD_DB_LIMIT = 15
 

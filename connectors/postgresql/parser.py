@@ -135,7 +135,10 @@ def _read_uri(text: str) -> Conninfo:
         )
     shift = scheme_end + 3 - len("postgresql://")
     uri = "postgresql://" + text[scheme_end + 3 :]
-    uri, host_at = _repair_userinfo(uri, notes)
+    at = uri.find("@")
+    # the common case: no '@', or one that ends the user info before any '/'
+    plain = at < 0 or (uri.find("@", at + 1) < 0 and at < _find_first(uri, "/", 13))
+    uri, host_at = (uri, len(uri)) if plain else _repair_userinfo(uri, notes)
     moved = len(uri) - len(text) + shift  # two characters more for each '@' encoded
 
     def position(at: int) -> int:
@@ -143,7 +146,8 @@ def _read_uri(text: str) -> Conninfo:
 
     aside: dict[str, str] = {}
     try:
-        _check_unencoded(uri)
+        if not plain:
+            _check_unencoded(uri)
         params, query_at = _parse_uri_head(uri)
         if query_at >= 0:
             _parse_query(uri, query_at, params, aside)
@@ -159,8 +163,13 @@ def _read_uri(text: str) -> Conninfo:
 
 
 def _find_first(text: str, stops: str, start: int) -> int:
-    found = [i for i in (text.find(stop, start) for stop in stops) if i >= 0]
-    return min(found) if found else len(text)
+    """Where the first of the characters ``stops`` is from ``start`` on, else ``len(text)``."""
+    end = len(text)
+    for stop in stops:
+        found = text.find(stop, start, end)
+        if found >= 0:
+            end = found
+    return end
 
 
 def _repair_userinfo(uri: str, notes: list[str]) -> tuple[str, int]:

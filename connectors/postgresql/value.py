@@ -206,8 +206,10 @@ def _q(text: str) -> str:
 def fill_defaults(value: dict[str, Any], preset: dict[str, str] | None = None) -> list[str]:
     """Give ``value`` a port and an sslmode when it has none, as Windmill's worker assumes
     (5432, prefer; ``preset`` holds what the provider requires instead); the notes say what."""
-    filled = []
     hosts = value.get("hosts")
+    if "port" in value and "sslmode" in value and not hosts:
+        return []
+    filled = []
     if isinstance(hosts, list) and any("port" not in entry for entry in hosts):
         for entry in hosts:
             entry.setdefault("port", DEFAULT_PORT)
@@ -225,12 +227,26 @@ def fill_defaults(value: dict[str, Any], preset: dict[str, str] | None = None) -
         else:
             filled.append(f"sslmode {DEFAULT_SSLMODE}")
     if filled:
-        notes.insert(
-            0,
-            f"the string has no {' or '.join(f.split(' ', 1)[0] for f in filled)}: "
-            f"{' and '.join(filled)} filled in (the defaults of libpq and Windmill's worker)",
-        )
+        notes.insert(0, _NOTES.get(tuple(filled)) or _filled_note(filled))
     return notes
+
+
+def _filled_note(filled: list[str]) -> str:
+    missing = " or ".join(item.split(" ", 1)[0] for item in filled)
+    return (
+        f"the string has no {missing}: {' and '.join(filled)} filled in "
+        "(the defaults of libpq and Windmill's worker)"
+    )
+
+
+_NOTES = {
+    tuple(filled): _filled_note(filled)
+    for filled in (
+        [f"port {DEFAULT_PORT}", f"sslmode {DEFAULT_SSLMODE}"],
+        [f"port {DEFAULT_PORT}"],
+        [f"sslmode {DEFAULT_SSLMODE}"],
+    )
+}
 
 
 def normalise(value: dict[str, Any], preset: dict[str, str] | None = None) -> dict[str, Any]:

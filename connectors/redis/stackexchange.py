@@ -50,6 +50,8 @@ CLIENT_ONLY = frozenset(
         "writebuffer",
     }
 )
+
+
 def parse_stackexchange(text: str) -> tuple[dict[str, Any], list[str]]:
     """The redis value of a StackExchange.Redis string, and the notes on what was left out."""
     endpoints: list[tuple[str, int]] = []
