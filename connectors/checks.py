@@ -306,7 +306,8 @@ def server_kind(host: str, port: int, deadline: float, first: str | None = None)
 def confirm_server(host: str, port: int, expected: str, remaining: Callable[[], float]) -> None:
     """Fail with ``port 6379 answered like Redis, not PostgreSQL`` when another kind of server
     answers; do nothing when it is the expected kind or the probes cannot tell."""
-    deadline = time.monotonic() + min(remaining(), 2.0)
+    # a quarter of what is left (at most 1 s): a silent server leaves the driver the rest
+    deadline = time.monotonic() + min(remaining() / 4, 1.0)
     kind = server_kind(host, port, deadline, first=expected)
     if kind is None or kind == expected or (kind == HTTP and expected in HTTP_KINDS):
         return

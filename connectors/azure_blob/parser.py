@@ -71,8 +71,8 @@ _OTHER_SERVICES = {
 }
 
 
-def _error(message: str, position: int | None = None) -> ParseError:
-    return ParseError(message, position=position, type_name=TYPE)
+def _error(message: str, position: int | None = None, hint: str | None = None) -> ParseError:
+    return ParseError(message, position=position, type_name=TYPE, hint=hint)
 
 
 def parse(text: str) -> tuple[dict[str, Any], list[str]]:
@@ -161,7 +161,12 @@ def parse_connection_string(text: str) -> tuple[dict[str, Any], list[str]]:
         if key not in _OTHER_SERVICES:
             notes.append(f"unknown key {key} ignored (at position {settings[key][1]})")
     if "BLOBSECONDARYENDPOINT" in get and "BLOBENDPOINT" not in get:
-        raise _error("the connection string gives only a secondary blob endpoint (no BlobEndpoint)")
+        key_at = settings["BLOBSECONDARYENDPOINT"][1] - len("BlobSecondaryEndpoint=")
+        raise _error(
+            "the connection string gives only a secondary blob endpoint (no BlobEndpoint)",
+            max(key_at, 0),
+            hint="add BlobEndpoint=<the primary endpoint URL>",
+        )
     protocol = get.get("DEFAULTENDPOINTSPROTOCOL")
     if protocol is not None and protocol.lower() not in ("http", "https"):
         raise _error(
@@ -199,7 +204,11 @@ def _account_and_endpoint(
         endpoint = _endpoint_url(raw if "://" in raw else f"https://{raw}", at)
         return account or _account_from_endpoint(endpoint), endpoint
     if not account:
-        raise _error("the connection string has neither AccountName nor BlobEndpoint")
+        raise _error(
+            "the connection string has neither AccountName nor BlobEndpoint",
+            0,
+            hint="add AccountName=<account> (or BlobEndpoint=<URL>)",
+        )
     if protocol and suffix:
         return account, f"{protocol}://{account}.blob.{suffix}"
     if protocol == "http":

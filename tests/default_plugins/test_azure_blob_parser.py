@@ -142,10 +142,10 @@ def test_unknown_key_is_ignored_with_a_note():
     [
         (f"AccountName=acct;;AccountKey={KEY}", 17, "empty segment"),
         (f"AccountName=acct;junk;AccountKey={KEY}", 17, "without 'Key=Value'"),
-        ("DefaultEndpointsProtocol=https;AccountKey=abc", None, "neither AccountName"),
+        ("DefaultEndpointsProtocol=https;AccountKey=abc", 0, "neither AccountName"),
         ("AccountName=acct;AccountKey=not*base64", 28, "not valid base64"),
         ("DefaultEndpointsProtocol=ftp;AccountName=acct", 25, "http or https"),
-        ("AccountName=acct;BlobSecondaryEndpoint=https://x", None, "secondary"),
+        ("AccountName=acct;BlobSecondaryEndpoint=https://x", 17, "secondary"),
         ("BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=sv=1&sp=r", 67, "sig"),
     ],
 )
