@@ -10,10 +10,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from connectors.errors import ParseError
 
 _HEX = "0123456789abcdefABCDEF"
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # What consoles print where the password goes: Supabase [YOUR-PASSWORD], Atlas <db_password>,
 # {password}, your_password, a masked ********.
 _PLACEHOLDER = re.compile(
@@ -45,6 +47,13 @@ def percent_decode(
     """
     if "%" not in text:
         return text
+    bad = _BAD_ESCAPE.search(text)
+    if bad is None and (allow_nul or "%00" not in text):
+        try:
+            return unquote_to_bytes(text).decode()  # every escape is well formed: decode at once
+        except UnicodeDecodeError as exc:
+            message = f"percent-encoded bytes in the {what} are not UTF-8"
+            raise ParseError(message, position=offset) from exc
     out = bytearray()
     i = 0
     while i < len(text):
@@ -206,6 +215,8 @@ def parse_port(text: str, *, offset: int = 0) -> int:
 # expression: a lazy value with a lookahead is quadratic in runs of spaces.
 _PAIR_HEAD = re.compile(r"(?:export\s+)?([A-Za-z_]\w*)(?:\s*=\s*|:\s+)")
 _PAIR_AHEAD = re.compile(r"(?:export\s+)?[A-Za-z_]\w*(?:\s*=|:\s)")
+_SEPARATORS = re.compile(r"[;\s]*")
+_NEXT_PAIR = re.compile(r"(?<![;\s])[;\s]++(?:export\s++)?[A-Za-z_]\w*+(?:\s*+=|:\s)")
 _DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SINGLE_QUOTED = re.compile(r"'[^']*'")
 
@@ -241,9 +252,7 @@ def _is_separator(char: str) -> bool:
 
 def _separator_end(line: str, at: int) -> int:
     """Where the run of spaces and ``;`` starting at ``at`` ends."""
-    while at < len(line) and _is_separator(line[at]):
-        at += 1
-    return at
+    return _SEPARATORS.match(line, at).end()  # type: ignore[union-attr]  # matches ""
 
 
 def _quoted_end(line: str, start: int) -> int:
@@ -267,22 +276,13 @@ def _value_ends_at(line: str, at: int) -> bool:
 
 
 def _value_end(line: str, start: int) -> int:
-    """The first place from ``start`` where an unquoted value may end (each character is looked
-    at a bounded number of times)."""
-    at = start
-    while at < len(line):
-        if not _is_separator(line[at]):
-            at += 1
-            continue
-        after = _separator_end(line, at)
-        if after < len(line):
-            if _PAIR_AHEAD.match(line, after) is not None:
-                return at
-        else:  # the separators end the line: the value ends where only spaces are left
-            last_semicolon = line.rfind(";", at)
-            return at if last_semicolon < 0 else last_semicolon + 1
-        at = after
-    return len(line)
+    """The first place from ``start`` where an unquoted value may end: a run of separators that
+    a pair follows (found at the run's start only, with possessive quantifiers: linear), else
+    the end of the line."""
+    if _value_ends_at(line, start):
+        return start
+    found = _NEXT_PAIR.search(line, start + 1)
+    return found.start() if found else len(line)
 
 
 def _unquote(value: str) -> str:

@@ -110,8 +110,19 @@ def _assignment(text: str) -> Pasted | None:
     return Pasted(value, max(offset, 0), f"read the value of {name}")
 
 
+#: longer command lines are refused before shlex reads them (it is slow on megabytes)
+MAX_COMMAND = 65536
+
+
 def _command(text: str) -> Pasted:
     import shlex
+
+    if len(text) > MAX_COMMAND:
+        raise ParseError(
+            f"a command line longer than {MAX_COMMAND} characters",
+            position=MAX_COMMAND,
+            hint="paste the connection string itself",
+        )
 
     try:
         words = shlex.split(text)

@@ -103,11 +103,20 @@ def _parse_userinfo(text: str, start: int, at: int, parsed: ParsedURI) -> None:
     """``user[:password]`` between ``start`` and the ``@`` at ``at``, into ``parsed``."""
     userinfo = text[start:at]
     if "@" in userinfo:
-        raise _error("unescaped '@' in the user info (write it as %40)", start + userinfo.find("@"))
+        raise _error(
+            "unescaped '@' in the user info (write it as %40)",
+            start + userinfo.find("@"),
+            hint="percent-encode '@' in the user name or password as %40 (the MongoDB "
+            "connection-string spec refuses a bare one)",
+        )
     user_raw, colon, password_raw = userinfo.partition(":")
     if ":" in password_raw:
         where = start + len(user_raw) + 1 + password_raw.find(":")
-        raise _error("unescaped ':' in the password (write it as %3A)", where)
+        raise _error(
+            "unescaped ':' in the password (write it as %3A)",
+            where,
+            hint="percent-encode ':' in the password as %3A",
+        )
     if not user_raw:
         raise _error("empty user name before '@'", start)
     parsed.username = percent_decode(user_raw, offset=start, what="user name")
