@@ -282,8 +282,9 @@ def server_kind(host: str, port: int, deadline: float, first: str | None = None)
     """Which kind of server answers at ``host:port`` (PostgreSQL, Redis, MongoDB, S3, Azure Blob
     Storage, an HTTP server), or None when none of the probes tells before the deadline.
 
-    The probe of ``first`` (the kind expected) goes first: a server of that kind is confirmed in
-    one round trip and sees nothing else.
+    The probe of ``first`` (the kind expected) goes alone and first: a server of that kind is
+    confirmed in one round trip and sees nothing else. The other probes then go at once, each
+    on its own connection, so a server that waits on one of them does not delay the others.
     """
     http_get = _HTTP_GET % host.encode("ascii", errors="replace")
     by_kind = {"Redis": _RESP_PING, "PostgreSQL": _SSL_REQUEST, "MongoDB": _mongo_hello()}
@@ -291,23 +292,25 @@ def server_kind(host: str, port: int, deadline: float, first: str | None = None)
     lead = by_kind.get(first or "", http_get if first in HTTP_KINDS else None)
     if lead is not None:
         probes.remove(lead)
-        probes.insert(0, lead)
-    found = None
-    for index, payload in enumerate(probes):
-        # each probe gets a share of what is left, so one silent server cannot use it all
-        share = (deadline - time.monotonic()) / (len(probes) - index)
-        kind = _classify(_ask(host, port, payload, time.monotonic() + share), payload)
-        if kind is not None and (kind != HTTP or payload == http_get):
+        share = (deadline - time.monotonic()) / 2
+        kind = _classify(_ask(host, port, lead, time.monotonic() + share), lead)
+        if kind is not None and (kind != HTTP or lead == http_get):
             return kind
-        found = found or kind
-    return found
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(probes)) as pool:
+        replies = list(pool.map(lambda payload: _ask(host, port, payload, deadline), probes))
+    kinds = [_classify(reply, payload) for reply, payload in zip(replies, probes, strict=True)]
+    # a protocol's own answer first; a generic HTTP answer to another protocol's probe last
+    named = [kind for kind in kinds if kind is not None and kind != HTTP]
+    return named[0] if named else (HTTP if HTTP in kinds else None)
 
 
 def confirm_server(host: str, port: int, expected: str, remaining: Callable[[], float]) -> None:
     """Fail with ``port 6379 answered like Redis, not PostgreSQL`` when another kind of server
     answers; do nothing when it is the expected kind or the probes cannot tell."""
-    # a quarter of what is left (at most 1 s): a silent server leaves the driver the rest
-    deadline = time.monotonic() + min(remaining() / 4, 1.0)
+    # half of what is left (at most 2 s): a silent server leaves the driver the rest
+    deadline = time.monotonic() + min(remaining() / 2, 2.0)
     kind = server_kind(host, port, deadline, first=expected)
     if kind is None or kind == expected or (kind == HTTP and expected in HTTP_KINDS):
         return

@@ -83,7 +83,7 @@ def test_notes_and_provider_are_kept():
 
 def test_a_value_is_coerced_as_pydantic_does_then_validated_and_normalised():
     field = holder("postgresql")(resource={"host": "db", "port": "5433"}).resource
-    assert field.value == {"host": "db", "port": 5433}
+    assert field.value == {"host": "db", "port": 5433, "sslmode": "prefer"}
     redis = holder("redis")(resource={"host": "r.example.com", "password": SECRET}).resource
     assert redis.value == connectors.validate(
         "redis", {"host": "r.example.com", "password": SECRET}
