@@ -19,7 +19,7 @@ def parse(text, **kwargs):
     resource = connectors.parse(text, **kwargs)
     # what is parsed is canonical and survives its own connection string
     assert connectors.validate(resource.resource_type, resource.value) == resource.value
-    again = connectors.parse(connectors.to_connection_string(resource))
+    again = connectors.parse(connectors.to_connection_string(resource), **kwargs)
     assert again.value == resource.value
     return resource
 
@@ -414,7 +414,8 @@ def test_a_cloud_database_beyond_15_is_refused_with_a_hint(text, hint):
     ],
 )
 def test_s3_compatible_vendors(text, provider, endpoint, region, bucket, path_style):
-    r = parse(text)
+    # a GCS host is the gcs plugin's when it is installed: the s3 reading is asked for by type
+    r = parse(text, type="s3") if provider == "gcs" else parse(text)
     assert r.resource_type == "s3" and r.provider == provider
     value = r.value
     assert (value["endPoint"], value["region"], value["bucket"], value["pathStyle"]) == (

@@ -68,7 +68,8 @@ class S3(Connector):
         if "amazonaws.com" in lowered and _S3_HOSTS.search(lowered):
             return Match.PROVIDER
         if "\n" not in lowered and _VENDOR_HOSTS.match(lowered):
-            return Match.PROVIDER
+            # a GCS type (the gcs plugin) is the more specific reading of a GCS host
+            return Match.GENERIC if "storage.googleapis.com" in lowered else Match.PROVIDER
         if looks_like_env_block(text):
             return Match.SCHEME
         if _HTTP_WITH_PATH.match(lowered):
