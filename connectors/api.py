@@ -72,7 +72,11 @@ def _form_hint(type_name: str | None) -> str:
     connectors = get_registry().connectors
     connector = connectors.get(type_name) if type_name else None
     if connector is not None and connector.examples:
-        return f"a {connector.name} string looks like {connector.examples[0]}"
+        from connectors.redact import redact_text
+
+        # masked: an example's password could be the very text the user pasted
+        example = redact_text(connector.examples[0].splitlines()[0])
+        return f"a {connector.name} string looks like {example}"
     return "see `connectors types` for the forms each type reads"
 
 

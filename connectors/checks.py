@@ -224,19 +224,21 @@ HTTP = "an HTTP server"
 
 
 def _mongo_hello() -> bytes:
-    """An OP_MSG ``{hello: 1, $db: "admin"}`` (what every MongoDB driver sends first)."""
+    """An OP_MSG ``{hello: 1, $db: "admin"}`` (what every MongoDB driver sends first). Its
+    request id is 10, a line feed: a Redis server reads the message as a line and answers."""
     body = b"\x10hello\x00\x01\x00\x00\x00" + b"\x02$db\x00\x06\x00\x00\x00admin\x00"
     document = (len(body) + 5).to_bytes(4, "little") + body + b"\x00"
     message = b"\x00\x00\x00\x00" + b"\x00" + document  # flag bits, section kind 0
-    header = (16 + len(message)).to_bytes(4, "little") + b"\x01\x00\x00\x00" + b"\x00" * 4
+    header = (16 + len(message)).to_bytes(4, "little") + b"\x0a\x00\x00\x00" + b"\x00" * 4
     return header + (2013).to_bytes(4, "little") + message
 
 
-def _ask(host: str, port: int, payload: bytes, deadline: float) -> bytes:
-    """What the server sends back to ``payload`` before the deadline (b"" if nothing)."""
+def _ask(host: str, port: int, payload: bytes, deadline: float) -> tuple[bytes, bool]:
+    """What the server sends back to ``payload`` before the deadline, and whether it answered
+    at all (sent something or closed the connection) rather than staying silent."""
     timeout = deadline - time.monotonic()
     if timeout <= 0:
-        return b""
+        return b"", False
     reply = b""
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
@@ -245,15 +247,17 @@ def _ask(host: str, port: int, payload: bytes, deadline: float) -> bytes:
                 sock.settimeout(max(deadline - time.monotonic(), 0.01))
                 chunk = sock.recv(512)
                 if not chunk:
-                    break
+                    return reply, True
                 reply += chunk
                 if _classify(reply, payload) is not None and (
                     not reply.startswith(b"HTTP/") or b"\r\n\r\n" in reply
                 ):
                     break
+    except TimeoutError:
+        return reply, bool(reply)
     except OSError:
-        pass
-    return reply
+        return reply, True  # refused or reset: an answer of its kind
+    return reply, True
 
 
 def _classify(reply: bytes, payload: bytes) -> str | None:
@@ -267,7 +271,7 @@ def _classify(reply: bytes, payload: bytes) -> str | None:
         return HTTP
     if reply.lstrip()[:5].lower() in (b"<!doc", b"<html"):  # an HTTP/0.9-style error page
         return HTTP
-    if reply[:1] in (b"+", b"-") and payload == _RESP_PING:
+    if reply[:1] in (b"+", b"-"):  # a RESP simple string or error
         return "Redis"
     if payload == _SSL_REQUEST and reply[:1] in (b"S", b"N") and len(reply) == 1:
         return "PostgreSQL"
@@ -278,29 +282,29 @@ def _classify(reply: bytes, payload: bytes) -> str | None:
     return None
 
 
-def server_kind(host: str, port: int, deadline: float, first: str | None = None) -> str | None:
-    """Which kind of server answers at ``host:port`` (PostgreSQL, Redis, MongoDB, S3, Azure Blob
-    Storage, an HTTP server), or None when none of the probes tells before the deadline.
-
-    The probe of ``first`` (the kind expected) goes alone and first: a server of that kind is
-    confirmed in one round trip and sees nothing else. The other probes then go at once, each
-    on its own connection, so a server that waits on one of them does not delay the others.
-    """
+def _probes(host: str) -> dict[str, bytes]:
+    """The probe of each kind (S3 and Azure share the HTTP GET)."""
     http_get = _HTTP_GET % host.encode("ascii", errors="replace")
-    by_kind = {"Redis": _RESP_PING, "PostgreSQL": _SSL_REQUEST, "MongoDB": _mongo_hello()}
-    probes = [_RESP_PING, http_get, _SSL_REQUEST, by_kind["MongoDB"]]
-    lead = by_kind.get(first or "", http_get if first in HTTP_KINDS else None)
-    if lead is not None:
-        probes.remove(lead)
-        share = (deadline - time.monotonic()) / 2
-        kind = _classify(_ask(host, port, lead, time.monotonic() + share), lead)
-        if kind is not None and (kind != HTTP or lead == http_get):
-            return kind
+    return {
+        "PostgreSQL": _SSL_REQUEST,
+        "Redis": _RESP_PING,
+        "MongoDB": _mongo_hello(),
+        "S3": http_get,
+        "Azure Blob Storage": http_get,
+    }
+
+
+def server_kind(host: str, port: int, deadline: float) -> str | None:
+    """Which kind of server answers at ``host:port`` (PostgreSQL, Redis, MongoDB, S3, Azure Blob
+    Storage, an HTTP server), or None when none of the probes tells before the deadline. The
+    probes go at once, each on its own connection, so a server that waits on one of them does
+    not delay the others."""
     from concurrent.futures import ThreadPoolExecutor
 
+    probes = list(dict.fromkeys(_probes(host).values()))
     with ThreadPoolExecutor(len(probes)) as pool:
         replies = list(pool.map(lambda payload: _ask(host, port, payload, deadline), probes))
-    kinds = [_classify(reply, payload) for reply, payload in zip(replies, probes, strict=True)]
+    kinds = [_classify(reply, payload) for (reply, _), payload in zip(replies, probes, strict=True)]
     # a protocol's own answer first; a generic HTTP answer to another protocol's probe last
     named = [kind for kind in kinds if kind is not None and kind != HTTP]
     return named[0] if named else (HTTP if HTTP in kinds else None)
@@ -308,13 +312,31 @@ def server_kind(host: str, port: int, deadline: float, first: str | None = None)
 
 def confirm_server(host: str, port: int, expected: str, remaining: Callable[[], float]) -> None:
     """Fail with ``port 6379 answered like Redis, not PostgreSQL`` when another kind of server
-    answers; do nothing when it is the expected kind or the probes cannot tell."""
-    # half of what is left (at most 2 s): a silent server leaves the driver the rest
-    deadline = time.monotonic() + min(remaining() / 2, 2.0)
-    kind = server_kind(host, port, deadline, first=expected)
-    if kind is None or kind == expected or (kind == HTTP and expected in HTTP_KINDS):
+    answers; do nothing when it is the expected kind or the probes cannot tell.
+
+    The expected kind's own probe goes first and alone: a server of that kind is confirmed in
+    one round trip and sees nothing else. A server silent to it gets the other probes at once
+    for as long again (Redis waits on PostgreSQL's SSLRequest, MongoDB on a RESP PING), so a
+    silent server costs at most a quarter of the time left (at most 2 s).
+    """
+    probes = _probes(host)
+    wait = min(remaining() / 8, 1.0)
+    lead = probes[expected]
+    reply, answered = _ask(host, port, lead, time.monotonic() + wait)
+    kind = _classify(reply, lead)
+    if _same_kind(kind, expected):
         return
-    raise StepFailed(f"port {port} answered like {kind}, not {expected}")
+    if not answered:
+        # silent to its own protocol: the other probes, at once, for no longer than that
+        kind = server_kind(host, port, time.monotonic() + wait)
+    elif kind is None or kind == HTTP:
+        kind = server_kind(host, port, time.monotonic() + min(remaining() / 4, 2.0)) or kind
+    if kind is not None and not _same_kind(kind, expected):
+        raise StepFailed(f"port {port} answered like {kind}, not {expected}")
+
+
+def _same_kind(kind: str | None, expected: str) -> bool:
+    return kind == expected or (kind == HTTP and expected in HTTP_KINDS)
 
 
 #: the kinds reached over HTTP (a generic HTTP answer does not tell them apart)
