@@ -222,9 +222,13 @@ def test_repr_errors_and_logs_show_fields_and_mask_the_secret(f):
     # A secret that is also the text of a non-secret field cannot be told apart from it in free
     # text: the field wins. Elsewhere the secret is masked.
     ambiguous = any(secret in f[key] for key in ("user", "dbname", "host"))
-    # nor from the message's own words and punctuation ("(" in "(password")
-    fixed = 'connection to server at "" failed: password authentication failed for user "" '
-    ambiguous = ambiguous or secret in fixed + 'on database "" (password "", )'
+    # nor from the message's own words and punctuation ("(" in "(password"), the check step's
+    # detail included ("RuntimeError: ...")
+    fixed = (
+        'RuntimeError: connection to server at "" failed: password authentication failed for '
+        'user "" on database "" (password "", )'
+    )
+    ambiguous = ambiguous or secret in fixed
     url_around = url.replace(f":{quote(secret, safe='')}@", ":@")
     around = message.replace(f'"{secret}"', "").replace(url, url_around)
     for out in (redactor(message), steps.steps[0].detail):

@@ -28,7 +28,7 @@ else:  # imported when a text is detected that is no other family's URL
 
 
 _S3_HOSTS = re.compile(
-    r"^(https?://)?[^/\s]*\bs3[\w.-]*\.amazonaws\.com(\.cn)?(:\d+)?(/|$)", re.IGNORECASE
+    r"^(https?://)?[^/\s;]*\bs3[\w.-]*\.amazonaws\.com(\.cn)?(:\d+)?(/|$)", re.IGNORECASE
 )
 # None: not a URL (an environment block, a bare host name).
 _SCHEMES = frozenset({None, "s3", "s3a", "s3n", "http", "https"})

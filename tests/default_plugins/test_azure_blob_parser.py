@@ -265,3 +265,14 @@ def test_environment_block_with_account_and_key():
         KEY,
         CSAS,
     )
+
+
+def test_a_blob_prefix_naming_an_s3_host_stays_azure():
+    # found by hypothesis: the S3 host test read across ';' into the BlobPrefix value
+    text = (
+        "DefaultEndpointsProtocol=https;AccountName=abc;AccountKey=YWJj;"
+        "EndpointSuffix=core.windows.net;ContainerName=c;BlobPrefix=S3.AMAZONAWS.COM"
+    )
+    resource = connectors.parse(text)
+    assert resource.resource_type == "azure_blob"
+    assert resource.value["blobPrefix"] == "S3.AMAZONAWS.COM"
