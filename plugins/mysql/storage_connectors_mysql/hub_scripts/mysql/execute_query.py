@@ -68,7 +68,7 @@ def _json_safe(value: Any) -> Any:
 def main(
     db: mysql,
     query: str,
-    args: Optional[List[Any]] = None,
+    args: Optional[List[str]] = None,
     max_rows: int = 10000,
 ) -> List[Dict[str, Any]]:
     """Run a parameterised query and return the rows it produces.
@@ -76,7 +76,7 @@ def main(
     Args:
         db (mysql): the MySQL resource.
         query (str): one SQL statement; use %s placeholders for the values in args.
-        args (list): values for the placeholders, in order (never formatted into the SQL).
+        args (list): values for the placeholders, in order, as text (never formatted into the SQL).
         max_rows (int): stop after this many rows (0 = no limit).
 
     Returns a list of rows, each a dict of column -> JSON-safe value; a statement without a

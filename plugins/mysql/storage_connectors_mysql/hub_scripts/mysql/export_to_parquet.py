@@ -72,7 +72,7 @@ def main(
     query: str,
     path: str = "",
     s3_object: Optional[S3Object] = None,
-    args: Optional[List[Any]] = None,
+    args: Optional[List[str]] = None,
     batch_size: int = 50000,
     compression: str = "zstd",
 ) -> Dict[str, Any]:
@@ -83,7 +83,7 @@ def main(
         query (str): the SELECT to export; %s placeholders for args.
         path (str): a local Parquet file to write (give path or s3_object).
         s3_object (S3Object): write to the workspace object storage at this key instead.
-        args (list): values for the query's placeholders.
+        args (list): values for the query's placeholders, as text.
         batch_size (int): rows fetched and written per batch (memory is bounded by it).
         compression (str): Parquet compression codec (zstd, snappy, gzip, none).
 
