@@ -89,8 +89,8 @@ def _parse_https(text: str) -> Parsed:
     if host == CONSOLE_HOST:
         return _parse_console(text, parts)
     raise ParseError(
-        f"not a Cloud Storage host: {host or '(none)'} (expected {API_HOST}, {BROWSER_HOST} or "
-        f"{CONSOLE_HOST})",
+        # the host is not quoted: text in its place may be a pasted secret
+        f"not a Cloud Storage host (expected {API_HOST}, {BROWSER_HOST} or {CONSOLE_HOST})",
         position=authority_at,
         type_name="gcloud_storage",
     )

@@ -119,3 +119,12 @@ def test_fuzz_regressions_are_clean_errors(text, message):
     with pytest.raises(ParseError, match=message) as caught:
         connectors.parse(text, type="gcloud_storage")
     assert 0 <= caught.value.position <= len(text)
+
+
+def test_an_unknown_host_is_placed_not_quoted():
+    # found by the fuzz campaign: the host text quoted back can be a pasted password
+    with pytest.raises(ParseError) as caught:
+        connectors.parse("https://uid=app;pwd=secret/x", type="gcloud_storage")
+    assert "not a Cloud Storage host" in str(caught.value)
+    assert "secret" not in str(caught.value)
+    assert caught.value.position == len("https://")

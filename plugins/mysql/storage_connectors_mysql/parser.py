@@ -237,14 +237,20 @@ def _parse_sqlalchemy(text: str) -> Parsed:
     return parsed
 
 
+_JDBC_SUBPROTOCOL = re.compile(
+    r"(loadbalance|replication|failover|sequential|aurora|address)[:/(]", re.IGNORECASE
+)
+
+
 def _parse_jdbc(text: str) -> Parsed:
     prefix = "jdbc:mysql:" if text[:11].lower() == "jdbc:mysql:" else "jdbc:mariadb:"
     offset = len(prefix)
     if not text.startswith("//", offset):
-        sub = text[offset:].split("//", 1)[0]
+        # only a known sub-protocol word is quoted: other text here may be a pasted secret
+        sub = _JDBC_SUBPROTOCOL.match(text, offset)
+        what = f"JDBC sub-protocol {sub[1]!r} (several hosts)" if sub else "this JDBC form"
         raise ParseError(
-            f"JDBC sub-protocol {sub.rstrip(':')!r} (several hosts) is not supported: "
-            "give one host as jdbc:mysql://host:port/database",
+            f"{what} is not supported: give one host as jdbc:mysql://host:port/database",
             position=offset,
             type_name="mysql",
         )

@@ -252,3 +252,20 @@ def test_fuzz_regressions_parse_cleanly_or_round_trip(text):
         assert 0 <= error.position <= len(text)
         return
     assert parse(connectors.to_connection_string(r), type="mysql").value == r.value
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("jdbc:mysql:loadbalance://h1,h2/shop", "JDBC sub-protocol 'loadbalance'"),
+        ("jdbc:mysql:secret&ssl=true", "this JDBC form"),
+        ("jdbc:mysql:/%2Fh:3306/shop?user=app&password=secret", "this JDBC form"),
+    ],
+)
+def test_a_jdbc_form_without_two_slashes_quotes_no_text_but_a_known_word(text, named):
+    # found by the fuzz campaign: the whole rest of the string, password included, was quoted
+    with pytest.raises(ParseError) as caught:
+        parse(text, type="mysql")
+    message = str(caught.value)
+    assert named in message and "secret" not in message
+    assert caught.value.position == len("jdbc:mysql:")
