@@ -200,6 +200,7 @@ def _parse_options(text: str, start: int, parsed: ParsedURI) -> None:
     options = parsed.options
     warnings = parsed.warnings
     given: set[str] = set()
+    unknown: set[str] = set()
     tls_values: set[bool] = set()
     offset = start
     for item in text[start:].split("&"):
@@ -212,7 +213,9 @@ def _parse_options(text: str, start: int, parsed: ParsedURI) -> None:
         key = percent_decode(key_raw, offset=item_at, what="option name")
         name = CANONICAL.get(key.lower())
         if name is None:
-            warnings.append(f"unknown option {shown_name(key)} ignored")
+            if key not in unknown:  # one note per name, however often it is repeated
+                unknown.add(key)
+                warnings.append(f"unknown option {shown_name(key)} ignored")
             continue
         value_at = item_at + len(key_raw) + 1
         value = percent_decode(value_raw, offset=value_at, what=f"{name} value")
