@@ -49,6 +49,9 @@ class Connector:
     scripts_dir: ClassVar[Path | None] = None
     #: connection strings that parse, shown in docs and checked by tests
     examples: ClassVar[tuple[str, ...]] = ()
+    #: the module holding this type's live-server recipe: its ``add_services(factory)`` offers
+    #: them to ``connectors.testing`` (``ServerFactory.add_service``); imported by tests only
+    testing: ClassVar[str | None] = None
 
     @cached_property
     def schema(self) -> dict[str, Any]:

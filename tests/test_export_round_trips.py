@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import connectors
-from connectors.hub.formats import FormatError, render
+from connectors.formats import FormatError, render
 from connectors.hub.loader import load_script
 from connectors.mongodb.auth import default_source
 from connectors.plugins import get_registry

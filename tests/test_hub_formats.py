@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from connectors.cli import main
-from connectors.hub.formats import FormatError, airflow_connection, env_vars, render
+from connectors.formats import FormatError, airflow_connection, env_vars, render
 from connectors.parsing import parse_env_block
 from connectors.redact import MASK
 from connectors.resource import Resource

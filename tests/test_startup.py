@@ -21,11 +21,11 @@ FAMILIES = ("postgresql", "mongodb", "redis", "upstash_redis", "s3", "azure_blob
 #: driver and validation packages no parse may import
 HEAVY = ("psycopg", "pymongo", "redis", "upstash_redis", "boto3", "botocore", "azure",
          "pydantic", "jsonschema", "sqlalchemy")  # fmt: skip
-#: what another family may leave behind: its constants, never its parser or driver
+#: what another family may leave behind: its connector and constants, never its parser or driver
 ALLOWED = {
-    "connectors.postgresql",
+    *(f"connectors.{family}" for family in FAMILIES),
+    *(f"connectors.{family}.connector" for family in FAMILIES),  # the plugins, registered
     "connectors.postgresql.keywords",
-    "connectors.redis",
     "connectors.redis.schemes",
 }
 

@@ -349,7 +349,7 @@ def test_require_live_turns_unavailable_into_failure(nested, monkeypatch):
 _OWN_SERVER = """
 import pytest
 from connectors.testing import own_server
-from connectors.testing.servers.redis import executable
+from connectors.redis.testing import executable
 
 @pytest.fixture(scope="module")
 def server():

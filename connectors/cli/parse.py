@@ -34,7 +34,7 @@ def parse_command(
 
     resource = parse(read_text_argument(text), type=type_name)
     if fmt is not None:
-        from connectors.hub.formats import render
+        from connectors.formats import render
 
         rendered = render(resource, fmt, show_secrets=show_secrets)
         if json_:

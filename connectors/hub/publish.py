@@ -31,8 +31,8 @@ from urllib.parse import quote
 
 import httpx
 
+from connectors.compat import SchemaChange, breaking, schema_changes
 from connectors.hub.catalog import HubError, HubScript, discover
-from connectors.hub.compat import SchemaChange, breaking, schema_changes
 from connectors.hub.export import resource_type_documents, script_metadata
 from connectors.redact import Redactor
 

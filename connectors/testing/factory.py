@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import time
 import warnings
@@ -16,16 +17,7 @@ import pytest
 
 from connectors.resource import Resource
 from connectors.testing.process import ServerStartError
-from connectors.testing.servers import (
-    Products,
-    ServerUnavailable,
-    azure_blob,
-    mongodb,
-    postgresql,
-    redis,
-    s3,
-    upstash_redis,
-)
+from connectors.testing.servers import Products, ServerUnavailable
 
 REQUIRE_LIVE_ENV: Final = "CONNECTORS_REQUIRE_LIVE"
 DOCKER_ENV: Final = "CONNECTORS_TEST_DOCKER"
@@ -53,30 +45,12 @@ def url_env(name: str) -> str:
     return f"CONNECTORS_TEST_{name.upper()}_URL"
 
 
-RECIPES: Final[dict[str, Recipe]] = {
-    "postgresql": Recipe(postgresql.local, postgresql.container),
-    "postgresql_plain": Recipe(postgresql.plain),
-    "mongodb": Recipe(mongodb.local, mongodb.container),
-    "mongodb_tls": Recipe(mongodb.tls),
-    "redis": Recipe(redis.local, redis.container),
-    "upstash_redis": Recipe(upstash_redis.local, upstash_redis.container),
-    "s3": Recipe(s3.local, s3.container),
-    "s3_strict": Recipe(s3.strict),
-    "azure_blob": Recipe(azure_blob.local, azure_blob.container),
-}
+def recipe_modules() -> list[str]:
+    """The modules of the registered connectors' test-server recipes (``Connector.testing``)."""
+    from connectors.plugins import get_registry
 
-SERVICES: Final[dict[str, Service]] = {
-    "postgresql": Service("postgresql", "postgresql", postgresql.fresh),
-    "postgresql_tls": Service("postgresql", "postgresql", postgresql.fresh),
-    "postgresql_plain": Service("postgresql", "postgresql_plain", postgresql.fresh),
-    "mongodb": Service("mongodb", "mongodb", mongodb.fresh),
-    "mongodb_tls": Service("mongodb", "mongodb_tls", mongodb.fresh),
-    "redis": Service("redis", "redis", redis.fresh),
-    "upstash_redis": Service("upstash_redis", "upstash_redis", upstash_redis.fresh),
-    "s3": Service("s3", "s3", s3.fresh),
-    "s3_strict": Service("s3", "s3_strict", s3.fresh),
-    "azure_blob": Service("azure_blob", "azure_blob", azure_blob.fresh),
-}
+    found = (connector.testing for connector in get_registry().connectors.values())
+    return [module for module in found if module]
 
 
 def docker_available() -> bool:
@@ -114,14 +88,16 @@ class ServerFactory:
         self._products: dict[str, Products] = {}
         self._failures: dict[str, str] = {}
         self._docker: bool | None = None
-        self.recipes: dict[str, Recipe] = dict(RECIPES)
-        """Every recipe this factory can start: the built-ins and those ``add_service`` added."""
-        self.services: dict[str, Service] = dict(SERVICES)
-        """Every service by name: the built-ins and those ``add_service`` added."""
+        self.recipes: dict[str, Recipe] = {}
+        """Every recipe this factory can start: the connectors' and those ``add_service`` added."""
+        self.services: dict[str, Service] = {}
+        """Every service by name: the connectors' own and those ``add_service`` added."""
         self.sources: dict[str, str] = {}
         """How each started service was obtained: ``env``, ``container`` or ``local``."""
         self.startup_seconds: dict[str, float] = {}
         """How long each recipe took to be ready (containers and local processes)."""
+        for module in recipe_modules():
+            importlib.import_module(module).add_services(self)
 
     def add_service(
         self,

@@ -11,7 +11,7 @@ with auto-detection, and must keep these properties (``examine``):
 2. an accepted value is canonical (``validate`` gives it back) and serialises in every output
    form: ``to_connection_string`` (re-parsed to the same value), ``--json``
    (``Resource.to_dict``), the wmill format (re-read to the same value), every other
-   ``--format`` (``connectors.hub.formats.render``) and, when ``store`` is on, the workspace
+   ``--format`` (``connectors.formats.render``) and, when ``store`` is on, the workspace
    (``set_resource`` then ``get_resource``);
 3. no secret of an accepted value appears in any masked output (``repr``, ``to_dict``, every
    format, the notes).
@@ -61,7 +61,7 @@ RUNS = ["a" * 300, "." * 200, "%41" * 100, ":" * 100, "@" * 50, "[" * 120, "{" *
 PIECES = NASTY + UNICODE + PERCENT + NUMBERS + RUNS
 OPERATIONS = ("insert", "replace", "delete", "truncate", "duplicate", "splice")
 
-#: the masked outputs' formats (rendered through connectors.hub.formats)
+#: the masked outputs' formats (rendered through connectors.formats)
 FORMATS = ("airflow", "dlt", "env", "wmill")
 # a secret this short is masked only as a whole word, and may equal other text by chance
 _MIN_SECRET = 6
@@ -181,7 +181,7 @@ def examine(
 
 
 def _outputs(resource: connectors.Resource, store: bool) -> Failure | None:
-    from connectors.hub.formats import render
+    from connectors.formats import render
 
     kind, value = resource.resource_type, resource.value
 
@@ -251,7 +251,7 @@ def _error_text(text: str, family: str | None) -> str:
 
 def _masked_outputs(resource: connectors.Resource, native: str | None) -> str:
     """Every masked output of ``resource``, joined."""
-    from connectors.hub.formats import render
+    from connectors.formats import render
 
     texts = [repr(resource), json.dumps(resource.to_dict()), *resource.notes]
     for fmt in FORMATS:

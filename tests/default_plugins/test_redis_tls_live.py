@@ -7,10 +7,10 @@ import contextlib
 import pytest
 
 import connectors
+from connectors.redis.testing import executable
 from connectors.testing import own_server
 from connectors.testing.process import free_port, running, spawn, wait_until, workdir
 from connectors.testing.secrets import PASSWORD
-from connectors.testing.servers.redis import executable
 from connectors.testing.tls import make_server_certificate
 
 pytestmark = pytest.mark.live

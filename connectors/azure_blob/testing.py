@@ -6,7 +6,7 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.testing.process import free_port, running, spawn, wait_port, wait_until, workdir
 from connectors.testing.secrets import AZURITE_ACCOUNT, AZURITE_KEY
@@ -14,6 +14,9 @@ from connectors.testing.servers import Products, npm_executable, require_module
 
 CONTAINER = "connectors-live"
 """The container that exists on every session server; ``fresh_azure_blob`` makes one per test."""
+
+if TYPE_CHECKING:
+    from connectors.testing.factory import ServerFactory
 
 
 def value_for(endpoint: str, container: str = CONTAINER) -> dict[str, Any]:
@@ -98,3 +101,8 @@ def _create(value: dict[str, Any], name: str) -> None:
 
     with contextlib.suppress(ResourceExistsError):
         client(value).create_container(name)
+
+
+def add_services(factory: ServerFactory) -> None:
+    """Offer this type's live servers to the session's ServerFactory."""
+    factory.add_service("azure_blob", "azure_blob", local, container=container, fresh=fresh)

@@ -1,4 +1,4 @@
-"""Upstash Redis: the test-only REST front (``upstash_front``) over its own redis-server."""
+"""Upstash Redis: the test-only REST front (``rest_front``) over its own redis-server."""
 
 from __future__ import annotations
 
@@ -7,19 +7,23 @@ import secrets
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from connectors.testing import upstash_front
+from connectors.redis import testing as redis
 from connectors.testing.process import wait_until
 from connectors.testing.secrets import UPSTASH_TOKEN
-from connectors.testing.servers import Products, redis, require_module
+from connectors.testing.servers import Products, require_module
+from connectors.upstash_redis import rest_front
+
+if TYPE_CHECKING:
+    from connectors.testing.factory import ServerFactory
 
 
 @contextlib.contextmanager
 def _front(backend: AbstractContextManager[Products]) -> Iterator[Products]:
     require_module("redis", "redis")
     with backend as products:
-        server = upstash_front.serve(products["redis"], UPSTASH_TOKEN)
+        server = rest_front.serve(products["redis"], UPSTASH_TOKEN)
         try:
             value = {"url": f"http://127.0.0.1:{server.server_address[1]}", "token": UPSTASH_TOKEN}
             wait_until(lambda: _command(value, "PING"), what="upstash front")
@@ -57,3 +61,8 @@ def _command(value: dict[str, Any], *command: str) -> Any:
     )
     response.raise_for_status()
     return response.json()["result"]
+
+
+def add_services(factory: ServerFactory) -> None:
+    """Offer this type's live servers to the session's ServerFactory."""
+    factory.add_service("upstash_redis", "upstash_redis", local, container=container, fresh=fresh)

@@ -10,7 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.testing.process import free_port, running, spawn, wait_port, wait_until, workdir
 from connectors.testing.secrets import S3_ACCESS_KEY, S3_SECRET_KEY, S3RVER_KEY
@@ -27,6 +27,9 @@ _AWS_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_EC2_METADATA_DISABLED": "true",
 }
+
+if TYPE_CHECKING:
+    from connectors.testing.factory import ServerFactory
 
 
 def value_for(
@@ -167,3 +170,9 @@ def client(value: dict[str, Any]) -> Any:
         aws_secret_access_key=value.get("secretKey"),
         config=Config(s3={"addressing_style": style}, retries={"max_attempts": 2}),
     )
+
+
+def add_services(factory: ServerFactory) -> None:
+    """Offer this type's live servers to the session's ServerFactory."""
+    factory.add_service("s3", "s3", local, container=container, fresh=fresh)
+    factory.add_service("s3_strict", "s3", strict, fresh=fresh)

@@ -9,7 +9,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.testing.process import (
     check_output,
@@ -23,6 +23,9 @@ from connectors.testing.process import (
 from connectors.testing.secrets import PASSWORD, USERNAME
 from connectors.testing.servers import Products, ServerUnavailable, require_module
 from connectors.testing.tls import ServerCertificate, make_server_certificate
+
+if TYPE_CHECKING:
+    from connectors.testing.factory import ServerFactory
 
 
 def bindir() -> Path:
@@ -181,3 +184,16 @@ def _connect(value: dict[str, Any], *, autocommit: bool = False) -> Any:
         return psycopg.connect(
             **params, sslrootcert=ca.name, connect_timeout=5, autocommit=autocommit
         )
+
+
+def add_services(factory: ServerFactory) -> None:
+    """Offer this type's live servers to the session's ServerFactory."""
+    factory.add_service(
+        "postgresql",
+        "postgresql",
+        local,
+        container=container,
+        fresh=fresh,
+        also=("postgresql_tls",),
+    )
+    factory.add_service("postgresql_plain", "postgresql", plain, fresh=fresh)

@@ -7,11 +7,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.testing.process import free_port, running, spawn, wait_until, workdir
 from connectors.testing.secrets import PASSWORD
 from connectors.testing.servers import Products, ServerUnavailable, require_module
+
+if TYPE_CHECKING:
+    from connectors.testing.factory import ServerFactory
 
 
 def executable() -> str:
@@ -89,3 +92,8 @@ def client(value: dict[str, Any]) -> Any:
         ssl=bool(value.get("tls")),
         socket_timeout=5,
     )
+
+
+def add_services(factory: ServerFactory) -> None:
+    """Offer this type's live servers to the session's ServerFactory."""
+    factory.add_service("redis", "redis", local, container=container, fresh=fresh)

@@ -7,12 +7,15 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.testing.process import free_port, running, spawn, wait_until, workdir
 from connectors.testing.secrets import PASSWORD, USERNAME
 from connectors.testing.servers import Products, require_module
 from connectors.testing.tls import ServerCertificate, make_server_certificate
+
+if TYPE_CHECKING:
+    from connectors.testing.factory import ServerFactory
 
 
 def value_for(host: str, port: int) -> dict[str, Any]:
@@ -149,3 +152,9 @@ def _client(hosts: list[str], **kwargs: Any) -> Any:
 def _ping(value: dict[str, Any]) -> None:
     with contextlib.closing(client(value)) as conn:
         conn.admin.command("ping")
+
+
+def add_services(factory: ServerFactory) -> None:
+    """Offer this type's live servers to the session's ServerFactory."""
+    factory.add_service("mongodb", "mongodb", local, container=container, fresh=fresh)
+    factory.add_service("mongodb_tls", "mongodb", tls, fresh=fresh)
