@@ -111,9 +111,22 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     return data
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML writes U+0085 (NEL) raw in a single-quoted scalar and reads it back as a space:
+    such strings are written double-quoted, where it is the escape ``\\N``."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = '"' if "\x85" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_yaml(data: Any) -> str:
     """``data`` as YAML in the hub's style: keys in the given order, unicode kept."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def render_sidecar(metadata: dict[str, Any]) -> str:
