@@ -36,7 +36,7 @@ from typing import Any
 
 import connectors
 from connectors.errors import ParseError, ValidationError
-from connectors.redact import encoded_forms, secrets_of
+from connectors.redact import encoded_forms, redact_value, secrets_of
 
 NASTY = list("@:/?#%+;=&[]'\" \\,.\t\n!$*()<>{}|^`~")
 UNICODE = [
@@ -65,6 +65,8 @@ OPERATIONS = ("insert", "replace", "delete", "truncate", "duplicate", "splice")
 FORMATS = ("airflow", "dlt", "env", "wmill")
 # a secret this short is masked only as a whole word, and may equal other text by chance
 _MIN_SECRET = 6
+# what the secret fields of a value hold in the baseline the masked outputs are compared with
+_SENTINEL = "SENTINEL0x"
 
 
 def families() -> list[str | None]:
@@ -160,7 +162,7 @@ def examine(
         shown = f"{error}\n{error!r}"
         for secret in known_secrets:
             forms = encoded_forms(secret)
-            if secret in text and any(form in shown for form in forms):
+            if _stands_alone(secret, text) and any(form in shown for form in forms):
                 # the same text with the secret swapped out: a word of the message ("secret
                 # access key") is not a leak
                 baseline = _error_text(text.replace(secret, "SENTINEL0x"), family)
@@ -206,7 +208,10 @@ def _outputs(resource: connectors.Resource, store: bool) -> Failure | None:
     # The same resource with each secret swapped for a sentinel: a secret's text that also
     # shows there comes from a field that is not secret (a host that contains the password).
     swapped = connectors.Resource(
-        kind, _swap(value, secrets), provider=resource.provider, notes=list(resource.notes)
+        kind,
+        redact_value(kind, value, mask=_SENTINEL),
+        provider=resource.provider,
+        notes=list(resource.notes),
     )
     masked = [_masked_outputs(resource, native)]
     try:
@@ -264,15 +269,16 @@ def _masked_outputs(resource: connectors.Resource, native: str | None) -> str:
     return "\n".join(texts)
 
 
-def _swap(value: Any, secrets: list[str]) -> Any:
-    """``value`` with every string equal to one of ``secrets`` replaced by a sentinel."""
-    if isinstance(value, dict):
-        return {key: _swap(item, secrets) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_swap(item, secrets) for item in value]
-    if isinstance(value, str) and value in secrets:
-        return f"SENTINEL{secrets.index(value)}x"
-    return value
+def _stands_alone(secret: str, text: str) -> bool:
+    """Whether ``secret`` is a word of ``text`` (no letter or digit glued to either end): a
+    mutation that ran it into another word (``AWSexample``) made a word that is no secret."""
+    at = text.find(secret)
+    while at >= 0:
+        end = at + len(secret)
+        if not (text[at - 1 : at].isalnum() or text[end : end + 1].isalnum()):
+            return True
+        at = text.find(secret, at + 1)
+    return False
 
 
 def _yaml_value(text: str) -> Any:
