@@ -237,7 +237,20 @@ def _check_base64(text: str, what: str, position: int) -> None:
 
 
 def _check_sas(token: str, position: int) -> str:
-    keys = [part.split("=", 1)[0] for part in token.split("&") if part]
+    """``token`` when it is a SAS a connection string can carry back: named parameters, a
+    ``sig``, no ``;`` (the connection string's separator), space or control character."""
+    keys = []
+    at = position
+    for part in token.split("&"):
+        key = part.split("=", 1)[0]
+        if part and not key:
+            raise _error("the SAS token has a parameter with no name", at)
+        bad = next((i for i, char in enumerate(part) if char == ";" or not char.isprintable()), -1)
+        if bad >= 0 or " " in part:
+            where = at + (bad if bad >= 0 else part.index(" "))
+            raise _error("the SAS token has a ';', a space or a control character", where)
+        keys.append(key)
+        at += len(part) + 1
     if "sig" not in keys:
         raise _error("the SAS token has no 'sig' (signature) parameter", position)
     return token
@@ -353,9 +366,13 @@ def _add_query(value: dict[str, Any], query: str, notes: list[str], position: in
         return
     kept: list[str] = []
     dropped: list[str] = []
+    at = position + 1
     for part in query.split("&"):
         key = part.split("=", 1)[0]
+        if part and not key:
+            raise _error("a query parameter with no name in the URL", at)
         (kept if key in SAS_KEYS else dropped).append(part)
+        at += len(part) + 1
     if dropped:
         names = ", ".join(sorted({p.split("=", 1)[0] for p in dropped if p}))
         notes.append(f"query parameters that are not SAS ignored: {names}")

@@ -458,9 +458,7 @@ def _parse_jdbc(text: str) -> Conninfo:
             params["dbname"] = percent_decode(body, offset=offset, what="dbname")
     notes = ["converted from a JDBC URL"]
     aside: dict[str, str] = {}
-    at = query_at
-    for name, value in _query_pairs(query):
-        here, at = at, at + len(name) + 1
+    for name, value, here in _query_pairs(query, query_at):
         if name in KEYWORDS:
             params[name] = value
         elif name == "ssl" and value == "":
@@ -472,12 +470,21 @@ def _parse_jdbc(text: str) -> Conninfo:
     return Conninfo(params, notes, form="jdbc", aside=aside)
 
 
-def _query_pairs(query: str) -> list[tuple[str, str]]:
-    """``name=value`` pairs of a JDBC query, values URL-decoded (``+`` = space)."""
-    if not query:
-        return []
-    pairs = (pair.partition("=") for pair in query.split("&"))
-    return [(name, unquote_plus(raw)) for name, _, raw in pairs]
+def _query_pairs(query: str, offset: int) -> list[tuple[str, str, int]]:
+    """``(name, value, position)`` of each pair of a JDBC query starting at ``offset``, values
+    URL-decoded (``+`` = space). A NUL (``%00``) is refused: libpq cannot carry it."""
+    pairs: list[tuple[str, str, int]] = []
+    at = offset
+    for pair in query.split("&") if query else []:
+        name, _, raw = pair.partition("=")
+        value = unquote_plus(raw)
+        if "\0" in value:
+            escape = at + len(name) + 1 + max(raw.find("%00"), 0)
+            message = f"forbidden %00 in the value of {shown_name(name)}"
+            raise ParseError(message, position=escape)
+        pairs.append((name, value, at))
+        at += len(pair) + 1
+    return pairs
 
 
 def _drop_placeholder_password(result: Conninfo) -> None:

@@ -31,6 +31,7 @@ environment block.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -118,7 +119,7 @@ def parse(text: str) -> Resource:
         return _finish(*_parse_url(stripped))
     env = parse_env_block(stripped)
     if _has_known_var(env):
-        return _parse_env(env)
+        return _parse_env(env, stripped)
     # An AWS or R2 host without its scheme, as consoles show it: read as https.
     authority = lowered.split("/", 1)[0]
     host = authority.split(":")[0]
@@ -173,6 +174,8 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     if path_end < len(text):
         extra.append("the URL's query string and fragment are not part of the resource")
     path = text[end:path_end]
+    if "\0" in path:  # %00 is refused in the path: so is the raw byte, which no URL holds
+        raise _error("a NUL character in the URL path", offset + end + path.index("\0"))
     segments = path[1:].split("/", 1) if path.startswith("/") else [""]
     path_bucket = percent_decode(segments[0], offset=offset + end + 1, what="bucket")
     key_text = segments[1] if len(segments) > 1 else ""
@@ -215,6 +218,7 @@ def _parse_console(text: str, path_at: int, offset: int) -> tuple[dict[str, Any]
     _check_bucket(bucket, offset + path_at)
     params = parse_qs(query.partition("#")[0])
     region = params.get("region", [""])[0]
+    _check_region(region, "the console URL's region", offset + path_at + len(path) + 1)
     value = _value(
         bucket=bucket, region=region, endpoint=None, path=not is_virtual_hostable(bucket)
     )
@@ -248,6 +252,17 @@ def _check_bucket(bucket: str, position: int) -> None:
         raise _error("the bucket name has a control character or a space at its ends", position)
 
 
+_REGION = re.compile(r"[A-Za-z0-9-]*")
+
+
+def _check_region(region: str, where: str, position: int | None) -> None:
+    """A region name is letters, digits and dashes (``eu-west-1``, ``auto``): anything else
+    would only fail later, in the client's endpoint rules."""
+    if not _REGION.fullmatch(region):
+        message = f"{where} is not a region name (letters, digits and dashes only)"
+        raise _error(message, position)
+
+
 def _join(first: str, rest: str) -> str:
     return f"{first}/{rest}" if rest else first
 
@@ -259,7 +274,7 @@ def _first(env: dict[str, str], names: tuple[str, ...]) -> str | None:
     return next((env[name] for name in names if name in env), None)
 
 
-def _parse_env(env: dict[str, str]) -> Resource:
+def _parse_env(env: dict[str, str], text: str = "") -> Resource:
     extra: list[str] = []
     unknown = sorted(key for key in env if key not in _KNOWN_VARS)
     if unknown:
@@ -275,6 +290,9 @@ def _parse_env(env: dict[str, str]) -> Resource:
     if both_regions and env["AWS_REGION"] != env["AWS_DEFAULT_REGION"]:
         extra.append("AWS_REGION and AWS_DEFAULT_REGION differ; AWS_REGION is used")
     explicit_region = _first(env, REGION_VARS)
+    if explicit_region is not None:
+        name = next(name for name in REGION_VARS if name in env)
+        _check_region(explicit_region, name, _position_of(text, name))
     region = explicit_region if explicit_region is not None else region_from_host
     style = _first(env, STYLE_VARS)
     path = _default_path_style(endpoint, bucket) if style is None else _path_style_of(style)
@@ -287,6 +305,12 @@ def _parse_env(env: dict[str, str]) -> Resource:
     if prefix:
         value["prefix"] = prefix
     return _finish(value, extra)
+
+
+def _position_of(text: str, name: str) -> int | None:
+    """Where ``name=`` starts in the block ``text`` (None when not found)."""
+    found = text.find(name)
+    return found if found >= 0 else None
 
 
 def _env_endpoint(text: str | None, extra: list[str]) -> tuple[Endpoint | None, str, str]:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from connectors import CheckResult, Connector, Match, Resource, hookimpl
 from connectors.parsing import url_scheme
@@ -128,7 +129,8 @@ class GCloudStorage(Connector):
             value.get(k) for k in ("serviceAccountKey", "endpoint", "hmacAccessId", "hmacSecret")
         ):
             return json.dumps(value, separators=(",", ":"))
-        prefix = value.get("prefix") or ""
+        # the path is percent-decoded when read: encoded here, so "%41" stays "%41"
+        prefix = quote(value.get("prefix") or "", safe="/")
         return f"gs://{value.get('bucket', '')}" + (f"/{prefix}" if prefix else "")
 
     def connect(self, resource: Resource) -> Any:

@@ -82,7 +82,7 @@ def _parse_https(text: str) -> Parsed:
     if host.endswith("." + API_HOST):
         bucket = host[: -len(API_HOST) - 1]
         value = {"bucket": _bucket(bucket, authority_at)}
-        key = unquote(parts.path.lstrip("/"))
+        key = _object_path(parts.path.lstrip("/"), slash + 1)
         if key:
             value["prefix"] = key
         return Parsed(value, form="url")
@@ -106,8 +106,20 @@ def _from_path(text: str, start: int, form: str, stops: str = "?#") -> Parsed:
     bucket, _, key = text[start:end].partition("/")
     value: dict[str, Any] = {"bucket": _bucket(bucket, start)}
     if key:
-        value["prefix"] = unquote(key)
+        value["prefix"] = _object_path(key, start + len(bucket) + 1)
     return Parsed(value, form=form)
+
+
+def _object_path(raw: str, position: int) -> str:
+    """An object path percent-decoded; ``%00`` is refused, as a raw NUL is (no string could
+    carry it back)."""
+    key = unquote(raw)
+    if "\0" in key:
+        at = position + max(raw.find("%00"), 0)
+        raise ParseError(
+            "forbidden %00 in the object path", position=at, type_name="gcloud_storage"
+        )
+    return key
 
 
 def _bucket(name: str, position: int) -> str:

@@ -113,6 +113,8 @@ def test_s3_and_other_urls_are_not_claimed():
         ('{"bucket": 12}', "bucket must be a string"),
         ("https://[my-bucket.storage.googleapis.com/x", "not a valid URL"),
         ("gs://bucket/a\x00b", "NUL"),
+        ("gs://bucket/a%00b", "forbidden %00 in the object path"),  # no string carries it back
+        ("https://bucket.storage.googleapis.com/x%00", "forbidden %00 in the object path"),
     ],
 )
 def test_fuzz_regressions_are_clean_errors(text, message):
@@ -128,3 +130,17 @@ def test_an_unknown_host_is_placed_not_quoted():
     assert "not a Cloud Storage host" in str(caught.value)
     assert "secret" not in str(caught.value)
     assert caught.value.position == len("https://")
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "written"),
+    [
+        ("gs://my-bucket/a%2541", "a%41", "gs://my-bucket/a%2541"),  # found by the fuzz campaign
+        ("gs://my-bucket/a%20b/c.txt", "a b/c.txt", "gs://my-bucket/a%20b/c.txt"),
+        ("gs://my-bucket/exports/2024/", "exports/2024/", "gs://my-bucket/exports/2024/"),
+    ],
+)
+def test_the_path_is_written_back_encoded(text, prefix, written):
+    r = connectors.parse(text, type="gcloud_storage")
+    assert r.value["prefix"] == prefix
+    assert connectors.to_connection_string(r) == written

@@ -138,7 +138,8 @@ class Options:
         elif kind == "sslaccept":
             self._mode("VERIFY_IDENTITY" if text == "strict" else "REQUIRED")
         elif kind == "charset":
-            self.values["charset"] = text
+            if text:  # an empty charset is the client's default, as no charset is
+                self.values["charset"] = text
         elif kind in ("connect_timeout", "connect_timeout_ms"):
             self.values["connect_timeout"] = _seconds(text, name, position, kind)
         else:

@@ -214,6 +214,10 @@ def _read_query(text: str, start: int, parsed: Parsed, *, decode_plus: bool) -> 
         if not name:
             raise ParseError("an option with no name", position=here, type_name="mysql")
         value = unquote_plus(raw) if decode_plus else _decode(raw, here + len(name) + 1, name)
+        if "\0" in value:  # JDBC's decoding lets %00 through: no string could carry it back
+            at_escape = here + len(name) + 1 + max(raw.find("%00"), 0)
+            message = f"forbidden %00 in the value of {shown_name(name)}"
+            raise ParseError(message, position=at_escape, type_name="mysql")
         lowered = name.lower()
         if lowered in ("user", "password"):
             parsed.fields[lowered] = value

@@ -243,6 +243,7 @@ def test_keyword_string_with_mysql_keys_is_mysql_not_postgresql():
         "\x00app:secret@tcp(localhost:3306)/shop",  # a NUL no URL can carry back
         'mysql -h h -u u -"bucket":pX db',  # shlex removed the quotes: position still inside
         "UID=",  # an empty user is no setting
+        "mariadb://u:p@h:3306/db?charset=",  # an empty charset is the default: not kept
     ],
 )
 def test_fuzz_regressions_parse_cleanly_or_round_trip(text):
@@ -269,3 +270,19 @@ def test_a_jdbc_form_without_two_slashes_quotes_no_text_but_a_known_word(text, n
     message = str(caught.value)
     assert named in message and "secret" not in message
     assert caught.value.position == len("jdbc:mysql:")
+
+
+def test_an_empty_charset_is_no_charset():
+    value = parse("mariadb://u:p@h:3306/db?charset=", type="mysql").value
+    assert "charset" not in value
+    assert (
+        parse("mariadb://u:p@h:3306/db?charset=latin1", type="mysql").value["charset"] == "latin1"
+    )
+
+
+def test_a_jdbc_value_with_percent_00_is_refused():
+    # found by the fuzz campaign: JDBC's decoding let %00 through, and no string carries a NUL
+    with pytest.raises(ParseError) as caught:
+        parse("jdbc:mariadb://localhost:3306/shop?user=%00app&password=secret", type="mysql")
+    assert caught.value.message == "forbidden %00 in the value of 'user'"
+    assert caught.value.position == len("jdbc:mariadb://localhost:3306/shop?user=")
