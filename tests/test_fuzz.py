@@ -62,3 +62,21 @@ def test_a_failure_is_reported():
     resource.value["port"] = "6379"  # a string where the schema wants a number
     with pytest.raises(connectors.ValidationError):
         fuzz._outputs(resource, store=False)  # examine() reports it as "unexpected"
+
+
+def test_a_leak_is_reported():
+    """A secret in a masked output (here a note that quotes the password) is a leak."""
+    import connectors
+
+    resource = connectors.parse("postgresql://app:s3cretpw@h/db")
+    resource.notes.append("the password is s3cretpw")
+    failure = fuzz._outputs(resource, store=False)
+    assert failure is not None and failure.kind == "leak", failure
+
+
+def test_a_secret_equal_to_another_field_is_not_a_leak():
+    """The user name shows, and it is the password's text too: not a leak of the password."""
+    import connectors
+
+    resource = connectors.parse("postgresql://s3cretpw:s3cretpw@h/db")
+    assert fuzz._outputs(resource, store=False) is None
