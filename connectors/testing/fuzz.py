@@ -310,15 +310,20 @@ def run(
     store: bool = False,
     tally: Tally | None = None,
     progress: int = 0,
+    seconds: float | None = None,
 ) -> Tally:
     """Examine ``count`` mutated strings as ``family`` (a progress line on stderr every
-    ``progress`` strings, and each failure as it is found, when ``progress`` is set)."""
+    ``progress`` strings, and each failure as it is found, when ``progress`` is set), or as
+    many as ``seconds`` of wall time allow."""
     tally = tally or Tally()
     seen: set[str] = set()
     secrets_of_example: dict[str, list[str]] = {}
     rng = random.Random(seed)
     base = corpus()
+    ends = None if seconds is None else time.monotonic() + seconds
     for _ in range(count):
+        if ends is not None and tally.strings % 100 == 0 and time.monotonic() > ends:
+            break
         example = rng.choice(base)
         text = mutate(example, rng, base)
         if example not in secrets_of_example:
@@ -356,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-store", action="store_true", help="skip the workspace round trip")
     parser.add_argument("--failures", type=int, default=5, help="failures shown per family")
     parser.add_argument("--progress", type=int, default=0, help="a progress line every N")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        help="stop each family after this much wall time (the table "
+        "says how many strings it reached)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("CONNECTORS_HOME", tempfile.mkdtemp(prefix="connectors-fuzz-"))
     chosen = families()
@@ -366,7 +377,14 @@ def main(argv: list[str] | None = None) -> int:
     total = 0
     for family in chosen:
         started = time.monotonic()
-        tally = run(family, args.count, args.seed, store=not args.no_store, progress=args.progress)
+        tally = run(
+            family,
+            args.count,
+            args.seed,
+            store=not args.no_store,
+            progress=args.progress,
+            seconds=args.seconds,
+        )
         counts = tally.counts()
         total += len(tally.failures)
         print(
