@@ -36,7 +36,7 @@ from typing import Any
 
 import connectors
 from connectors.errors import ParseError, ValidationError
-from connectors.redact import encoded_forms, redact_value, secrets_of
+from connectors.redact import encoded_forms, public_strings, redact_value, secrets_of
 
 NASTY = list("@:/?#%+;=&[]'\" \\,.\t\n!$*()<>{}|^`~")
 UNICODE = [
@@ -237,9 +237,11 @@ def _baseline(resource: connectors.Resource, native: str | None, secrets: list[s
     notes) swapped for a sentinel: a secret's text that also shows there comes from a field
     that is not secret (a host that contains the password)."""
     kind = resource.resource_type
+    public = "\n".join([*public_strings(kind, resource.value), *_keys(resource.value)])
     notes = list(resource.notes)
     for secret in secrets:
-        notes = [note.replace(secret, _SENTINEL) for note in notes]
+        if secret not in public:  # else a note may quote the field that holds it
+            notes = [note.replace(secret, _SENTINEL) for note in notes]
     try:
         swapped = connectors.Resource(
             kind,
@@ -250,6 +252,15 @@ def _baseline(resource: connectors.Resource, native: str | None, secrets: list[s
         return _masked_outputs(swapped, native)
     except Exception:  # a sentinel the type refuses: compare with nothing
         return ""
+
+
+def _keys(value: Any) -> list[str]:
+    """Every key of the mappings inside ``value`` (a driver parameter's name is user text)."""
+    if isinstance(value, dict):
+        return [str(key) for key in value] + [k for item in value.values() for k in _keys(item)]
+    if isinstance(value, list):
+        return [key for item in value for key in _keys(item)]
+    return []
 
 
 def _error_text(text: str, family: str | None) -> str:
