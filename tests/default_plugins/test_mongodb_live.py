@@ -122,4 +122,7 @@ def test_plain_client_against_a_tls_server_fails_at_hello(live_mongodb_tls: Reso
     result = connectors.check(plain, timeout=2)
     assert not result.ok
     assert [step.name for step in result.steps] == ["tcp", "hello"]
-    assert "no server could be selected" in result.failed_step.detail
+    # pymongo's own error comes 0.1 s before the check's deadline; on a loaded machine the
+    # deadline can come first, and says so
+    detail = result.failed_step.detail
+    assert "no server could be selected" in detail or detail == "no answer within the 2 s timeout"
