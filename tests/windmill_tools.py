@@ -1,78 +1,37 @@
-"""Windmill's own tools, from npm (installed into .ci/node by .ci/run): where they are, how to run
-them, and how ``wmill generate-metadata`` turns the parser's answer into a JSON Schema.
-
-Absent tools skip the tests that need them, or fail them under ``CONNECTORS_REQUIRE_LIVE=1``, as
-the live-server harness does.
+"""Windmill's own tools, from npm (installed into .ci/node by .ci/run), for the tests that need
+more than the parser: ``wmill generate-metadata``'s schemas and the ``wmill`` CLI. The parser and
+the sidecar comparison are ``connectors.testing.windmill`` (the plugin author kit uses them).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
+from connectors.testing.windmill import (
+    disagreements,
+    node,
+    package,
+    parse_python,
+    unavailable,
+    windmill_schema,
+)
 
-from connectors.testing.factory import REQUIRE_LIVE_ENV
+__all__ = [
+    "ROOT",
+    "disagreements",
+    "generate_metadata_schemas",
+    "parse_python",
+    "unavailable",
+    "windmill_schema",
+    "wmill",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
-PARSE_SCRIPT = Path(__file__).with_name("windmill_parse.mjs")
 METADATA_SCRIPT = Path(__file__).with_name("windmill_metadata.mjs")
-#: where to look for node_modules, besides this checkout's .ci/node
-NODE_MODULES_ENV = "CONNECTORS_TEST_NODE_MODULES"
-
-
-def _candidates() -> list[Path]:
-    found = []
-    if os.environ.get(NODE_MODULES_ENV):
-        found.append(Path(os.environ[NODE_MODULES_ENV]))
-    found.append(ROOT / ".ci/node/node_modules")
-    for env in ("AZURITE_BIN", "S3RVER_BIN"):  # the node_modules the harness was pointed at
-        binary = os.environ.get(env)
-        if binary and Path(binary).parent.name == ".bin":
-            found.append(Path(binary).parent.parent)
-    return found
-
-
-def unavailable(message: str) -> None:
-    """Skip, or fail under CONNECTORS_REQUIRE_LIVE=1."""
-    if os.environ.get(REQUIRE_LIVE_ENV, "").strip() in ("1", "true", "yes"):
-        pytest.fail(f"{message} ({REQUIRE_LIVE_ENV}=1)", pytrace=False)
-    pytest.skip(message)
-
-
-def node() -> str:
-    """The node executable."""
-    found = shutil.which("node")
-    if found is None:
-        unavailable("node is not installed (bash .ci/run installs it)")
-    assert found is not None
-    return found
-
-
-def package(name: str) -> Path:
-    """The directory of the npm package ``name`` (windmill-parser-wasm-py, windmill-cli)."""
-    for modules in _candidates():
-        if (modules / name / "package.json").is_file():
-            return modules / name
-    unavailable(f"npm package {name} not found (npm install --prefix .ci/node {name}, or .ci/run)")
-    raise AssertionError("unreachable")
-
-
-def parse_python(files: list[Path]) -> dict[Path, dict[str, Any]]:
-    """Windmill's parser on each file: ``{file: MainArgSignature}``."""
-    modules = package("windmill-parser-wasm-py").parent
-    done = subprocess.run(
-        [node(), str(PARSE_SCRIPT), str(modules), *map(str, files)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return {Path(name): sig for name, sig in json.loads(done.stdout).items()}
 
 
 def generate_metadata_schemas(scripts: dict[Path, dict[str, Any]]) -> dict[Path, dict[str, Any]]:
@@ -102,105 +61,3 @@ def wmill(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [node(), str(cli), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
-
-
-# -- what `wmill generate-metadata` makes of the parser's answer (argSigToJsonSchemaType) ------
-
-_SIMPLE = {
-    "int": {"type": "integer"},
-    "float": {"type": "number"},
-    "bool": {"type": "boolean"},
-    "email": {"type": "string", "format": "email"},
-    "sql": {"type": "string", "format": "sql"},
-    "yaml": {"type": "string", "format": "yaml"},
-    "bytes": {"type": "string", "contentEncoding": "base64"},
-    "datetime": {"type": "string", "format": "date-time"},
-    "date": {"type": "string", "format": "date"},
-}
-#: Windmill reads ``Any`` and ``object`` as resource types of those names; the sidecars leave
-#: them untyped (signature.py says why)
-_UNTYPED_RESOURCES = {"Any", "object"}
-
-
-def windmill_schema(typ: Any) -> dict[str, Any] | None:
-    """The schema keys Windmill writes for one parsed type; None for a type it does not know."""
-    if isinstance(typ, str):
-        return dict(_SIMPLE[typ]) if typ in _SIMPLE else None
-    if "str" in typ:
-        return {"type": "string", **({"enum": typ["str"]} if typ["str"] else {})}
-    if "resource" in typ:
-        if typ["resource"] in _UNTYPED_RESOURCES:
-            return {}
-        return {"type": "object", "format": f"resource-{typ['resource']}"}
-    if "object" in typ:
-        name = typ["object"].get("name")
-        return {"type": "object", **({"format": f"resource-{name}"} if name else {})}
-    for kind in ("dynselect", "dynmultiselect"):
-        if kind in typ:
-            return {"type": "object", "format": f"{kind}-{typ[kind]}"}
-    if "list" in typ:
-        items = _items(typ["list"])
-        return {"type": "array", **({"items": items} if items else {})}
-    return None
-
-
-def _items(item: Any) -> dict[str, Any]:
-    if item in ("int", "float"):
-        return {"type": "number"}
-    if item == "bytes":
-        return {"type": "string", "contentEncoding": "base64"}
-    if isinstance(item, dict) and "str" in item:
-        return {"type": "string", **({"enum": item["str"]} if item["str"] else {})}
-    if isinstance(item, dict) and "resource" in item:
-        if item["resource"] in _UNTYPED_RESOURCES:
-            return {}
-        # Windmill writes {"type": "resource", "resourceType": name}, which is not JSON Schema
-        return {"type": "object", "format": f"resource-{item['resource']}"}
-    return {"type": "object"}
-
-
-_COMPARED = ("type", "format", "contentEncoding", "enum")
-
-
-def disagreements(parsed: dict[str, Any], schema: dict[str, Any]) -> list[str]:
-    """How Windmill's reading of a script differs from its sidecar schema ([] when it agrees)."""
-    if parsed.get("type") == "Invalid" or "args" not in parsed:
-        return [f"Windmill cannot parse the script: {parsed.get('error', parsed)}"]
-    found = []
-    args = parsed["args"]
-    names = [arg["name"] for arg in args]
-    properties = schema.get("properties", {})
-    if names != list(properties) or names != schema.get("order", names):
-        found.append(f"arguments: Windmill {names}, sidecar {list(properties)}")
-    required = [arg["name"] for arg in args if not arg["has_default"]]
-    if required != schema.get("required", []):
-        found.append(f"required: Windmill {required}, sidecar {schema.get('required')}")
-    for arg in args:
-        name, prop = arg["name"], properties.get(arg["name"])
-        if prop is None:
-            continue
-        expected = windmill_schema(arg["typ"])
-        if expected is None:
-            found.append(f"{name}: Windmill does not know its type ({arg['typ']})")
-            continue
-        for key in _COMPARED:
-            if expected.get(key) != prop.get(key):
-                found.append(
-                    f"{name}.{key}: Windmill {expected.get(key)!r}, sidecar {prop.get(key)!r}"
-                )
-        want_items, have_items = expected.get("items"), prop.get("items")
-        if expected.get("type") == "array" and _keys(want_items) != _keys(have_items):
-            found.append(f"{name}.items: Windmill {want_items!r}, sidecar {have_items!r}")
-        if arg["has_default"]:
-            default = arg["default"]
-            if default == "<function call>":
-                found.append(f"{name}: the default is a call, not a literal")
-            elif default != prop.get("default"):
-                found.append(
-                    f"{name}.default: Windmill {default!r}, sidecar {prop.get('default')!r}"
-                )
-    return found
-
-
-def _keys(items: Any) -> dict[str, Any]:
-    return {k: v for k, v in (items or {}).items() if k in _COMPARED}

@@ -93,6 +93,9 @@ class GCloudStorage(Connector):
         "https://console.cloud.google.com/storage/browser/my-bucket/exports?project=acme-prod",
         "https://console.cloud.google.com/storage/browser/_details/my-bucket/a/b.csv;"
         "tab=live_object?project=acme-prod",
+        # a resource value pasted as JSON, with an HMAC key: the example that carries a secret
+        '{"bucket": "my-bucket", "hmacAccessId": "GOOG1EXAMPLEACCESSID", '
+        '"hmacSecret": "bGAaHm4cExampleHmacSecret"}',
     )
 
     def detect(self, text: str) -> int:
