@@ -202,7 +202,7 @@ class ConnectorContract:
             assert accepted and failure is None, f"{text!r}: {failure}"
 
     def test_cli_output_hides_secrets(self, parsed_examples: list[tuple[str, Resource]]) -> None:
-        from connectors.hub.formats import FORMATS
+        from connectors.testing.fuzz import FORMATS
 
         for text, resource in parsed_examples:
             for extra in ([], ["--json"], *(["--format", fmt] for fmt in FORMATS)):
