@@ -5,8 +5,9 @@ Everything public is importable from here; nothing heavy is imported until it is
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from connectors.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -77,20 +78,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'connectors' has no attribute {name!r}")
-    if name == "redact":
-        value: Any = importlib.import_module(module_name)
-    else:
-        value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+lazy_exports(globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:
@@ -103,6 +91,27 @@ if TYPE_CHECKING:
         to_connection_string as to_connection_string,
         validate as validate,
     )
+    from connectors.client import (
+        get_flow_user_state as get_flow_user_state,
+        get_resource as get_resource,
+        get_root_job_id as get_root_job_id,
+        get_shared_state as get_shared_state,
+        get_shared_state_pickle as get_shared_state_pickle,
+        get_state as get_state,
+        get_state_path as get_state_path,
+        get_variable as get_variable,
+        get_workspace as get_workspace,
+        list_resources as list_resources,
+        parse_resource_syntax as parse_resource_syntax,
+        parse_variable_syntax as parse_variable_syntax,
+        set_flow_user_state as set_flow_user_state,
+        set_resource as set_resource,
+        set_shared_state as set_shared_state,
+        set_shared_state_pickle as set_shared_state_pickle,
+        set_state as set_state,
+        set_variable as set_variable,
+        update_state as update_state,
+    )
     from connectors.connector import Connector as Connector, Match as Match
     from connectors.errors import (
         CheckError as CheckError,
@@ -113,6 +122,26 @@ if TYPE_CHECKING:
         WorkspaceError as WorkspaceError,
     )
     from connectors.hookspecs import hookimpl as hookimpl
+    from connectors.objectstore import (
+        S3Object as S3Object,
+        boto3_connection_settings as boto3_connection_settings,
+        delete_s3_object as delete_s3_object,
+        duckdb_connection_settings as duckdb_connection_settings,
+        get_presigned_s3_public_url as get_presigned_s3_public_url,
+        get_presigned_s3_public_urls as get_presigned_s3_public_urls,
+        load_s3_file as load_s3_file,
+        load_s3_file_reader as load_s3_file_reader,
+        parse_s3_object as parse_s3_object,
+        polars_connection_settings as polars_connection_settings,
+        sign_s3_object as sign_s3_object,
+        sign_s3_objects as sign_s3_objects,
+        write_s3_file as write_s3_file,
+    )
+    from connectors.objectstore.types import (
+        Boto3ConnectionSettings as Boto3ConnectionSettings,
+        DuckDbConnectionSettings as DuckDbConnectionSettings,
+        PolarsConnectionSettings as PolarsConnectionSettings,
+    )
     from connectors.resource import (
         CheckResult as CheckResult,
         CheckStep as CheckStep,

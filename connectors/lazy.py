@@ -33,3 +33,28 @@ def lazy_import(namespace: dict[str, Any], module: str, *names: str) -> None:
 
     for _, name in pairs:
         namespace[name] = stand_in(name)
+
+
+def lazy_exports(namespace: dict[str, Any], exports: dict[str, str]) -> None:
+    """Give a module (``namespace``: its ``globals()``) the names of ``exports`` (name -> the
+    module defining it), each imported on first attribute access (PEP 562).
+
+    A name that is the last part of its module's own name (``"redact": "connectors.redact"``)
+    stands for the module itself. Write the same imports under ``TYPE_CHECKING``.
+    """
+    label = namespace["__name__"]
+
+    def __getattr__(name: str) -> Any:
+        module_name = exports.get(name)
+        if module_name is None:
+            raise AttributeError(f"module {label!r} has no attribute {name!r}")
+        module = importlib.import_module(module_name)
+        value = module if module_name.rpartition(".")[2] == name else getattr(module, name)
+        namespace[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(namespace) | set(exports))
+
+    namespace["__getattr__"] = __getattr__
+    namespace["__dir__"] = __dir__

@@ -15,8 +15,9 @@ use, so importing it costs nothing until a function is called.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from connectors.lazy import lazy_exports
 
 _CLIENT = "connectors.client"
 _STORE = "connectors.objectstore"
@@ -115,17 +116,7 @@ _EXPORTS = {**STORAGE, **JOBS}
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'wmill' (connectors.wmill) has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+lazy_exports(globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:
@@ -153,10 +144,45 @@ if TYPE_CHECKING:
         TaskError as TaskError,
         Windmill as Windmill,
         WorkerRequiredError as WorkerRequiredError,
+        append_to_result_stream as append_to_result_stream,
+        cancel_job as cancel_job,
+        cancel_running as cancel_running,
+        commit_kafka_offsets as commit_kafka_offsets,
+        datatable as datatable,
+        ducklake as ducklake,
+        get_approval_urls as get_approval_urls,
+        get_id_token as get_id_token,
+        get_job as get_job,
+        get_job_status as get_job_status,
         get_progress as get_progress,
         get_result as get_result,
+        get_resume_urls as get_resume_urls,
+        get_version as get_version,
+        parallel as parallel,
+        request_interactive_slack_approval as request_interactive_slack_approval,
+        run_flow_async as run_flow_async,
+        run_inline_script_preview as run_inline_script_preview,
+        run_script as run_script,
+        run_script_async as run_script_async,
+        run_script_by_hash as run_script_by_hash,
+        run_script_by_hash_async as run_script_by_hash_async,
         run_script_by_path as run_script_by_path,
+        run_script_by_path_async as run_script_by_path_async,
+        run_script_by_path_sync as run_script_by_path_sync,
+        run_script_sync as run_script_sync,
+        send_teams_message as send_teams_message,
         set_progress as set_progress,
+        sleep as sleep,
+        step as step,
+        stream_result as stream_result,
+        task as task,
+        task_flow as task_flow,
+        task_script as task_script,
+        username_to_email as username_to_email,
+        wait_for_approval as wait_for_approval,
+        whoami as whoami,
+        worker_is_draining as worker_is_draining,
+        workflow as workflow,
     )
     from connectors.objectstore import (
         boto3_connection_settings as boto3_connection_settings,
@@ -176,5 +202,8 @@ if TYPE_CHECKING:
         Boto3ConnectionSettings as Boto3ConnectionSettings,
         DuckDbConnectionSettings as DuckDbConnectionSettings,
         PolarsConnectionSettings as PolarsConnectionSettings,
+        S3FsArgs as S3FsArgs,
+        S3FsClientKwargs as S3FsClientKwargs,
         S3Object as S3Object,
+        StorageOptions as StorageOptions,
     )
