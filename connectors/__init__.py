@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     # plugin authors
     "Connector": "connectors.connector",
     "Match": "connectors.connector",
+    "EnvSource": "connectors.connector",
     "hookimpl": "connectors.hookspecs",
     # core functions
     "parse": "connectors.api",
@@ -112,7 +113,7 @@ if TYPE_CHECKING:
         set_variable as set_variable,
         update_state as update_state,
     )
-    from connectors.connector import Connector as Connector, Match as Match
+    from connectors.connector import Connector as Connector, EnvSource as EnvSource, Match as Match
     from connectors.errors import (
         CheckError as CheckError,
         ConnectorsError as ConnectorsError,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,6 +26,23 @@ class Match:
     SCHEME = 20
     #: the text names a vendor of this type (``*.upstash.io``, ``*.r2.cloudflarestorage.com``)
     PROVIDER = 30
+
+
+@dataclass(frozen=True)
+class EnvSource:
+    """Environment variables that describe one resource, for ``connectors env import``.
+
+    ``variables`` are read in order. Alone, the first one set is the text parsed; with ``block``
+    every one set is handed to the parser as ``KEY=VALUE`` lines. A text that starts with ``{``
+    is read as the value itself (JSON). ``detect``: the text's type is detected (``DATABASE_URL``
+    may name any SQL database) rather than taken to be the connector's. The resource is stored
+    at ``<base>/<name>``.
+    """
+
+    name: str
+    variables: tuple[str, ...]
+    block: bool = False
+    detect: bool = False
 
 
 class Connector:
@@ -52,6 +71,9 @@ class Connector:
     #: the module holding this type's live-server recipe: its ``add_services(factory)`` offers
     #: them to ``connectors.testing`` (``ServerFactory.add_service``); imported by tests only
     testing: ClassVar[str | None] = None
+    #: the module of this type's ``--format`` mappings, each a function of the value and each
+    #: optional: ``env_vars``, ``airflow_connection``, ``dlt_tables`` (imported on first use)
+    exports: ClassVar[str | None] = None
 
     @cached_property
     def schema(self) -> dict[str, Any]:
@@ -106,19 +128,67 @@ class Connector:
         raise NotImplementedError(f"{self.name} has no live check")
 
     def env_vars(self, resource: Resource) -> dict[str, str] | None:
-        """The environment variables this type's usual clients read (``parse --format env``);
-        None when the type has no such mapping."""
-        return None
+        """The environment variables this type's usual clients read (``parse --format env``).
+
+        ``env_vars(value)`` of the ``exports`` module, else ``<TYPE>_URL`` holding the connection
+        string, or ``<TYPE>_JSON`` holding the value when the type renders none
+        (``connectors.formats.generic``). None: the type has no such mapping.
+        """
+        found: dict[str, str] | None = self._export("env_vars", resource)
+        return found
 
     def airflow_connection(self, resource: Resource) -> dict[str, Any] | None:
         """The Airflow connection (``conn_type``, ``host``, ``login``, ``password``, ``schema``,
-        ``port``, ``extra``) for ``parse --format airflow``; None when there is none."""
-        return None
+        ``port``, ``extra``) for ``parse --format airflow``.
+
+        ``airflow_connection(value)`` of the ``exports`` module, else a ``generic`` connection from
+        the value's usual field names (or a URL connection string), the other fields in ``extra``.
+        None: the type has no such mapping.
+        """
+        found: dict[str, Any] | None = self._export("airflow_connection", resource)
+        return found
 
     def dlt_tables(self, resource: Resource) -> dict[str, dict[str, Any]] | None:
-        """TOML table name -> keys of dlt's ``secrets.toml`` (``parse --format dlt``); None
-        when there is none."""
-        return None
+        """TOML table name -> keys of dlt's ``secrets.toml`` (``parse --format dlt``).
+
+        ``dlt_tables(value)`` of the ``exports`` module, else ``[sources.<type>.credentials]``
+        holding the value's fields. None: the type has no such mapping.
+        """
+        found: dict[str, dict[str, Any]] | None = self._export("dlt_tables", resource)
+        return found
+
+    def _export(self, name: str, resource: Resource) -> Any:
+        if self.exports is not None:
+            function = getattr(importlib.import_module(self.exports), name, None)
+            if function is not None:
+                return function(resource.value)
+        from connectors.formats import generic
+
+        return getattr(generic, name)(self, resource)
+
+    def env_sources(self) -> tuple[EnvSource, ...]:
+        """The environment variables that describe a resource of this type (``env import``).
+
+        By default ``<TYPE>_URL`` (a connection string) or ``<TYPE>_JSON`` (a value as JSON),
+        the pair ``env_vars`` writes by default.
+        """
+        from connectors.formats.generic import env_prefix
+
+        prefix = env_prefix(self.name)
+        return (EnvSource(self.name, (f"{prefix}_URL", f"{prefix}_JSON")),)
+
+    def detect_value(self, value: dict[str, Any]) -> int:
+        """How specifically a bare value (a dict with no type) looks like one of this type's.
+
+        Object storage asks it of the types that implement ``object_store``, to type a value
+        given without one. By default ``Match.SCHEME`` when every field the schema requires is
+        there (at least one) and every key is a property of the schema, else ``Match.NONE``.
+        """
+        schema = self.schema
+        required = set(schema.get("required") or ())
+        known = set(schema.get("properties") or ())
+        fits = bool(required) and required <= value.keys() and value.keys() <= known
+        return Match.SCHEME if fits else Match.NONE
 
     def object_store(self, resource: Resource) -> ObjectStore:
         """The objects of this resource (for types that hold objects: s3, azure_blob)."""

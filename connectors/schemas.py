@@ -1,4 +1,4 @@
-"""The committed ``resource_types/<name>.json`` files: generated from the built-in plugins.
+"""The ``<name>.json`` hub documents: the built-ins' committed ``resource_types``, a plugin's own.
 
 The built-in types are declared as pydantic models (``connectors/<type>/model.py``); the JSON
 files are generated from them and are what the connectors read at run time, so listing types,
@@ -41,20 +41,30 @@ def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_resource_types(folder: Path) -> list[Path]:
-    """Write ``<name>.json`` for every built-in type; returns the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, document in sorted(builtin_documents().items()):
-        path = folder / f"{name}.json"
-        path.write_text(render(document), encoding="utf-8")
-        written.append(path)
-    return written
+def plugin_types(plugin: str | None = None) -> list[Connector]:
+    """The connectors plugin ``plugin`` registered (its entry-point or built-in name), sorted by
+    type; every built-in plugin's when None. A PluginError names the plugins when it is none."""
+    from connectors.errors import PluginError
+
+    registry = get_registry()
+    infos = [i for i in registry.plugins if (i.name == plugin if plugin else i.builtin)]
+    if plugin and not infos:
+        known = ", ".join(sorted(i.name for i in registry.plugins))
+        raise PluginError(f"no plugin named {plugin!r} (plugins: {known})")
+    names = sorted(name for info in infos for name in info.registered)
+    return [registry.connectors[name] for name in names]
+
+
+def write_resource_types(folder: Path, connectors: list[Connector] | None = None) -> list[Path]:
+    """Write ``<name>.json`` for each of ``connectors`` (the built-ins' by default)."""
+    chosen = plugin_types() if connectors is None else connectors
+    return [write_resource_type(folder, connector) for connector in chosen]
 
 
 def write_resource_type(folder: Path, connector: Connector) -> Path:
-    """Write ``<name>.json`` for one connector (a plugin's too); returns the path written."""
+    """Write ``<name>.json`` for one connector, generated from its model when it declares one
+    (a plugin's too: the same code for every type); returns the path written."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{connector.name}.json"
-    path.write_text(render(connector.resource_type.hub_document()), encoding="utf-8")
+    path.write_text(render(generated_document(connector)), encoding="utf-8")
     return path

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from connectors.connector import Connector, Match
+from connectors.connector import Connector, EnvSource, Match
 from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.lazy import lazy_import
@@ -49,6 +49,7 @@ class AzureBlob(Connector):
     extra = "azure"
     scripts_dir = scripts_dir("azure_blob")
     testing = "connectors.azure_blob.testing"
+    exports = "connectors.azure_blob.exports"
     examples = (
         "DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=bXlrZXk=;"
         "EndpointSuffix=core.windows.net",
@@ -100,6 +101,15 @@ class AzureBlob(Connector):
                 if key == "sig" and sig:
                     found.extend({sig, unquote(sig)})
         return found
+
+    def env_sources(self) -> tuple[EnvSource, ...]:
+        """The connection string Azure's SDKs and CLI read."""
+        return (EnvSource("azure_blob", ("AZURE_STORAGE_CONNECTION_STRING",)),)
+
+    def detect_value(self, value: dict[str, Any]) -> int:
+        """A value naming an account or a container."""
+        named = "accountName" in value or "containerName" in value
+        return Match.SCHEME if named else super().detect_value(value)
 
     def connect(self, resource: Resource) -> Any:
         from connectors.azure_blob.client import connect

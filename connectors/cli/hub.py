@@ -108,17 +108,29 @@ def publish_command(
 
 @hub_group.command("sidecars")
 @click.argument("type_name", required=False)
+@click.option("--plugin", help="The scripts of the types this plugin registers (a plugin's own).")
+@click.option(
+    "--schema-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write each of those types' <type>.json (hub format) into this folder, as "
+    "`connectors schema --write-dir` does.",
+)
 @click.option("--check", is_flag=True, help="Only report sidecars that differ; exit 1 if any.")
 @json_option
-def sidecars_command(type_name: str | None, check: bool, json_: bool) -> None:
-    """(Re)write the schema: of every built-in hub script's sidecar (or TYPE's, a plugin's too)
-    from main()."""
+def sidecars_command(
+    type_name: str | None, plugin: str | None, schema_dir: Path | None, check: bool, json_: bool
+) -> None:
+    """(Re)write the schema: of the hub scripts' sidecars from main(): TYPE's, PLUGIN's types'
+    or every built-in type's; with --schema-dir, their resource type files too."""
     from connectors.hub.catalog import discover, drift, write_sidecar
+    from connectors.plugins import get_connector
+    from connectors.schemas import plugin_types, write_resource_types
 
+    chosen = [get_connector(type_name)] if type_name else plugin_types(plugin)
     rows = []
     stale = 0
     problems = []
-    for script in discover(type_name, builtin_only=type_name is None):
+    for script in (s for connector in chosen for s in discover(connector.name)):
         if script.problem is not None:
             status = "unreadable"
             problems.append(script.problem)
@@ -128,13 +140,15 @@ def sidecars_command(type_name: str | None, check: bool, json_: bool) -> None:
             status = "written" if write_sidecar(script) else "ok"
         stale += status in ("stale", "unreadable")
         rows.append({"script": script.ref, "sidecar": str(script.sidecar_path), "status": status})
+    table = [[r["script"], r["status"], r["sidecar"]] for r in rows]
+    if schema_dir is not None and not check:
+        for connector, path in zip(chosen, write_resource_types(schema_dir, chosen), strict=True):
+            rows.append({"resource_type": connector.name, "file": str(path), "status": "written"})
+            table.append([f"{connector.name} (resource type)", "written", str(path)])
     if json_:
         print_json(rows)
     else:
-        print_table(
-            ["script", "status", "sidecar"],
-            [[r["script"], r["status"], r["sidecar"]] for r in rows],
-        )
+        print_table(["script", "status", "file"], table)
     for problem in problems:
         warn(f"{problem} (left unchanged)")
     if stale and (check or problems):

@@ -44,20 +44,23 @@ def types_command(json_: bool) -> None:
 @click.option(
     "--write-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write <type>.json in hub format into this folder: TYPE's (a plugin's too), or every "
+    help="Write <type>.json in hub format into this folder: TYPE's, PLUGIN's types', or every "
     "built-in type's.",
 )
+@click.option(
+    "--plugin", help="With --write-dir: the types this plugin registers (a plugin's own)."
+)
 @json_option
-def schema_command(type_name: str | None, write_dir: Path | None, json_: bool) -> None:
-    """Print a resource type's JSON Schema (hub format), or write all of them."""
+def schema_command(
+    type_name: str | None, write_dir: Path | None, plugin: str | None, json_: bool
+) -> None:
+    """Print a resource type's JSON Schema (hub format), or write them."""
     from connectors.plugins import get_connector
-    from connectors.schemas import write_resource_type, write_resource_types
+    from connectors.schemas import plugin_types, write_resource_types
 
-    if write_dir is not None and type_name is not None:
-        print_lines(json_, [write_resource_type(write_dir, get_connector(type_name))])
-        return
     if write_dir is not None:
-        print_lines(json_, write_resource_types(write_dir))
+        chosen = [get_connector(type_name)] if type_name else plugin_types(plugin)
+        print_lines(json_, write_resource_types(write_dir, chosen))
         return
     if type_name is None:
         raise click.UsageError("give a TYPE, or --write-dir DIR")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from connectors.connector import Connector, Match
+from connectors.connector import Connector, EnvSource, Match
 from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.lazy import lazy_import
@@ -56,6 +56,7 @@ class MongoDB(Connector):
     extra = "mongodb"
     scripts_dir = scripts_dir("mongodb")
     testing = "connectors.mongodb.testing"
+    exports = "connectors.mongodb.exports"
     examples = EXAMPLES
 
     def detect(self, text: str) -> int:
@@ -82,6 +83,10 @@ class MongoDB(Connector):
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
         return normalise(value)
+
+    def env_sources(self) -> tuple[EnvSource, ...]:
+        """``MONGODB_URI`` or ``MONGODB_URL``."""
+        return (EnvSource("mongodb", ("MONGODB_URI", "MONGODB_URL"), detect=True),)
 
     def connect(self, resource: Resource) -> Any:
         from connectors.mongodb.check import connect

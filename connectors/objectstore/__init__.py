@@ -11,8 +11,9 @@ Which storage a call uses:
 
 The resource's type picks the store: ``get_connector(type).object_store(resource)``; a value read
 by path is typed by the resource type it is stored with (any registered type whose connector
-implements ``object_store``, plugins included), else by its shape (``accountName`` ->
-azure_blob, ``bucket`` -> s3). ``presigned`` holds the full presigned
+implements ``object_store``, plugins included), else by its shape: the object-storage type whose
+``Connector.detect_value`` scores highest (``accountName`` -> azure_blob, ``bucket`` -> s3).
+``presigned`` holds the full presigned
 URL of the store itself (there is no Windmill s3_proxy locally).
 
 Inside a Windmill worker (the workspace's detection: ``BASE_INTERNAL_URL``/``WM_BASE_URL``,
@@ -79,15 +80,25 @@ def resource_path(reference: str) -> str:
 
 
 def _type_of_value(value: dict[str, Any]) -> str:
-    if "accountName" in value or "containerName" in value:
-        return "azure_blob"
-    if "bucket" in value:
-        return "s3"
-    raise ConnectorsError("the resource is not object storage (no bucket or container)")
+    """The type of a bare value: the object-storage type whose ``detect_value`` scores highest
+    (the first registered on a tie, so a built-in before a plugin)."""
+    from connectors.connector import Connector, Match
+    from connectors.plugins import get_registry
+
+    best, found = Match.NONE, None
+    for name, connector in get_registry().connectors.items():
+        if type(connector).object_store is Connector.object_store:
+            continue
+        score = connector.detect_value(value)
+        if score > best:
+            best, found = score, name
+    if found is None:
+        raise ConnectorsError("the resource is not object storage (no bucket or container)")
+    return found
 
 
 def store_for(resource: Resource | dict[str, Any]) -> ObjectStore:
-    """The ObjectStore of a Resource or of a bare value (s3 or azure_blob, by its shape)."""
+    """The ObjectStore of a Resource or of a bare value (typed by ``Connector.detect_value``)."""
     from connectors.plugins import get_connector
 
     if not isinstance(resource, Resource):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from connectors.connector import Connector, Match
+from connectors.connector import Connector, EnvSource, Match
 from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
@@ -55,6 +55,7 @@ class PostgreSQL(Connector):
     extra = "postgresql"
     scripts_dir = scripts_dir("postgresql")
     testing = "connectors.postgresql.testing"
+    exports = "connectors.postgresql.exports"
 
     examples = (
         "postgresql://user:secret@localhost:5432/mydb?sslmode=require",
@@ -106,6 +107,10 @@ class PostgreSQL(Connector):
 
     def normalise(self, value: dict[str, Any]) -> dict[str, Any]:
         return normalise(value, preset(value))
+
+    def env_sources(self) -> tuple[EnvSource, ...]:
+        """``DATABASE_URL`` (its type detected: a plugin's SQL database may claim it)."""
+        return (EnvSource("database", ("DATABASE_URL",), detect=True),)
 
     def connect(self, resource: Resource) -> Any:
         from connectors.postgresql.client import connect

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from connectors.connector import Connector, Match
+from connectors.connector import Connector, EnvSource, Match
 from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
@@ -133,6 +133,7 @@ class Redis(Connector):
     extra = "redis"
     scripts_dir = scripts_dir("redis")
     testing = "connectors.redis.testing"
+    exports = "connectors.redis.exports"
     examples = (
         "redis://localhost:6379/0",
         "rediss://default:s3cret@redis.example.com:6380/2?ssl_cert_reqs=required",
@@ -183,6 +184,10 @@ class Redis(Connector):
         if isinstance(credential, dict) and isinstance(credential.get("password"), str):
             found.append(credential["password"])
         return [item for item in found if item]
+
+    def env_sources(self) -> tuple[EnvSource, ...]:
+        """``REDIS_URL`` (an Upstash host makes it upstash_redis)."""
+        return (EnvSource("redis", ("REDIS_URL",), detect=True),)
 
     def connect(self, resource: Resource) -> Any:
         from connectors.redis.driver import make_client

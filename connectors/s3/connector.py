@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from connectors.connector import Connector, Match
+from connectors.connector import Connector, EnvSource, Match
 from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
 from connectors.lazy import lazy_import
@@ -38,6 +38,19 @@ _VENDOR_HOSTS = re.compile(
 )
 _HTTP_WITH_PATH = re.compile(r"^https?://[^/\s@]+/[^/\s?#]+")
 
+_AWS_ENV = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "S3_BUCKET",
+    "AWS_S3_BUCKET",
+    "AWS_BUCKET",
+)
+
 
 class S3(Connector):
     name = "s3"
@@ -48,6 +61,7 @@ class S3(Connector):
     extra = "s3"
     scripts_dir = scripts_dir("s3")
     testing = "connectors.s3.testing"
+    exports = "connectors.s3.exports"
     examples = (
         "s3://my-bucket/exports/",
         "https://my-bucket.s3.eu-west-1.amazonaws.com/data/file.parquet",
@@ -93,6 +107,15 @@ class S3(Connector):
         for key in ("endPoint", "region", "accessKey", "secretKey"):
             value.setdefault(key, "")
         return value
+
+    def env_sources(self) -> tuple[EnvSource, ...]:
+        """The AWS SDK's variables and the usual bucket ones, as one block."""
+        return (EnvSource("s3", _AWS_ENV, block=True),)
+
+    def detect_value(self, value: dict[str, Any]) -> int:
+        """A value of this schema, or any value with a ``bucket`` (generic: other stores have
+        buckets too)."""
+        return max(super().detect_value(value), Match.GENERIC if "bucket" in value else Match.NONE)
 
     def connect(self, resource: Resource) -> Any:
         """A boto3 S3 client configured for the provider (see ``connectors.s3.client``)."""

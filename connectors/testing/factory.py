@@ -97,7 +97,9 @@ class ServerFactory:
         self.startup_seconds: dict[str, float] = {}
         """How long each recipe took to be ready (containers and local processes)."""
         for module in recipe_modules():
-            importlib.import_module(module).add_services(self)
+            add_services = getattr(importlib.import_module(module), "add_services", None)
+            if add_services is not None:
+                add_services(self)
 
     def add_service(
         self,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from connectors.connector import Connector, Match
+from connectors.connector import Connector, EnvSource, Match
 from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
@@ -60,6 +60,7 @@ class UpstashRedis(Connector):
     extra = "upstash"
     scripts_dir = scripts_dir("upstash_redis")
     testing = "connectors.upstash_redis.testing"
+    exports = "connectors.upstash_redis.exports"
     examples = (
         "UPSTASH_REDIS_REST_URL=https://eu1-merry-cat-32748.upstash.io\n"
         "UPSTASH_REDIS_REST_TOKEN=AX8sAAIjcDE",
@@ -93,6 +94,14 @@ class UpstashRedis(Connector):
             except ParseError as exc:
                 raise ValidationError(self.name, [Problem(f"/{name}", exc.message)]) from exc
         return normalised
+
+    def env_sources(self) -> tuple[EnvSource, ...]:
+        """What ``Redis.from_env()`` reads: the REST URL and token."""
+        return (
+            EnvSource(
+                "upstash_redis", ("UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"), block=True
+            ),
+        )
 
     def connect(self, resource: Resource) -> Any:
         from connectors.upstash_redis.driver import make_client

@@ -1,4 +1,4 @@
-"""`connectors parse --format airflow|dlt|env|wmill`: exporters built on Resource values."""
+"""`connectors parse --format airflow|dlt|env|wmill`: each type's exports and the generic ones."""
 
 from __future__ import annotations
 
