@@ -1,9 +1,9 @@
-"""One module per server recipe: ``local`` (a process from packages), ``container`` (Docker)
-and ``fresh`` (per-test isolation on any server of that kind, including one given by URL).
+"""What every server recipe is made of; the recipes live in their types' packages.
 
 A recipe is a context manager that yields ``{resource name: Windmill value}``: most yield one
-resource, PostgreSQL also yields ``postgresql_tls`` for the same server. ``postgresql.plain``
-(``ssl=off``) and ``mongodb.tls`` (TLS only) are second servers, started only when asked for.
+resource, PostgreSQL also yields ``postgresql_tls`` for the same server. Each built-in type's are
+in ``connectors/<type>/testing.py`` (``local``, ``container``, ``fresh`` and ``add_services``,
+which offers them to the ServerFactory), reached through ``Connector.testing`` as a plugin's are.
 """
 
 from __future__ import annotations
