@@ -23,6 +23,8 @@ _EXPORTS: dict[str, str] = {
     "ValidationError": "connectors.errors",
     "CheckError": "connectors.errors",
     "PluginError": "connectors.errors",
+    "UnknownTypeError": "connectors.errors",
+    "MissingDriverError": "connectors.errors",
     "WorkspaceError": "connectors.errors",
     # plugin authors
     "Connector": "connectors.connector",
@@ -117,8 +119,10 @@ if TYPE_CHECKING:
     from connectors.errors import (
         CheckError as CheckError,
         ConnectorsError as ConnectorsError,
+        MissingDriverError as MissingDriverError,
         ParseError as ParseError,
         PluginError as PluginError,
+        UnknownTypeError as UnknownTypeError,
         ValidationError as ValidationError,
         WorkspaceError as WorkspaceError,
     )

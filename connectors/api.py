@@ -6,10 +6,10 @@ import copy
 from functools import cache
 from typing import Any
 
-from connectors.connector import Match
-from connectors.errors import ParseError, Problem, ValidationError
+from connectors.connector import Connector, Match
+from connectors.errors import CheckError, ParseError, PluginError, Problem, ValidationError
 from connectors.pasted import Pasted, early, near_miss, quoted, unwrap
-from connectors.plugins import get_connector, get_registry
+from connectors.plugins import contain, get_connector, get_registry, plugin_failure
 from connectors.resource import CheckResult, Resource, ResourceType
 from connectors.text import MAX_INPUT, describe_surrogate, surrogate_at, surrogate_problem
 
@@ -21,12 +21,20 @@ def resource_types() -> list[ResourceType]:
 
 
 def detect(text: str) -> list[tuple[str, int]]:
-    """Each type that claims ``text``, with its score (``connector.Match``), best first."""
-    scores = [
-        (name, score)
-        for name, connector in get_registry().connectors.items()
-        if (score := connector.detect(text)) > _NONE
-    ]
+    """Each type that claims ``text``, with its score (``connector.Match``), best first.
+
+    A detect that raises is reported as a warning naming its plugin, and its type skipped.
+    """
+    scores = []
+    for name, connector in get_registry().connectors.items():
+        try:
+            score = connector.detect(text)
+            claimed = score > _NONE
+        except Exception as exc:
+            contain(plugin_failure(name, "detect", exc))
+            continue
+        if claimed:
+            scores.append((name, score))
     if len(scores) > 1:
         scores.sort(key=lambda pair: (-pair[1], pair[0]))
     return scores
@@ -88,7 +96,7 @@ def _parse_stripped(stripped: str, type_name: str | None) -> Resource:
         return _parse_pasted(wrapped, type_name)
     if type_name is not None:
         try:
-            return get_connector(type_name).parse(stripped)
+            return _parse_as(type_name, stripped)
         except ParseError as exc:
             pasted = unwrap(stripped)
             if pasted is None or pasted.type_name not in (None, type_name):
@@ -98,23 +106,56 @@ def _parse_stripped(stripped: str, type_name: str | None) -> Resource:
             except ParseError:
                 raise exc from None
     candidates = detect(stripped)
+    while candidates:
+        try:
+            return _parse_detected(stripped, candidates)
+        except PluginError as exc:  # a parser that failed: the string goes to the others
+            rest = [pair for pair in candidates if pair[0] != exc.type_name]
+            if not rest:
+                raise
+            contain(exc)
+            candidates = rest
+    pasted = unwrap(stripped)
+    if pasted is not None and (pasted.type_name or detect(pasted.text)):
+        return _parse_pasted(pasted, pasted.type_name)
+    known = ", ".join(sorted(get_registry().connectors))
+    raise ParseError(
+        f"not a connection string of any known type (known types: {known})",
+        position=0,
+        hint=near_miss(stripped) or "give the type with type= (--type) to see what is wrong",
+    )
+
+
+def _parse_as(type_name: str, text: str) -> Resource:
+    """``text`` parsed as ``type_name``. A parser that raises something other than ParseError,
+    or (a third-party one) answers outside its schema, is a PluginError naming its plugin."""
+    registry = get_registry()
+    connector = registry.connectors.get(type_name) or get_connector(type_name)
+    try:
+        resource = connector.parse(text)
+    except ParseError:
+        raise
+    except Exception as exc:
+        raise plugin_failure(type_name, "parse", exc) from None
+    if type_name in registry.third_party:
+        from connectors.plugin_checks import output_problem
+        from connectors.plugins import refused_output
+
+        problem = output_problem(connector, resource)
+        if problem is not None:
+            raise refused_output(type_name, problem)
+    return resource
+
+
+def _parse_detected(stripped: str, candidates: list[tuple[str, int]]) -> Resource:
+    """The string parsed by the most specific of the types that claim it."""
     if len(candidates) == 1:  # the usual case
-        return get_registry().connectors[candidates[0][0]].parse(stripped)
-    if not candidates:
-        pasted = unwrap(stripped)
-        if pasted is not None and (pasted.type_name or detect(pasted.text)):
-            return _parse_pasted(pasted, pasted.type_name)
-        known = ", ".join(sorted(get_registry().connectors))
-        raise ParseError(
-            f"not a connection string of any known type (known types: {known})",
-            position=0,
-            hint=near_miss(stripped) or "give the type with type= (--type) to see what is wrong",
-        )
+        return _parse_as(candidates[0][0], stripped)
     best = candidates[0][1]
     top = [name for name, score in candidates if score == best]
     if len(top) > 1:
         return _parse_tied(stripped, top)
-    resource = get_connector(top[0]).parse(stripped)
+    resource = _parse_as(top[0], stripped)
     others = [name for name, _ in candidates[1:]]
     if others:
         resource.notes.append(
@@ -129,9 +170,11 @@ def _parse_tied(stripped: str, top: list[str]) -> Resource:
     parsed = []
     for name in top:
         try:
-            parsed.append(get_connector(name).parse(stripped))
+            parsed.append(_parse_as(name, stripped))
         except ParseError:
             continue
+        except PluginError as exc:
+            contain(exc)
     if len(parsed) != 1:
         raise ParseError(
             f"ambiguous: could be {', '.join(top)}",
@@ -181,17 +224,22 @@ def validate(type_name: str, value: Any) -> dict[str, Any]:
     bad_text = surrogate_problem(value)
     if bad_text is not None:
         raise ValidationError(type_name, [Problem(*bad_text)])
-    errors = sorted(_validator(type_name).iter_errors(value), key=lambda e: list(e.absolute_path))
-    if errors:
-        from connectors.redact import redactor_for
-
-        secret = set(connector.resource_type.secret_fields)
-        redactor = redactor_for(type_name, value)
-        problems = [
-            Problem(_pointer(e.absolute_path), redactor(_message(e, secret))) for e in errors
-        ]
+    problems = schema_problems(type_name, value)
+    if problems:
         raise ValidationError(type_name, problems)
     return connector.normalise(copy.deepcopy(value))
+
+
+def schema_problems(type_name: str, value: Any) -> list[Problem]:
+    """Where ``value`` does not fit the type's schema, sorted by position, secrets masked."""
+    errors = sorted(_validator(type_name).iter_errors(value), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return []
+    from connectors.redact import redactor_for
+
+    secret = set(get_connector(type_name).resource_type.secret_fields)
+    redactor = redactor_for(type_name, value)
+    return [Problem(_pointer(e.absolute_path), redactor(_message(e, secret))) for e in errors]
 
 
 def _pointer(path: Any) -> str:
@@ -210,32 +258,48 @@ def _message(error: Any, secret_fields: set[str]) -> str:
 
 
 def connect(resource: Resource) -> Any:
-    """A native client for the resource: psycopg, pymongo, redis, upstash, boto3 or azure."""
-    return get_connector(resource.resource_type).connect(resource)
+    """A native client for the resource: psycopg, pymongo, redis, upstash, boto3 or azure.
+
+    A driver that is not installed is a MissingDriverError naming the ``pip install``.
+    """
+    from connectors.drivers import needs_driver
+
+    connector = get_connector(resource.resource_type)
+    with needs_driver(connector):
+        return connector.connect(resource)
 
 
 def check(resource: Resource, timeout: float = 10) -> CheckResult:
     """Check the live server in timed steps; ``result.ok`` says whether every step passed.
 
     ``timeout`` (seconds, positive and finite, else ValueError) bounds the whole check.
+    A failure of the server is a failed step; what keeps the check from running at all raises:
+    CheckError for a type with no check, MissingDriverError for a driver not installed.
     """
     import time
 
     from connectors.checks import CHECK_STARTED, GRACE, run_until
+    from connectors.drivers import needs_driver
     from connectors.resource import CheckStep
     from connectors.timeouts import positive_seconds
 
     seconds = positive_seconds(timeout)
     connector = get_connector(resource.resource_type)
+    if type(connector).check is Connector.check:
+        raise CheckError(f"{connector.name} has no live check")
     started = CHECK_STARTED.get() or time.monotonic()  # the CLI counts from its own start
     token = CHECK_STARTED.set(started)
     try:
         # A backstop for a plugin's check that does not use CheckSteps.
-        done, result = run_until(
-            lambda: connector.check(resource, timeout=seconds),
-            started + seconds + 2 * GRACE,
-            "connectors-check",
-        )
+        with needs_driver(connector):
+            done, result = run_until(
+                lambda: connector.check(resource, timeout=seconds),
+                started + seconds + 2 * GRACE,
+                "connectors-check",
+            )
+    except NotImplementedError as exc:  # a plugin's own way of saying it has no check
+        reason = " ".join(str(exc).split()) or f"{connector.name} has no live check"
+        raise CheckError(reason) from None
     finally:
         CHECK_STARTED.reset(token)
     if done:

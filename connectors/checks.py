@@ -8,7 +8,9 @@
     return steps.result()
 
 A step that raises is recorded as failed with a one-line reason (redacted) and ends the check:
-the ``with`` block swallows the stop, so later steps do not run.
+the ``with`` block swallows the stop, so later steps do not run. A driver that is not
+installed is not a failed step: it goes up to ``connectors.check``, which names the
+``pip install`` that brings it.
 
 One deadline for every wait: each step runs in a daemon thread that the check stops waiting
 for at the deadline (plus ``GRACE``, so a driver's own timeout error, which names the cause,
@@ -26,6 +28,7 @@ from contextvars import ContextVar, copy_context
 from types import TracebackType
 from typing import Any, TypeVar
 
+from connectors.drivers import is_missing_driver
 from connectors.redact import Redactor
 from connectors.resource import CheckResult, CheckStep
 from connectors.timeouts import positive_seconds
@@ -99,6 +102,8 @@ class CheckSteps:
         try:
             outcome = self._before_deadline(name, action, silence)
         except Exception as exc:
+            if is_missing_driver(exc):  # not the server's failure: connectors.check says so
+                raise
             ms = (time.perf_counter() - started) * 1000
             reason = (explain(exc) if explain else None) or describe(exc)
             self._record(name, False, ms, reason)

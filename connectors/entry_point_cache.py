@@ -8,6 +8,9 @@ kept in a JSON file in ``$CONNECTORS_CACHE_DIR`` (default ``$XDG_CACHE_HOME/conn
 ``entry_points.txt``: installing, removing or upgrading a distribution, or editing its entry
 points, changes the key and the list is read again. ``CONNECTORS_CACHE_DIR=off`` turns the
 cache off; a cache folder that cannot be written only costs the speed-up.
+
+The same file keeps ``notes``: what else holds as long as the key does (the verdicts on the
+plugins' schemas, ``connectors.plugin_checks``), so that start-up need not work them out again.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ class CachedEntryPoint(NamedTuple):
         for attribute in filter(None, attributes.strip().split(".")):
             found = getattr(found, attribute)
         return found
+
+
+#: group -> the key, entry points and notes of its cache file as last read or written
+_loaded: dict[str, tuple[str, list[CachedEntryPoint], dict[str, Any]]] = {}
 
 
 def cache_dir() -> Path | None:
@@ -95,18 +102,24 @@ def _scan(group: str) -> list[CachedEntryPoint]:
     ]
 
 
-def _read(path: Path, key: str) -> list[CachedEntryPoint] | None:
+def _read(path: Path, key: str) -> tuple[list[CachedEntryPoint], dict[str, Any]] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != _FORMAT or data.get("key") != key:
             return None
-        return [CachedEntryPoint(**item) for item in data["entry_points"]]
+        notes = data.get("notes")
+        found = [CachedEntryPoint(**item) for item in data["entry_points"]]
+        return found, notes if isinstance(notes, dict) else {}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
-def _write(path: Path, key: str, found: list[CachedEntryPoint]) -> None:
+def _write(
+    path: Path, key: str, found: list[CachedEntryPoint], notes: dict[str, Any] | None = None
+) -> None:
     data = {"format": _FORMAT, "key": key, "entry_points": [ep._asdict() for ep in found]}
+    if notes:
+        data["notes"] = notes
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +138,25 @@ def connectors_entry_points(group: str) -> list[CachedEntryPoint]:
     key = fingerprint()
     cached = _read(path, key)
     if cached is not None:
-        return cached
+        _loaded[group] = (key, *cached)
+        return cached[0]
     found = _scan(group)
     _write(path, key, found)
+    _loaded[group] = (key, found, {})
     return found
+
+
+def notes(group: str) -> dict[str, Any]:
+    """The notes kept with ``group``'s entry points, read by ``connectors_entry_points`` (empty
+    when the cache is off or the installed set changed)."""
+    return dict(_loaded[group][2]) if group in _loaded else {}
+
+
+def save_notes(group: str, new: dict[str, Any]) -> None:
+    """Keep ``new`` with ``group``'s entry points, under the key they were read with."""
+    path = cache_file(group)
+    if path is None or group not in _loaded or _loaded[group][2] == new:
+        return
+    key, found, _ = _loaded[group]
+    _write(path, key, found, new)
+    _loaded[group] = (key, found, dict(new))

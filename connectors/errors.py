@@ -3,9 +3,13 @@
     ConnectorsError
      ├── ParseError (ValueError)        a connection string that does not follow its format
      ├── ValidationError (ValueError)   a resource value that does not fit its schema
-     ├── CheckError                     a live check that could not run at all
-     ├── PluginError                    a plugin that could not be loaded or registered
+     ├── UnknownTypeError (ValueError)  a type name no installed plugin registers
+     ├── MissingDriverError (ImportError) a driver that is not installed; names the pip install
+     ├── CheckError                     a live check that cannot run at all (misuse)
+     ├── PluginError                    a plugin that could not be loaded or registered, or
+     │                                  whose detect/parse failed or answered outside its schema
      └── WorkspaceError                 a workspace path, reference or store problem
+          └── NotFoundError (KeyError)  a resource, variable or state that does not exist
 
 No message ever carries a secret: parsers name the part that is wrong (its position and role),
 never quote a password, key or token.
@@ -13,6 +17,7 @@ never quote a password, key or token.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -73,12 +78,59 @@ class ValidationError(ConnectorsError, ValueError):
         return f"invalid {self.type_name} value: {listed}"
 
 
+class UnknownTypeError(ConnectorsError, ValueError):
+    """A resource type name that no installed plugin registers; the message lists the
+    installed types and the closest name."""
+
+    def __init__(self, type_name: str, installed: list[str]) -> None:
+        self.type_name = type_name
+        self.installed = installed
+        super().__init__(str(self))
+
+    @property
+    def closest(self) -> str | None:
+        """The installed name nearest to ``type_name`` (difflib), if any is near enough."""
+        text = self.type_name if isinstance(self.type_name, str) else repr(self.type_name)
+        found = difflib.get_close_matches(text.lower(), self.installed, n=1, cutoff=0.6)
+        return found[0] if found else None
+
+    def __str__(self) -> str:
+        guess = self.closest
+        mean = f"; did you mean {guess!r}?" if guess else ""
+        installed = ", ".join(self.installed)
+        return f"unknown resource type {self.type_name!r}{mean} (installed: {installed})"
+
+
+class MissingDriverError(ConnectorsError, ImportError):
+    """The driver a connector needs is not installed; the message is the ``pip install``
+    that brings it (``storage-connectors[EXTRA]``, or a plugin's own distribution)."""
+
+    def __init__(self, type_name: str, module: str, install: str) -> None:
+        self.type_name = type_name
+        self.module = module
+        self.install = install
+        super().__init__(str(self), name=module)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.type_name} needs the driver {self.module!r}, which is not installed: "
+            f"{self.install}"
+        )
+
+
 class CheckError(ConnectorsError):
-    """A live check that could not be run (not a failed check: that is a CheckResult)."""
+    """A live check that cannot be run at all: a type with no check, a resource that is not
+    one (not a failed check: that is a CheckResult whose steps say what failed)."""
 
 
 class PluginError(ConnectorsError):
-    """A plugin that failed to load or registered something that clashes."""
+    """A plugin that failed to load or registered something refused (a type name already
+    taken, a schema that is not valid JSON Schema), or a connector whose detect or parse
+    raised, or whose parser answered outside its schema (``type_name`` names it)."""
+
+    def __init__(self, message: str, *, type_name: str | None = None) -> None:
+        self.type_name = type_name
+        super().__init__(message)
 
 
 class WorkspaceError(ConnectorsError):

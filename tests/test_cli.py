@@ -69,7 +69,8 @@ def test_unknown_type_is_a_clear_error():
 
     known = ", ".join(sorted(get_registry().connectors))
     assert "azure_blob, " in known and "upstash_redis" in known
-    assert result.stderr.strip() == f"error: unknown resource type 'nosuchtype' (known: {known})"
+    expected = f"error: unknown resource type 'nosuchtype' (installed: {known})"
+    assert result.stderr.strip() == expected
 
 
 def test_usage_error_exits_2_without_traceback():

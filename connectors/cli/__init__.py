@@ -85,12 +85,19 @@ def main(argv: list[str] | None = None) -> None:
                 obj={"started": started},
             )
         except click.exceptions.Exit as exc:
+            _report_plugin_problems()
             sys.exit(exc.exit_code)
         except click.Abort:
+            _report_plugin_problems()
             fail("aborted", code=130)
         except click.ClickException as exc:
+            _report_plugin_problems()
             fail(exc.format_message(), code=2)
+        except SystemExit:  # a command that said its own error, or a failed check's exit 1
+            _report_plugin_problems()
+            raise
         except Exception as exc:
+            _report_plugin_problems()  # a broken plugin may be why the command failed
             if debug:
                 raise
             fail(_one_line(exc), code=2)

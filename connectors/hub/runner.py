@@ -444,6 +444,7 @@ def _execute(
         except ModuleNotFoundError as exc:
             from connectors.hub.requirements import requirements
 
+            _missing_driver(script, exc)
             missing = exc.name or str(exc)
             package = (requirements(f"import {missing}\n") or [missing.split(".")[0]])[0]
             raise HubError(
@@ -456,6 +457,21 @@ def _execute(
         finally:
             if progress:
                 bar.finish()
+
+
+def _missing_driver(script: HubScript | ScriptFile, exc: ModuleNotFoundError) -> None:
+    """A hub script of an installed type that lacks its driver: the type's own ``pip install``
+    (``storage-connectors[EXTRA]``, or the plugin's distribution) as a MissingDriverError."""
+    from connectors.drivers import needs_driver
+    from connectors.plugins import get_registry
+
+    connector = get_registry().connectors.get(script.type_name or "")
+    if isinstance(script, HubScript) and connector is not None:
+        try:
+            with needs_driver(connector):
+                raise exc
+        except ModuleNotFoundError:
+            return  # not the type's driver: said as for any script
 
 
 async def _await(awaitable: Any) -> Any:
