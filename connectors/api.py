@@ -7,7 +7,14 @@ from functools import cache
 from typing import Any
 
 from connectors.connector import Connector, Match
-from connectors.errors import CheckError, ParseError, PluginError, Problem, ValidationError
+from connectors.errors import (
+    CheckError,
+    ConnectorsError,
+    ParseError,
+    PluginError,
+    Problem,
+    ValidationError,
+)
 from connectors.pasted import Pasted, early, near_miss, quoted, unwrap
 from connectors.plugins import contain, get_connector, get_registry, plugin_failure
 from connectors.resource import CheckResult, Resource, ResourceType
@@ -300,6 +307,15 @@ def check(resource: Resource, timeout: float = 10) -> CheckResult:
     except NotImplementedError as exc:  # a plugin's own way of saying it has no check
         reason = " ".join(str(exc).split()) or f"{connector.name} has no live check"
         raise CheckError(reason) from None
+    except ConnectorsError:
+        raise
+    except Exception as exc:  # a check that raised instead of failing a step: still a step
+        from connectors.checks import describe
+        from connectors.redact import redactor_for
+
+        ms = (time.monotonic() - started) * 1000
+        reason = redactor_for(resource.resource_type, resource.value)(describe(exc))
+        return CheckResult(ok=False, steps=[CheckStep("check", False, ms, reason)])
     finally:
         CHECK_STARTED.reset(token)
     if done:

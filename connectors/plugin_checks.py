@@ -45,9 +45,11 @@ class SchemaVerdicts:
         return verdict
 
     def save(self) -> None:
-        """Keep the verdicts for the next start (nothing is written when they are unchanged)."""
-        if self._found != self._kept:
-            entry_point_cache.save_notes(self.group, {**self._notes, _NOTE: self._found})
+        """Keep the verdicts for the next start (nothing is written when they are unchanged;
+        those of plugins not loaded this time are kept for when they are)."""
+        verdicts = {**self._kept, **self._found}
+        if verdicts != self._kept:
+            entry_point_cache.save_notes(self.group, {**self._notes, _NOTE: verdicts})
 
 
 def _stamp(connector: Connector) -> str:

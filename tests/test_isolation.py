@@ -167,7 +167,12 @@ def test_schemas_that_are_not_sound_are_refused_at_registration(installed):
     assert "unsound_secret" not in installed.connectors
     info = next(p for p in installed.plugins if p.name == "unsound")
     assert info.state == "broken"
-    assert info.registered == ["unsound_output", "unsound_driver", "unsound_nocheck"]
+    assert info.registered == [
+        "unsound_output",
+        "unsound_driver",
+        "unsound_nocheck",
+        "unsound_raising_check",
+    ]
     assert info.reasons == [
         f"{UNSOUND} registers type 'unsound_schema': its schema is not valid JSON Schema: "
         "'objekt' is not valid under any of the given schemas (at /type); skipped",
@@ -302,6 +307,14 @@ def test_a_type_without_a_check_is_a_check_error(installed, site):
     result = run_cli(site, "check", "nocheck://db.example")
     assert (result.returncode, result.stdout) == (2, "")
     assert "error: unsound_nocheck has no live check" in result.stderr.splitlines()
+
+
+def test_a_check_that_raises_is_reported_as_a_failed_step(installed):
+    result = connectors.check(connectors.parse("raisingcheck://tok-s3cret@db.example"))
+    assert not result.ok
+    assert [(step.name, step.ok, step.detail) for step in result.steps] == [
+        ("check", False, "ConnectionError: cannot reach db.example with token ********")
+    ]
 
 
 def test_an_unknown_type_lists_the_installed_ones_and_the_closest():

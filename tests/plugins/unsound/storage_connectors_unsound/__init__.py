@@ -1,6 +1,6 @@
 """A plugin whose types are refused or misbehave: a schema that is not JSON Schema, a secret
-mark that is not ``true``, a parser that answers outside its schema, a type with no check and
-a driver that is not installed."""
+mark that is not ``true``, a parser that answers outside its schema, a type with no check, a
+check that raises and a driver that is not installed."""
 
 from __future__ import annotations
 
@@ -91,7 +91,32 @@ class NoCheck(Connector):
         return Resource(self.name, {"host": text.removeprefix("nocheck://")})
 
 
+class RaisingCheck(NoCheck):
+    """``raisingcheck://TOKEN@host``: its check raises instead of failing a step."""
+
+    name = "unsound_raising_check"
+    description = "a check that raises"
+
+    def detect(self, text: str) -> int:
+        return Match.SCHEME if text.startswith("raisingcheck://") else Match.NONE
+
+    def parse(self, text: str) -> Resource:
+        token, _, host = text.removeprefix("raisingcheck://").partition("@")
+        return Resource(self.name, {"host": host, "token": token})
+
+    def check(self, resource: Resource, timeout: float = 10.0) -> CheckResult:
+        value = resource.value
+        raise ConnectionError(f"cannot reach {value['host']} with token {value['token']}")
+
+
 @connectors.hookimpl
 def register_connectors(register: Callable[[Connector], None]) -> None:
-    for connector in (NotJsonSchema(), SecretMark(), WrongOutput(), NeedsDriver(), NoCheck()):
+    for connector in (
+        NotJsonSchema(),
+        SecretMark(),
+        WrongOutput(),
+        NeedsDriver(),
+        NoCheck(),
+        RaisingCheck(),
+    ):
         register(connector)
