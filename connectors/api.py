@@ -140,7 +140,7 @@ def _parse_as(type_name: str, text: str) -> Resource:
     connector = registry.connectors.get(type_name) or get_connector(type_name)
     try:
         resource = connector.parse(text)
-    except ParseError:
+    except (ParseError, RecursionError, MemoryError):  # the input's fault, said as such
         raise
     except Exception as exc:
         raise plugin_failure(type_name, "parse", exc) from None
