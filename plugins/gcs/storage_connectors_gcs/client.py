@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors import CheckResult
+from connectors import CheckResult, ParseError
 from connectors.checks import CheckSteps, StepFailed
 from connectors.redact import redactor_for
+from storage_connectors_gcs.parser import check_key
 
 GOOGLE_ENDPOINT = "https://storage.googleapis.com"
 INSTALL_HINT = "google-cloud-storage is not installed: pip install 'storage-connectors-gcs[google]'"
@@ -25,15 +26,34 @@ def is_emulator(value: dict[str, Any]) -> bool:
     return endpoint(value) != GOOGLE_ENDPOINT
 
 
+def service_account_info(value: dict[str, Any]) -> dict[str, Any]:
+    """The value's ``serviceAccountKey`` (the nested ``gcloud`` resource), checked as a pasted
+    key is: a ValueError names what is missing or malformed, never the key's content."""
+    key = value.get("serviceAccountKey")
+    if not key:
+        raise ValueError("the resource has no service-account key (serviceAccountKey)")
+    try:
+        check_key(key, "")
+    except ParseError as exc:
+        # a stored value has no text to point into: the JSON pointer is the position
+        raise ValueError(f"{exc.message} (at /serviceAccountKey)") from None
+    info: dict[str, Any] = key
+    return info
+
+
 def credentials(value: dict[str, Any]) -> Any:
-    """``google.oauth2.service_account.Credentials`` from the key (ValueError when unusable)."""
+    """``google.oauth2.service_account.Credentials`` built from ``serviceAccountKey``
+    (ValueError when it is missing or its private key does not load)."""
     from google.oauth2 import service_account
 
-    key = value.get("serviceAccountKey")
-    if not isinstance(key, dict) or not key.get("private_key"):
-        raise ValueError("the resource has no service-account key (serviceAccountKey)")
+    info = service_account_info(value)
     scopes = ["https://www.googleapis.com/auth/devstorage.read_write"]
-    return service_account.Credentials.from_service_account_info(key, scopes=scopes)  # type: ignore[no-untyped-call]
+    try:
+        return service_account.Credentials.from_service_account_info(info, scopes=scopes)  # type: ignore[no-untyped-call]
+    except ValueError as exc:
+        # cryptography's reasons name the failing structure, never the key's bytes
+        reason = str(exc).split(". ")[0].rstrip(".")
+        raise ValueError(f"the service-account key's private_key does not load: {reason}") from None
 
 
 def storage_client(value: dict[str, Any]) -> Any:
@@ -88,7 +108,10 @@ def _no_bucket() -> None:
 
 
 def _sign_probe(value: dict[str, Any]) -> str:
-    creds = credentials(value)
+    try:
+        creds = credentials(value)
+    except ValueError as exc:
+        raise StepFailed(str(exc)) from None
     creds.sign_bytes(b"connectors check")
     return str(creds.service_account_email)
 
