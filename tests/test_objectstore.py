@@ -74,6 +74,15 @@ def test_store_for_types_a_bare_value():
         store_for({"host": "x"})
 
 
+def test_stores_share_the_public_helpers():
+    from connectors.objectstore.azure import AzureObjectStore
+    from connectors.objectstore.base import ObjectStore, sql_literal
+    from connectors.objectstore.s3 import S3Store
+
+    assert sql_literal("it's") == "'it''s'" and sql_literal(3) == "'3'"
+    assert ObjectStore in S3Store.__mro__ and ObjectStore in AzureObjectStore.__mro__
+
+
 # -- settings, without a server -----------------------------------------------------------------
 
 

@@ -17,10 +17,11 @@ from urllib.parse import quote
 
 from connectors.azure_blob.client import CHUNK_SIZE, container_client
 from connectors.azure_blob.values import account_url, default_endpoint, to_connection_string
+from connectors.objectstore.base import DEFAULT_CONTENT_TYPE, ObjectStore, sql_literal
 from connectors.objectstore.streams import ChunkReader, read_full
 
 
-class AzureObjectStore:
+class AzureObjectStore(ObjectStore):
     """``connectors.objectstore.base.ObjectStore`` over an Azure Blob container."""
 
     def __init__(self, value: dict[str, Any], *, chunk_size: int = CHUNK_SIZE) -> None:
@@ -53,7 +54,7 @@ class AzureObjectStore:
         from azure.storage.blob import ContentSettings
 
         settings = ContentSettings(
-            content_type=content_type or "application/octet-stream",
+            content_type=content_type or DEFAULT_CONTENT_TYPE,
             content_disposition=content_disposition,
         )
         blob = self.container.get_blob_client(key)
@@ -122,11 +123,11 @@ class AzureObjectStore:
 
     def duckdb_settings(self) -> dict[str, Any]:
         """SQL for DuckDB's azure extension (a secret holding the connection string)."""
-        secret = self._account_connection_string().replace("'", "''")
+        secret = sql_literal(self._account_connection_string())
         sql = (
             "INSTALL azure;\nLOAD azure;\n"
             "CREATE OR REPLACE SECRET connectors_azure_blob "
-            f"(TYPE azure, CONNECTION_STRING '{secret}');"
+            f"(TYPE azure, CONNECTION_STRING {secret});"
         )
         return {"connection_settings_str": sql, "azure_container_path": f"az://{self.bucket}"}
 

@@ -3,11 +3,22 @@
 A connector whose resources hold objects (s3, azure_blob, a plugin's gcs) implements
 ``Connector.object_store(resource) -> ObjectStore``; ``load_s3_file`` and friends pick the store
 from the resource's type, so the same helpers work on every kind of storage, as in Windmill.
+A store may subclass ``ObjectStore`` (mypy then checks its signatures), and may define
+``read_all(key) -> bytes`` when it reads a whole object faster than through ``open_reader``.
+The helpers below, and ``connectors.objectstore.streams``, are public for every store to use.
 """
 
 from __future__ import annotations
 
 from typing import IO, Any, Protocol
+
+#: the content type of an object written without one
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+
+
+def sql_literal(text: object) -> str:
+    """``text`` as a SQL string literal (quotes doubled), for ``duckdb_settings`` strings."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 class ObjectStore(Protocol):

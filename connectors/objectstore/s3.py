@@ -14,6 +14,7 @@ import io
 import threading
 from typing import IO, Any
 
+from connectors.objectstore.base import ObjectStore
 from connectors.s3 import settings as s3_settings
 from connectors.s3.client import make_client
 
@@ -65,7 +66,7 @@ class _BodyReader(io.RawIOBase):
         super().close()
 
 
-class S3Store:
+class S3Store(ObjectStore):
     """One bucket of an ``s3`` value."""
 
     def __init__(self, value: dict[str, Any]) -> None:

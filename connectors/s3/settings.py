@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from connectors.objectstore.base import sql_literal
 from connectors.s3.client import region_of
 from connectors.s3.endpoint import endpoint_of
 
@@ -85,10 +86,6 @@ def polars_settings(value: dict[str, Any]) -> dict[str, Any]:
     return {"s3fs_args": s3fs_args, "storage_options": options, "s3_bucket": value.get("bucket")}
 
 
-def _sql(text: object) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def _duckdb_endpoint(value: dict[str, Any]) -> str:
     raw = _endpoint_host(value)
     if raw.startswith(("http://", "https://")):
@@ -101,16 +98,16 @@ def duckdb_settings(value: dict[str, Any]) -> dict[str, Any]:
     lines = ["SET home_directory='./';", "INSTALL 'httpfs';"]
     if _path_style(value):
         lines.append("SET s3_url_style='path';")
-    lines.append(f"SET s3_region={_sql(value.get('region') or '')};")
-    lines.append(f"SET s3_endpoint={_sql(_duckdb_endpoint(value))};")
+    lines.append(f"SET s3_region={sql_literal(value.get('region') or '')};")
+    lines.append(f"SET s3_endpoint={sql_literal(_duckdb_endpoint(value))};")
     if not _use_ssl(value):
         lines.append("SET s3_use_ssl=0;")
     if value.get("accessKey"):
-        lines.append(f"SET s3_access_key_id={_sql(value['accessKey'])};")
+        lines.append(f"SET s3_access_key_id={sql_literal(value['accessKey'])};")
     if value.get("secretKey"):
-        lines.append(f"SET s3_secret_access_key={_sql(value['secretKey'])};")
+        lines.append(f"SET s3_secret_access_key={sql_literal(value['secretKey'])};")
     if value.get("token"):
-        lines.append(f"SET s3_session_token={_sql(value['token'])};")
+        lines.append(f"SET s3_session_token={sql_literal(value['token'])};")
     text = "".join(line + "\n" for line in lines)
     return {"connection_settings_str": text, "s3_bucket": value.get("bucket")}
 

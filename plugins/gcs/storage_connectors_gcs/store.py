@@ -15,12 +15,13 @@ from functools import cached_property
 from typing import IO, Any
 
 from connectors import ConnectorsError
+from connectors.objectstore.base import DEFAULT_CONTENT_TYPE, ObjectStore, sql_literal
 from storage_connectors_gcs.client import credentials, endpoint, is_emulator, storage_client
 
 CHUNK_SIZE = 8 * 1024 * 1024  # resumable uploads and ranged reads, in constant memory
 
 
-class GCSObjectStore:
+class GCSObjectStore(ObjectStore):
     """One bucket, addressed by object name."""
 
     def __init__(self, value: dict[str, Any]) -> None:
@@ -53,7 +54,7 @@ class GCSObjectStore:
         blob = self._bucket.blob(key, chunk_size=CHUNK_SIZE)
         if content_disposition:
             blob.content_disposition = content_disposition
-        kind = content_type or "application/octet-stream"
+        kind = content_type or DEFAULT_CONTENT_TYPE
         if isinstance(data, bytes | bytearray | memoryview):
             blob.upload_from_string(bytes(data), content_type=kind)
         else:
@@ -102,10 +103,10 @@ class GCSObjectStore:
                 "DuckDB reads Cloud Storage with an HMAC key, not a service-account key: add "
                 "hmacAccessId and hmacSecret (Cloud Storage > Settings > Interoperability)"
             )
-        options = [f"KEY_ID {_sql(access)}", f"SECRET {_sql(secret)}"]
+        options = [f"KEY_ID {sql_literal(access)}", f"SECRET {sql_literal(secret)}"]
         if is_emulator(self.value):
             scheme, _, host = endpoint(self.value).partition("://")
-            options += [f"ENDPOINT {_sql(host)}", "URL_STYLE 'path'"]
+            options += [f"ENDPOINT {sql_literal(host)}", "URL_STYLE 'path'"]
             options.append(f"USE_SSL {'true' if scheme == 'https' else 'false'}")
         lines = [
             "INSTALL 'httpfs';",
@@ -113,8 +114,3 @@ class GCSObjectStore:
             f"CREATE OR REPLACE SECRET connectors_gcs (TYPE gcs, {', '.join(options)});",
         ]
         return {"connection_settings_str": "\n".join(lines), "gcs_bucket": self.bucket}
-
-
-def _sql(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + str(text).replace("'", "''") + "'"
