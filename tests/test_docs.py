@@ -205,3 +205,16 @@ def test_relative_links_resolve(doc: Path) -> None:
         if re.match(r"[a-z]+:", target) or target.startswith("#"):
             continue
         assert (doc.parent / target.split("#")[0]).exists(), f"{doc_id(doc)}: broken link {target}"
+
+
+def test_readme_has_the_extra_connectors_install_commands():
+    """Issue 17: a short "Extra connectors" section with both install commands, whose extras
+    exist in each plugin's pyproject.toml."""
+    import tomllib
+
+    section = README.read_text(encoding="utf-8").split("### Extra connectors", 1)[1]
+    section = section.split("\n#", 1)[0]
+    for plugin, extra in (("mysql", "pymysql"), ("gcs", "google")):
+        assert f"pip install './plugins/{plugin}[{extra}]'" in section
+        project = tomllib.loads((ROOT / "plugins" / plugin / "pyproject.toml").read_text())
+        assert extra in project["project"]["optional-dependencies"]

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 from storage_connectors_gcs.testing import service_account_key
+
+FORMATS = [
+    ("env", "GCS_BUCKET=my-bucket"),
+    ("airflow", '"conn_type": "google_cloud_platform"'),
+    ("dlt", 'bucket_url = "gs://my-bucket"'),
+    ("wmill", "resource_type: gcloud_storage"),
+]
 
 
 def cli(*args):
@@ -21,6 +29,12 @@ def cli(*args):
 @pytest.fixture(scope="module")
 def key_text():
     return json.dumps({"bucket": "my-bucket", "serviceAccountKey": service_account_key()})
+
+
+def test_every_parse_format_is_tested():
+    offered = re.search(r"--format \[([a-z|]+)\]", cli("parse", "--help").stdout)
+    assert offered is not None
+    assert sorted(offered.group(1).split("|")) == sorted(fmt for fmt, _ in FORMATS)
 
 
 def test_listed_by_plugins_and_types():
@@ -45,15 +59,7 @@ def test_schema_write_dir_and_hub_export(tmp_path):
         assert (wmill / "f" / "gcloud_storage" / f"{name}.script.yaml").is_file()
 
 
-@pytest.mark.parametrize(
-    ("fmt", "expected"),
-    [
-        ("env", "GCS_BUCKET=my-bucket"),
-        ("airflow", '"conn_type": "google_cloud_platform"'),
-        ("dlt", 'bucket_url = "gs://my-bucket"'),
-        ("wmill", "resource_type: gcloud_storage"),
-    ],
-)
+@pytest.mark.parametrize(("fmt", "expected"), FORMATS)
 def test_every_parse_format_masks_the_private_key(key_text, fmt, expected):
     done = cli("parse", key_text, "--format", fmt)
     assert done.returncode == 0, done.stderr

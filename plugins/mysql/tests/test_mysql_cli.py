@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,11 +15,25 @@ import connectors
 URL = "mysql://app:s3cr%40t@db.example.com/shop?ssl-mode=REQUIRED"
 
 
+FORMATS = [
+    ("env", "MYSQL_PWD='********'"),
+    ("airflow", '"conn_type": "mysql"'),
+    ("dlt", 'drivername = "mysql+pymysql"'),
+    ("wmill", "resource_type: mysql"),
+]
+
+
 def cli(*args):
     return subprocess.run(
         [sys.executable, "-c", "from connectors.cli import main; main()", *args],
         capture_output=True, text=True, env=os.environ.copy(), check=False,
     )  # fmt: skip
+
+
+def test_every_parse_format_is_tested():
+    offered = re.search(r"--format \[([a-z|]+)\]", cli("parse", "--help").stdout)
+    assert offered is not None
+    assert sorted(offered.group(1).split("|")) == sorted(fmt for fmt, _ in FORMATS)
 
 
 def test_listed_by_plugins_and_types():
@@ -49,15 +64,7 @@ def test_hub_export_has_type_and_scripts(tmp_path):
     assert (wmill / "f" / "mysql" / "execute_query.script.yaml").is_file()
 
 
-@pytest.mark.parametrize(
-    ("fmt", "expected"),
-    [
-        ("env", "MYSQL_PWD='********'"),
-        ("airflow", '"conn_type": "mysql"'),
-        ("dlt", 'drivername = "mysql+pymysql"'),
-        ("wmill", "resource_type: mysql"),
-    ],
-)
+@pytest.mark.parametrize(("fmt", "expected"), FORMATS)
 def test_every_parse_format_masks_the_password(fmt, expected):
     done = cli("parse", URL, "--format", fmt)
     assert done.returncode == 0, done.stderr
