@@ -129,3 +129,14 @@ def test_hub_scripts_upload_list_download_sign(fresh_gcloud_storage):
 def test_sidecars_are_current():
     done = cli("hub", "sidecars", "gcloud_storage", "--check")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_bare_value_with_a_key_is_typed_gcs_by_the_core():
+    from storage_connectors_gcs.store import GCSObjectStore
+    from storage_connectors_gcs.testing import service_account_key
+
+    from connectors.objectstore import store_for
+
+    value = {"bucket": "acme-data", "serviceAccountKey": service_account_key()}
+    assert isinstance(store_for(value), GCSObjectStore)
+    assert type(store_for({"bucket": "acme-data"})).__name__ == "S3Store"  # s3 first on a tie
