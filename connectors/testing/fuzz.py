@@ -77,12 +77,13 @@ def families() -> list[str | None]:
 
 
 def corpus() -> list[str]:
-    """Every registered connector's examples, in a stable order."""
+    """Every registered connector's examples (plugins included), as the plugin author kit
+    takes them (``connectors.testing.contract.examples``), in a stable order."""
     from connectors.plugins import get_registry
+    from connectors.testing.contract import examples
 
-    found: list[str] = []
-    for name in sorted(get_registry().connectors):
-        found.extend(get_registry().connectors[name].examples)
+    registered = get_registry().connectors
+    found = [text for name in sorted(registered) for text in examples(registered[name])]
     return list(dict.fromkeys(found))
 
 
