@@ -60,6 +60,13 @@ def parse_text(text: str) -> Parsed:
 
 
 def _parse_https(text: str) -> Parsed:
+    # urlsplit drops tabs and line breaks (WHATWG), so the host it reads is not in the text;
+    # a URL holds none (RFC 3986)
+    blank = next((i for i, char in enumerate(text) if char in "\t\r\n"), -1)
+    if blank >= 0:
+        raise ParseError(
+            "a tab or line break in the URL", position=blank, type_name="gcloud_storage"
+        )
     try:
         parts = urlsplit(text)
     except ValueError:
