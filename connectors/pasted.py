@@ -136,6 +136,8 @@ def _command(text: str) -> Pasted:
     while words and "=" in words[0] and words[0] not in COMMANDS:
         name, _, item = words.pop(0).partition("=")
         env[name] = item
+    if not words:  # only NAME=value words: no command to read
+        raise ParseError("no command in the command line", position=0)
     command, args = words[0], words[1:]
     if command == "psql":
         return _psql(text, args, env)

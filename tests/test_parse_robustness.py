@@ -260,6 +260,12 @@ REFUSED = [
 ]
 
 
+REFUSED += [
+    # a "command line" of NAME=value words only: IndexError before
+    ("mongodb", "mongo\u2028b6/shop?user=app&password=secret", "no command in the command line", 0),
+]
+
+
 @pytest.mark.parametrize(("type_name", "text", "message", "position"), REFUSED)
 def test_refused_with_the_problem_and_its_position(type_name, text, message, position):
     with pytest.raises(connectors.ParseError) as caught:
@@ -577,3 +583,15 @@ def test_errors_never_quote_a_secret_pasted_unencoded(type_name, index, data):
             # nor a piece of it, where the secret was split at a '&', '/', '?' or space
             pieces = {secret[i : i + 6] for i in range(len(secret) - 5)}
             assert not [piece for piece in pieces if piece in str(error)], str(error)
+
+
+def test_an_srv_port_hint_quotes_only_a_host_name():
+    """Found by the fuzz campaign: the hint quoted whatever stood where the host goes."""
+    with pytest.raises(connectors.ParseError) as caught:
+        connectors.parse("mongodb+srv://app:pw@h\nAWS_KEY=s3cretvalue:6379", type="mongodb")
+    assert caught.value.hint == "remove the port, or write mongodb:// (no SRV lookup)"
+    with pytest.raises(connectors.ParseError) as caught:
+        connectors.parse("mongodb+srv://cluster0.example.net:27017/", type="mongodb")
+    assert (
+        caught.value.hint is not None and "mongodb+srv://cluster0.example.net/" in caught.value.hint
+    )

@@ -143,11 +143,15 @@ def _parse_hosts(text: str, start: int, end: int, srv: bool) -> list[Host]:
             )
         if hosts[0].port is not None:
             host = hosts[0].host
+            # the host is quoted back only when it is a host name: other text may be a secret
+            named = all(char.isalnum() or char in "-._" for char in host)
             raise _error(
                 "mongodb+srv:// takes no port (the SRV record gives the ports)",
                 start + len(host) + 1 if text.startswith(host, start) else start,
                 hint=f"did you mean mongodb+srv://{host}/ (without the port) or "
-                f"mongodb://{host}:{hosts[0].port}/ (no SRV lookup)?",
+                f"mongodb://{host}:{hosts[0].port}/ (no SRV lookup)?"
+                if named
+                else "remove the port, or write mongodb:// (no SRV lookup)",
             )
         if hosts[0].type != "hostname":
             raise _error("mongodb+srv:// needs a DNS host name", start)

@@ -12,6 +12,7 @@ import difflib
 from typing import Any
 
 from connectors import ParseError
+from connectors.parsing import shown_name
 
 SSL_MODES = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
 #: the modes under which the connection is encrypted (Windmill's ``ssl: true``)
@@ -183,9 +184,12 @@ class Options:
                 "certificate's PEM text in root_certificate_pem"
             )
         if self.left_out:
+            # text read as a name may be a pasted URL with its password: only names are shown
+            names = [name for name in self.left_out if shown_name(name) != "(name not shown)"]
+            hidden = len(self.left_out) - len(names)
+            names += [f"{hidden} more (not shown: not option names)"] if hidden else []
             found.append(
-                "driver options with no place in the resource were left out: "
-                + ", ".join(self.left_out)
+                "driver options with no place in the resource were left out: " + ", ".join(names)
             )
         return found
 

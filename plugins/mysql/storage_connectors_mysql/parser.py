@@ -226,7 +226,8 @@ def _read_query(text: str, start: int, parsed: Parsed, *, decode_plus: bool) -> 
 
 
 def _decode(raw: str, offset: int, name: str) -> str:
-    return percent_decode(raw, offset=offset, what=f"value of {name}") if "%" in raw else raw
+    what = f"value of {shown_name(name)}"  # a name may be a pasted URL with its password
+    return percent_decode(raw, offset=offset, what=what) if "%" in raw else raw
 
 
 def _parse_sqlalchemy(text: str) -> Parsed:

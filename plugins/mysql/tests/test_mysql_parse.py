@@ -286,3 +286,16 @@ def test_a_jdbc_value_with_percent_00_is_refused():
         parse("jdbc:mariadb://localhost:3306/shop?user=%00app&password=secret", type="mysql")
     assert caught.value.message == "forbidden %00 in the value of 'user'"
     assert caught.value.position == len("jdbc:mariadb://localhost:3306/shop?user=")
+
+
+def test_text_read_as_an_option_name_is_not_shown():
+    # found by the fuzz campaign: a pasted URL read as an option name showed its password
+    with pytest.raises(ParseError) as caught:
+        parse("app:pw@tcp(h:3306)/shop?x://u:pscale_pw_abc123@h/s?ssl={%2U}", type="mysql")
+    assert "pscale_pw_abc123" not in str(caught.value)
+    assert caught.value.message == "invalid percent-encoding in the value of (name not shown)"
+    text = "jdbc:mysql://h:3306/shop?pooling=true&x://u:pscale_pw_abc123@h/s"
+    assert parse(text, type="mysql").notes[-1] == (
+        "driver options with no place in the resource were left out: "
+        "pooling, 1 more (not shown: not option names)"
+    )
