@@ -7,6 +7,7 @@ none; signing still uses the key. google-cloud-storage is imported inside the fu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from connectors import CheckResult, ParseError
@@ -92,7 +93,7 @@ def check(value: dict[str, Any], timeout: float = 10.0) -> CheckResult:
             steps.run("bucket", _no_bucket)
         steps.run(
             "bucket",
-            lambda: _list_one(value, bucket, steps.remaining()),
+            lambda: _list_one(value, bucket, steps.remaining),
             explain=lambda exc: explain_error(exc, bucket),
             detail=lambda found: f"gs://{bucket} listed ({found})",
         )
@@ -116,9 +117,11 @@ def _sign_probe(value: dict[str, Any]) -> str:
     return str(creds.service_account_email)
 
 
-def _list_one(value: dict[str, Any], bucket: str, timeout: float) -> str:
+def _list_one(value: dict[str, Any], bucket: str, remaining: Callable[[], float]) -> str:
     client = storage_client(value)
-    blobs = list(client.list_blobs(bucket, max_results=1, timeout=timeout))
+    # the time left once the client is made, and no retries (the default retries timeouts for
+    # 120 s): the client's own error comes before the check's deadline
+    blobs = list(client.list_blobs(bucket, max_results=1, timeout=remaining(), retry=None))
     return "it holds objects" if blobs else "it is empty"
 
 
