@@ -93,6 +93,18 @@ CASES: list[tuple[str, list[str], bytes, tuple[str, ...]]] = [
     ("bad percent escape", ["parse", "postgresql://u:%zz@h/d"], b"", ("percent",)),
     ("percent bytes not UTF-8", ["parse", "mongodb://u:%ff%fe@h/d"], b"", ("UTF-8",)),
     ("not a connection string", ["parse", "hello world"], b"", ("known types",)),
+    (
+        "S3 region that is no region",
+        ["parse", "--type", "s3", "-"],
+        b"AWS_REGION=eu west!\nS3_BUCKET=b",
+        ("AWS_REGION is not a region name", "position 0"),
+    ),
+    (
+        "SAS parameter with no name",
+        ["parse", "https://acct.blob.core.windows.net/c?sv=1&sig=abc&=c"],
+        b"",
+        ("no name", "position 50"),
+    ),
     ("unknown type", ["parse", "--type", "nope", "redis://h"], b"", ("unknown resource type",)),
     # stdin
     ("10 MB on stdin", ["parse", "-"], b"a" * 10_000_000, ("too long",)),

@@ -15,10 +15,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 import connectors
+import connectors.plugins
 
 AZURITE_KEY = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -46,6 +48,7 @@ def strings(port: int) -> dict[str, str]:
 
 
 TYPES = tuple(strings(1))
+ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-c", "from connectors.cli import main; main()"]
 
 
@@ -103,6 +106,51 @@ def test_check_returns_by_its_deadline(type_name, silent_port):
     failed = [step for step in result.steps if not step.ok]
     assert len(failed) == 1 and failed[0] is result.steps[-1], result.steps
     assert re.search(r"timed out|timeout|no answer|did not answer", failed[0].detail), failed[0]
+
+
+def plugin_strings(port: int) -> dict[str, str]:
+    """A string of each extra connector of this repository (plugins/) aimed at 127.0.0.1:port."""
+    return {
+        "mysql": f"mysql://app:pw@127.0.0.1:{port}/app",
+        "gcloud_storage": f'{{"bucket": "my-bucket", "endpoint": "http://127.0.0.1:{port}"}}',
+    }
+
+
+@pytest.mark.parametrize("type_name", tuple(plugin_strings(1)))
+def test_a_plugin_check_returns_by_its_deadline(type_name, silent_port):
+    if type_name not in connectors.plugins.get_registry().connectors:
+        pytest.skip(f"the {type_name} plugin is not installed")
+    resource = connectors.parse(plugin_strings(silent_port)[type_name], type=type_name)
+    connectors.check(resource, timeout=0.5)  # imports the driver
+    timeout = 1.5
+    started = time.monotonic()
+    result = connectors.check(resource, timeout=timeout)
+    elapsed = time.monotonic() - started
+    assert elapsed <= timeout + 0.5, f"{type_name} took {elapsed:.2f} s"
+    assert not result.ok and not result.steps[-1].ok, result.steps
+    assert re.search(r"timeout|sent no", result.steps[-1].detail), result.steps
+
+
+#: the driver setting each built-in type's hub scripts use for the default connect timeout;
+#: upstash-redis has none (docs/reliability.md), and azure_blob/generate_sas signs locally
+HUB_SCRIPT_TIMEOUTS = {
+    "postgresql": r'"connect_timeout", 10\)',
+    "mongodb": r'"connectTimeoutMS", 10_000\)',
+    "redis": r'"socket_connect_timeout", 10\)',
+    "s3": r'"?connect_timeout"?\s*[:=]\s*10\b',
+    "azure_blob": r"connection_timeout=10\b",
+}
+NO_CONNECTION = {"azure_blob/generate_sas.py"}
+
+
+@pytest.mark.parametrize("type_name", tuple(HUB_SCRIPT_TIMEOUTS))
+def test_hub_scripts_set_the_default_connect_timeout(type_name):
+    scripts = sorted((ROOT / "hub_scripts" / type_name).glob("*.py"))
+    assert scripts
+    for script in scripts:
+        if f"{type_name}/{script.name}" in NO_CONNECTION:
+            continue
+        assert re.search(HUB_SCRIPT_TIMEOUTS[type_name], script.read_text()), script.name
 
 
 @pytest.mark.parametrize("type_name", ["mongodb", "s3"])
@@ -175,6 +223,27 @@ def test_connect_applies_the_default_connect_timeout(
     assert not worker.is_alive(), f"{type_name}: connect() has not returned"
     assert "error" in outcome
     assert "time" in str(outcome["error"]).lower() or "Timeout" in type(outcome["error"]).__name__
+
+
+#: where each lazy client (no I/O until the first request) keeps its connect timeout
+LAZY_CLIENT_TIMEOUT = {
+    "s3": lambda client: client._client_config.connect_timeout,
+    "azure_blob": lambda client: client._pipeline._transport.connection_config.timeout,
+    "upstash_redis": lambda client: client._http._client.timeout.connect,
+}
+
+
+@pytest.mark.parametrize("type_name", tuple(LAZY_CLIENT_TIMEOUT))
+@pytest.mark.parametrize(("setting", "seconds"), [(None, 10.0), ("1.5", 1.5)])
+def test_connect_gives_lazy_clients_the_default_connect_timeout(
+    type_name, setting, seconds, monkeypatch
+):
+    if setting is None:
+        monkeypatch.delenv("CONNECTORS_CONNECT_TIMEOUT", raising=False)
+    else:
+        monkeypatch.setenv("CONNECTORS_CONNECT_TIMEOUT", setting)
+    resource = connectors.parse(strings(9)[type_name], type=type_name)
+    assert LAZY_CLIENT_TIMEOUT[type_name](connectors.connect(resource)) == seconds
 
 
 def test_a_bad_default_connect_timeout_is_refused(monkeypatch):
