@@ -9,6 +9,7 @@ signature, a missing bucket and a denied permission fail ``list`` with different
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from connectors.checks import CheckSteps, StepFailed, open_tcp, reach_kind
@@ -73,10 +74,13 @@ def check(resource: Resource, timeout: float = 10.0) -> CheckResult:
 
         def list_objects() -> Any:
             # made inside the step: importing boto3 counts against the deadline
-            made.append(
-                make_client(value, connect_timeout=budget, read_timeout=budget, max_attempts=1)
-            )
-            return made[0].list_objects_v2(Bucket=bucket, MaxKeys=1)
+            client = make_client(value, connect_timeout=budget, read_timeout=budget, max_attempts=1)
+            # Making the client takes a while on a loaded machine: each call waits only for the
+            # time left when it starts (botocore reads a per-request read_timeout from the
+            # request context), so botocore's own error comes before the check's deadline.
+            client.meta.events.register("before-call.s3", _wait_at_most(steps.remaining))
+            made.append(client)
+            return client.list_objects_v2(Bucket=bucket, MaxKeys=1)
 
         listed = steps.run(
             "list",
@@ -100,6 +104,13 @@ def check(resource: Resource, timeout: float = 10.0) -> CheckResult:
         steps.run("get", get, explain=why, detail=lambda d: d)
         steps.run("delete", lambda: s3.delete_object(Bucket=bucket, Key=key), explain=why)
     return steps.result()
+
+
+def _wait_at_most(remaining: Callable[[], float]) -> Callable[..., None]:
+    def limit(context: dict[str, Any], **_: Any) -> None:
+        context["read_timeout"] = remaining()
+
+    return limit
 
 
 def _fail(reason: str) -> None:
