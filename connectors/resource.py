@@ -32,8 +32,18 @@ class Resource:
         shown = redact_value(self.resource_type, self.value)
         return (
             f"Resource(resource_type={self.resource_type!r}, value={shown!r}, "
-            f"provider={self.provider!r}, notes={self.notes!r})"
+            f"provider={self.provider!r}, notes={self._masked_notes()!r})"
         )
+
+    def _masked_notes(self) -> list[str]:
+        """The notes with the value's secrets masked: a note may name text the parser set aside
+        (a driver option), which can be the rest of a password pasted without its encoding."""
+        from connectors.redact import redactor_for
+
+        if not self.notes:
+            return []
+        redactor = redactor_for(self.resource_type, self.value)
+        return [redactor(note) for note in self.notes]
 
     __str__ = __repr__
 
@@ -55,7 +65,7 @@ class Resource:
             "resource_type": self.resource_type,
             "provider": self.provider,
             "value": copy.deepcopy(value),
-            "notes": list(self.notes),
+            "notes": list(self.notes) if show_secrets else self._masked_notes(),
         }
 
 

@@ -65,13 +65,29 @@ def test_a_failure_is_reported():
 
 
 def test_a_leak_is_reported():
-    """A secret in a masked output (here a note that quotes the password) is a leak."""
+    """A secret in a masked output (here a repr that shows the password) is a leak."""
     import connectors
 
+    class Leaky(connectors.Resource):
+        def __repr__(self) -> str:
+            return super().__repr__() + self.value["password"]
+
     resource = connectors.parse("postgresql://app:s3cretpw@h/db")
-    resource.notes.append("the password is s3cretpw")
-    failure = fuzz._outputs(resource, store=False)
+    leaky = Leaky(resource.resource_type, resource.value, resource.provider, resource.notes)
+    failure = fuzz._outputs(leaky, store=False)
     assert failure is not None and failure.kind == "leak", failure
+
+
+def test_a_note_is_masked():
+    """A note naming text set aside (the rest of a password pasted unencoded) is masked."""
+    import connectors
+
+    pytest.importorskip("storage_connectors_mysql")
+    text = "jdbc:mysql://h:3306/shop?user=app&password=s3cretpw&s3cretpw&sslMode=REQUIRED"
+    resource = connectors.parse(text, type="mysql")
+    assert resource.to_dict()["notes"][-1].endswith("left out: ********")
+    assert "s3cretpw" not in repr(resource)
+    assert fuzz._outputs(resource, store=False) is None
 
 
 def test_a_secret_equal_to_another_field_is_not_a_leak():

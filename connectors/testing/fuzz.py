@@ -223,7 +223,7 @@ def _outputs(resource: connectors.Resource, store: bool) -> Failure | None:
     if forms:
         baseline = _baseline(resource, native, secrets)
         for form in forms:
-            if shown.count(form) > baseline.count(form):
+            if _tokens(shown, form) > _tokens(baseline, form):
                 at = shown.find(form)
                 return failed("leak", f"a secret in a masked output: {shown[at - 80 : at]!r}")
     if store:
@@ -279,7 +279,7 @@ def _masked_outputs(resource: connectors.Resource, native: str | None) -> str:
     """Every masked output of ``resource``, joined."""
     from connectors.formats import render
 
-    texts = [repr(resource), json.dumps(resource.to_dict()), *resource.notes]
+    texts = [repr(resource), json.dumps(resource.to_dict())]  # the notes are in both
     for fmt in FORMATS:
         try:
             texts.append(render(resource, fmt))
@@ -291,15 +291,27 @@ def _masked_outputs(resource: connectors.Resource, native: str | None) -> str:
 
 
 def _stands_alone(secret: str, text: str) -> bool:
-    """Whether ``secret`` is a word of ``text`` (no letter or digit glued to either end): a
-    mutation that ran it into another word (``AWSexample``) made a word that is no secret."""
-    at = text.find(secret)
+    """Whether ``secret`` is a word of ``text``: a mutation that ran it into another word
+    (``AWSexample``) made a word that is no secret."""
+    return _tokens(text, secret) > 0
+
+
+def _tokens(text: str, form: str) -> int:
+    """How often ``form`` stands in ``text`` as a whole token, not inside a longer word: where
+    display masks a secret (``connectors.redact.Redactor``)."""
+    count, at = 0, text.find(form)
     while at >= 0:
-        end = at + len(secret)
-        if not (text[at - 1 : at].isalnum() or text[end : end + 1].isalnum()):
-            return True
-        at = text.find(secret, at + 1)
-    return False
+        end = at + len(form)
+        glued = (_word(form[0]) and _word(text[at - 1 : at])) or (
+            _word(form[-1]) and _word(text[end : end + 1])
+        )
+        count += not glued
+        at = text.find(form, at + 1)
+    return count
+
+
+def _word(char: str) -> bool:
+    return char != "" and (char.isalnum() or char == "_")
 
 
 def _yaml_value(text: str) -> Any:
