@@ -83,13 +83,14 @@ class TestContract(ConnectorContract):
 def test_the_contract_catches_a_flawed_connector(pytester):
     pytester.makepyfile(test_flawed=_FLAWED)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=8, failed=5)
+    # the CLI masks notes like the value (connectors.Resource.to_dict): the note's secret is
+    # caught in the Python outputs, where the raw notes count
+    result.assert_outcomes(passed=9, failed=4)
     failed = sorted(
         line.split("::")[-1].split(" ")[0] for line in result.outlines if "FAILED" in line
     )
     assert failed == [
         "test_broken_examples_hide_secrets",
-        "test_cli_output_hides_secrets",
         "test_detect_does_not_claim_other_types",
         "test_examples_round_trip",
         "test_python_outputs_hide_secrets",
