@@ -337,6 +337,11 @@ def test_an_unknown_type_lists_the_installed_ones_and_the_closest():
     assert result.stderr.startswith("error: unknown resource type 'mongo'; did you mean 'mongodb'?")
 
 
+def test_storing_a_resource_of_an_unknown_type_names_the_closest(tmp_path):
+    with pytest.raises(connectors.WorkspaceError, match="did you mean 'postgresql'"):
+        connectors.set_resource("f/data/x", {"host": "h"}, "postgress")
+
+
 # -- every public exception class is raised somewhere and documented -------------------------
 
 

@@ -111,8 +111,10 @@ def check_value(resource_type: str, value: Any, *, allow_unknown: bool = False) 
     if resource_type not in get_registry().connectors:
         if allow_unknown:
             return value
-        known = ", ".join([*sorted(get_registry().connectors), *FREE_TYPES])
-        raise WorkspaceError(f"unknown resource type {resource_type!r} (known: {known})")
+        from connectors.errors import UnknownTypeError
+
+        known = [*sorted(get_registry().connectors), *FREE_TYPES]
+        raise WorkspaceError(str(UnknownTypeError(resource_type, known)))
     return validate(resource_type, value)
 
 
