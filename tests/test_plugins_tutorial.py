@@ -182,6 +182,12 @@ def test_schema_write_dir(site, tmp_path):
     assert document["schema"]["properties"]["authToken"]["password"] is True
 
 
+def test_hub_sidecars_writes_the_distributions_files(site, tmp_path):
+    done = cli(site, "hub", "sidecars", "--plugin", "libsql", "--schema-dir", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads((tmp_path / "libsql.json").read_text())["schema"]["required"] == ["url"]
+
+
 def test_its_sidecar_is_what_hub_sidecars_writes(site):
     done = cli(site, "hub", "sidecars", "libsql", "--check", "--json")
     assert done.returncode == 0, done.stdout + done.stderr
