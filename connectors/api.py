@@ -15,6 +15,7 @@ from connectors.errors import (
     Problem,
     ValidationError,
 )
+from connectors.parsing import url_scheme
 from connectors.pasted import Pasted, early, near_miss, quoted, unwrap
 from connectors.plugins import contain, get_connector, get_registry, plugin_failure
 from connectors.resource import CheckResult, Resource, ResourceType
@@ -30,11 +31,18 @@ def resource_types() -> list[ResourceType]:
 def detect(text: str) -> list[tuple[str, int]]:
     """Each type that claims ``text``, with its score (``connector.Match``), best first.
 
-    A detect that raises is reported as a warning naming its plugin, and its type skipped.
+    A ``scheme://`` text is not shown to a connector whose ``url_schemes`` leaves it out. A
+    detect that raises is reported as a warning naming its plugin, and its type skipped.
     """
+    scheme = url_scheme(text)
+    if scheme is not None and "+" in scheme:
+        scheme = scheme[: scheme.index("+")]
     scores = []
     for name, connector in get_registry().connectors.items():
         try:
+            schemes = connector.url_schemes if scheme is not None else None
+            if schemes is not None and scheme not in schemes:
+                continue
             score = connector.detect(text)
             claimed = score > _NONE
         except Exception as exc:

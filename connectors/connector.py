@@ -74,6 +74,11 @@ class Connector:
     #: the module of this type's ``--format`` mappings, each a function of the value and each
     #: optional: ``env_vars``, ``airflow_connection``, ``dlt_tables`` (imported on first use)
     exports: ClassVar[str | None] = None
+    #: the URL schemes ``detect`` can claim (lower case, the part before any ``+``:
+    #: ``mongodb`` covers ``mongodb+srv://``), or None. When set, auto-detection does not ask
+    #: ``detect`` about a ``scheme://`` text of another scheme; texts without a scheme are
+    #: always asked. An optimisation only: leaving it None is always correct.
+    url_schemes: ClassVar[frozenset[str] | None] = None
 
     @cached_property
     def schema(self) -> dict[str, Any]:

@@ -48,6 +48,7 @@ class AzureBlob(Connector):
     providers = ("azure", "azurite")
     extra = "azure"
     scripts_dir = scripts_dir("azure_blob")
+    url_schemes = frozenset(scheme for scheme in _SCHEMES if scheme)
     testing = "connectors.azure_blob.testing"
     exports = "connectors.azure_blob.exports"
     examples = (

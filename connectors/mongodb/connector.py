@@ -55,6 +55,7 @@ class MongoDB(Connector):
     providers = ("atlas",)
     extra = "mongodb"
     scripts_dir = scripts_dir("mongodb")
+    url_schemes = frozenset(("mongodb",))
     testing = "connectors.mongodb.testing"
     exports = "connectors.mongodb.exports"
     examples = EXAMPLES

@@ -54,6 +54,7 @@ class PostgreSQL(Connector):
     providers = ("supabase", "neon")
     extra = "postgresql"
     scripts_dir = scripts_dir("postgresql")
+    url_schemes = frozenset(("postgresql", "postgres", *ALIAS_SCHEMES))
     testing = "connectors.postgresql.testing"
     exports = "connectors.postgresql.exports"
 

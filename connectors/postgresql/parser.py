@@ -114,7 +114,57 @@ def _shifted(read: Callable[[], Conninfo], offset: int) -> Conninfo:
         raise
 
 
+#: the usual URI: one host (a name, an address or a bracketed IPv6 literal), a numeric port and
+#: no second '@'. ``_read_simple_uri`` reads it in one match; anything
+#: else, and every error, goes through ``_read_full_uri`` (tests/postgresql: same results).
+_SIMPLE_URI = re.compile(
+    r"postgres(?:ql)?://"
+    r"(?:([^:@/?#\[\],\x00]*)(?::([^@/?\x00]*))?@)?"
+    r"([A-Za-z0-9._\-]*|\[[0-9A-Fa-f:.]+\])"
+    r"(?::([0-9]+))?"
+    r"(?:/([^?@\x00]*))?"
+    r"(?:\?([^@\x00]*))?\Z"
+)
+
+
 def _read_uri(text: str) -> Conninfo:
+    """A URI as ``connectors.parse`` reads it (``_read_full_uri``), the usual form at once."""
+    match = _SIMPLE_URI.match(text)
+    if match is not None:
+        simple = _read_simple_uri(text, match)
+        if simple is not None:
+            return simple
+    return _read_full_uri(text)
+
+
+def _read_simple_uri(text: str, match: re.Match[str]) -> Conninfo | None:
+    """What ``_read_full_uri`` reads from a text ``_SIMPLE_URI`` matches; None on any error,
+    for the full reader to report it with its position."""
+    user, password, host, port, dbname, query = match.groups()
+    params: dict[str, str] = {}
+    notes: list[str] = []
+    aside: dict[str, str] = {}
+    try:
+        if user:
+            params["user"] = _decode(user, 0, "user name") if "%" in user else user
+        if password:
+            params["password"] = _decode(password, 0, "password") if "%" in password else password
+        if host:
+            params["host"] = host[1:-1] if host[0] == "[" else host
+        if port:
+            params["port"] = port
+        if dbname:
+            params["dbname"] = _decode(dbname, 0, "dbname") if "%" in dbname else dbname
+        if query is not None:
+            _parse_query(text, match.start(6), params, aside)
+    except ParseError:
+        return None
+    if aside:
+        notes.append(aside_note(sorted(aside)))
+    return Conninfo(params, notes, aside=aside)
+
+
+def _read_full_uri(text: str) -> Conninfo:
     """A URI as ``connectors.parse`` reads it: libpq's rules, plus what pasted URLs carry.
 
     ``postgresql+<driver>://`` (SQLAlchemy) and the Django/SQLAlchemy scheme aliases are read as

@@ -132,6 +132,7 @@ class Redis(Connector):
     providers = tuple(sorted(set(PROVIDERS.values())))
     extra = "redis"
     scripts_dir = scripts_dir("redis")
+    url_schemes = frozenset(SCHEMES)
     testing = "connectors.redis.testing"
     exports = "connectors.redis.exports"
     examples = (

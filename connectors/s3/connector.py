@@ -60,6 +60,7 @@ class S3(Connector):
     providers = ("aws", "r2", "minio", "backblaze", "wasabi", "hetzner", "digitalocean", "gcs")
     extra = "s3"
     scripts_dir = scripts_dir("s3")
+    url_schemes = frozenset(scheme for scheme in _SCHEMES if scheme)
     testing = "connectors.s3.testing"
     exports = "connectors.s3.exports"
     examples = (

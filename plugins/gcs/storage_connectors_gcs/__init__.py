@@ -80,6 +80,7 @@ class GCloudStorage(Connector):
     """gs:// and https URLs, console URLs, service-account JSON keys."""
 
     name = "gcloud_storage"
+    url_schemes = frozenset(("gs", "http", "https"))
     description = "Google Cloud Storage bucket (service account)"
     schema = SCHEMA
     providers = ("google",)

@@ -69,6 +69,7 @@ class MySQL(Connector):
     """MySQL and MariaDB: URLs, JDBC, Go DSNs, keyword strings, mysql command lines."""
 
     name = "mysql"
+    url_schemes = frozenset(_SCHEMES)  # mysql+pymysql:// too: the part before '+' counts
     description = "MySQL connection"
     schema = SCHEMA
     providers = ("planetscale", "aiven", "aws", "azure", "digitalocean")

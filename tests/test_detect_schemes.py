@@ -1,0 +1,49 @@
+"""``Connector.url_schemes``: auto-detection skips a connector for a URL of another scheme only
+where its ``detect`` would have said no anyway."""
+
+from __future__ import annotations
+
+import connectors
+from connectors.api import detect
+from connectors.connector import Match
+from connectors.parsing import url_scheme
+from connectors.plugins import get_registry
+
+EXTRA_SCHEMES = ("ftp", "jdbc", "mysql+pymysql", "postgresql+psycopg", "mongodb+srv", "S3", "REDIS")
+
+
+def texts() -> list[str]:
+    """Every example of every connector, and its rest written after every scheme in use."""
+    registry = get_registry()
+    schemes = set(EXTRA_SCHEMES)
+    for connector in registry.connectors.values():
+        schemes.update(connector.url_schemes or ())
+    found = []
+    for connector in registry.connectors.values():
+        for example in connector.examples:
+            found.append(example)
+            _, sep, rest = example.partition("://")
+            if sep:
+                found += [f"{scheme}://{rest}" for scheme in sorted(schemes)]
+    return found
+
+
+def test_a_connector_skipped_for_its_scheme_would_not_have_claimed_the_text() -> None:
+    checked = 0
+    for text in texts():
+        scheme = url_scheme(text)
+        if scheme is None:
+            continue
+        base = scheme.partition("+")[0]
+        for connector in get_registry().connectors.values():
+            if connector.url_schemes is not None and base not in connector.url_schemes:
+                assert connector.detect(text) == Match.NONE, (connector.name, text)
+                checked += 1
+    assert checked > 500
+
+
+def test_detection_still_finds_each_family() -> None:
+    assert detect("postgresql+psycopg://u@h/d") == [("postgresql", Match.SCHEME)]
+    assert detect("mongodb+srv://u:p@c.ab1cd.mongodb.net/shop")[0][0] == "mongodb"
+    assert connectors.parse("cockroach://u@h:26257/d").provider == "cockroachdb"
+    assert detect("unix:///run/redis.sock?db=2") == [("redis", Match.SCHEME)]
