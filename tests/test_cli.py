@@ -113,7 +113,7 @@ def test_unexpected_exception_is_one_line_and_redacted(monkeypatch, capsys):
 
     monkeypatch.setattr(cli.cli, "main", explode)
     with pytest.raises(SystemExit) as exit_info:
-        cli.main(["types"])
+        cli.main(["plugins"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "hunter2secret" not in err

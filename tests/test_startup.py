@@ -73,6 +73,21 @@ def test_cli_parse_of_a_postgresql_string_imports_only_postgresql():
 
 
 @pytest.mark.parametrize("family", sorted(STRINGS))
+def test_cli_parse_imports_no_click_no_other_family_and_no_driver(family):
+    code = f"from connectors.cli import main\nmain(['parse', {STRINGS[family]!r}, '--json'])"
+    modules = imported_modules(code)
+    assert foreign(modules, family) == []
+    assert [name for name in modules if name.split(".")[0] == "click"] == []
+
+
+def test_cli_types_imports_no_click_and_no_parser():
+    modules = imported_modules("from connectors.cli import main\nmain(['types'])")
+    assert foreign(modules, "") == []
+    assert [name for name in modules if name.split(".")[0] == "click"] == []
+    assert [name for name in modules if name.startswith("connectors.") and "parser" in name] == []
+
+
+@pytest.mark.parametrize("family", sorted(STRINGS))
 def test_parse_imports_no_other_family_and_no_driver(family):
     modules = imported_modules(f"import connectors\nconnectors.parse({STRINGS[family]!r})")
     assert foreign(modules, family) == []

@@ -1,34 +1,74 @@
-"""How the CLI writes: JSON, plain tables and one-line errors, all through redaction."""
+"""How the CLI writes: JSON, plain tables and one-line errors, all through redaction.
+
+Importing this module does not import click (the commands served without it use it too):
+``echo`` writes as ``click.echo`` does, and hands a stream it cannot match to click.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NoReturn, TypeVar
-
-import click
+from typing import Any, NoReturn, TextIO, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: click's own pattern for what it strips from output that is not a terminal
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 
 def json_option(func: F) -> F:
     """The ``--json`` flag every command has."""
+    import click
+
     return click.option("--json", "json_", is_flag=True, help="Print JSON.")(func)
 
 
 def show_secrets_option(func: F) -> F:
     """The ``--show-secrets`` flag of commands that print resource values or secrets."""
+    import click
+
     return click.option(
         "--show-secrets", is_flag=True, help="Print secrets in clear (they are masked otherwise)."
     )(func)
+
+
+def plain_stream(stream: TextIO | None) -> bool:
+    """Whether ``click.echo`` writes to ``stream`` unchanged (a UTF-8 text stream, no console
+    wrapper), so that ``echo`` may write to it without click."""
+    if stream is None or sys.platform == "win32" or "b" in getattr(stream, "mode", ""):
+        return False
+    encoding = str(getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8" and not type(stream).__module__.startswith("ipykernel")
+
+
+def echo(message: str, *, err: bool = False) -> None:
+    """``click.echo(message, err=err)``: a line, ANSI sequences stripped unless a terminal."""
+    stream = sys.stderr if err else sys.stdout
+    if not plain_stream(stream):
+        import click
+
+        click.echo(message, err=err)
+        return
+    text = message + "\n"
+    if "\033" in text and not _isatty(stream):
+        text = _ANSI.sub("", text)
+    stream.write(text)
+    stream.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except Exception:
+        return False
 
 
 def fail(message: str, *, code: int = 2) -> NoReturn:
     """One redacted line on stderr, then exit with ``code``."""
     from connectors.redact import redact_text
 
-    click.echo(f"error: {redact_text(message)}", err=True)
+    echo(f"error: {redact_text(message)}", err=True)
     sys.exit(code)
 
 
@@ -36,7 +76,7 @@ def warn(message: str) -> None:
     """One redacted ``warning:`` line on stderr."""
     from connectors.redact import redact_text
 
-    click.echo(f"warning: {redact_text(message)}", err=True)
+    echo(f"warning: {redact_text(message)}", err=True)
 
 
 def shown_value(resource_type: str, value: Any, show_secrets: bool) -> Any:
@@ -48,7 +88,7 @@ def shown_value(resource_type: str, value: Any, show_secrets: bool) -> Any:
 
 def print_json(data: Any) -> None:
     """``data`` as indented JSON (the caller has masked what must not be shown)."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def print_result(json_: bool, data: Any, line: str) -> None:
@@ -56,7 +96,7 @@ def print_result(json_: bool, data: Any, line: str) -> None:
     if json_:
         print_json(data)
     else:
-        click.echo(line)
+        echo(line)
 
 
 def print_lines(json_: bool, items: Sequence[Any]) -> None:
@@ -65,7 +105,7 @@ def print_lines(json_: bool, items: Sequence[Any]) -> None:
         print_json([str(item) for item in items])
         return
     for item in items:
-        click.echo(str(item))
+        echo(str(item))
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -75,10 +115,10 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
-    click.echo(line.format(*headers).rstrip())
-    click.echo(line.format(*("-" * w for w in widths)).rstrip())
+    echo(line.format(*headers).rstrip())
+    echo(line.format(*("-" * w for w in widths)).rstrip())
     for row in cells:
-        click.echo(line.format(*row).rstrip())
+        echo(line.format(*row).rstrip())
 
 
 def flatten_fields(value: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

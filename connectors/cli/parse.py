@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import click
 
-from connectors.cli.output import (
-    flatten_fields,
-    json_option,
-    print_json,
-    print_table,
-    read_text_argument,
-    show_secrets_option,
-)
+from connectors.cli.fast import show_parsed
+from connectors.cli.output import json_option, print_json, read_text_argument, show_secrets_option
 
 
 @click.command("parse")
@@ -30,24 +24,15 @@ def parse_command(
     text: str, type_name: str | None, fmt: str | None, json_: bool, show_secrets: bool
 ) -> None:
     """Parse a connection string (or '-' to read it from stdin) into a resource."""
+    if fmt is None:
+        show_parsed(read_text_argument(text), type_name, show_secrets, json_)
+        return
     from connectors.api import parse
+    from connectors.formats import render
 
     resource = parse(read_text_argument(text), type=type_name)
-    if fmt is not None:
-        from connectors.formats import render
-
-        rendered = render(resource, fmt, show_secrets=show_secrets)
-        if json_:
-            print_json({"format": fmt, "content": rendered})
-        else:
-            click.echo(rendered, nl=False)
-        return
-    data = resource.to_dict(show_secrets=show_secrets)
+    rendered = render(resource, fmt, show_secrets=show_secrets)
     if json_:
-        print_json(data)
-        return
-    click.echo(f"type:     {data['resource_type']}")
-    click.echo(f"provider: {data['provider'] or '-'}")
-    print_table(["field", "value"], list(flatten_fields(data["value"])))
-    for note in data["notes"]:
-        click.echo(f"note: {note}")
+        print_json({"format": fmt, "content": rendered})
+    else:
+        click.echo(rendered, nl=False)

@@ -6,37 +6,15 @@ from pathlib import Path
 
 import click
 
-from connectors.cli.output import json_option, print_json, print_lines, print_table
+from connectors.cli.fast import show_types
+from connectors.cli.output import json_option, print_json, print_lines
 
 
 @click.command("types")
 @json_option
 def types_command(json_: bool) -> None:
     """List the resource types every installed plugin provides."""
-    from connectors.api import resource_types
-    from connectors.plugins import get_registry
-
-    registry = get_registry()
-    rows = []
-    for rt in resource_types():
-        origin = registry.origin(rt.name)
-        connector = registry.connectors[rt.name]
-        rows.append(
-            {
-                "name": rt.name,
-                "description": rt.description,
-                "providers": list(connector.providers),
-                "secret_fields": list(rt.secret_fields),
-                "plugin": origin.label if origin else None,
-            }
-        )
-    if json_:
-        print_json(rows)
-        return
-    print_table(
-        ["type", "providers", "secret fields", "description"],
-        [[r["name"], r["providers"], r["secret_fields"], r["description"]] for r in rows],
-    )
+    show_types(json_)
 
 
 @click.command("schema")
