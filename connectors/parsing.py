@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote_to_bytes
 
 from connectors.errors import ParseError
@@ -99,8 +99,9 @@ def url_scheme(text: str) -> str | None:
 _last_scheme: tuple[str | None, str | None] = (None, None)
 
 
-@dataclass(frozen=True)
-class HostPort:
+class HostPort(NamedTuple):
+    """A host and its port, as ``split_host_port`` reads them."""
+
     host: str
     port: int | None
     #: the port exactly as written, for formats that keep a non-numeric port (libpq)
@@ -108,34 +109,60 @@ class HostPort:
 
 
 def split_host_port(
-    text: str, *, offset: int = 0, default_port: int | None = None, numeric_port: bool = True
+    text: str,
+    *,
+    offset: int = 0,
+    default_port: int | None = None,
+    numeric_port: bool = True,
+    empty_port: bool = True,
+    type_name: str | None = None,
 ) -> HostPort:
-    """Split ``host``, ``host:port``, ``[v6]`` or ``[v6]:port``; brackets are removed."""
-    if text.startswith("["):
+    """Split ``host``, ``host:port``, ``[v6]`` or ``[v6]:port``; brackets are removed.
+
+    The one reader of an authority's host and port for every family's parser; plugins use it
+    too. ``offset`` is where ``text`` starts in the whole input: each ParseError (carrying
+    ``type_name``) is placed where its problem is, and quotes nothing but one character:
+
+    - ``IPv6 address is missing its closing ']'`` and ``empty IPv6 address '[]'``, at the ``[``;
+    - ``unexpected 'x' after an IPv6 address (expected ':')``, at that character;
+    - ``an IPv6 address must be written in brackets`` (a host with a ``:``), at the host;
+    - ``invalid port (expected 1-65535)`` (``parse_port``), at the port.
+
+    A missing or empty port (``host:``) gives ``default_port``, or the port error when
+    ``empty_port`` is False. With ``numeric_port=False`` a port that is not a number is kept
+    in ``port_text`` (``port`` None) for the caller to judge, as libpq does.
+    """
+    if text[:1] == "[":
         end = text.find("]")
         if end < 0:
-            raise ParseError("IPv6 address is missing its closing ']'", position=offset)
-        host = text[1:end]
-        if not host:
-            raise ParseError("empty IPv6 address '[]'", position=offset)
-        rest = text[end + 1 :]
-        if rest and not rest.startswith(":"):
             raise ParseError(
-                f"unexpected {rest[0]!r} after an IPv6 address (expected ':')",
-                position=offset + end + 1,
+                "IPv6 address is missing its closing ']'", position=offset, type_name=type_name
             )
-        port_text = rest[1:]
-        port_at = offset + end + 2
+        if end == 1:
+            raise ParseError("empty IPv6 address '[]'", position=offset, type_name=type_name)
+        host = text[1:end]
+        if end + 1 < len(text) and text[end + 1] != ":":
+            raise ParseError(
+                f"unexpected {text[end + 1]!r} after an IPv6 address (expected ':')",
+                position=offset + end + 1,
+                type_name=type_name,
+            )
+        colon = end + 1 if end + 1 < len(text) else -1
     else:
-        host, _, port_text = text.rpartition(":") if ":" in text else (text, "", "")
-        if host.count(":"):
-            raise ParseError("an IPv6 address must be written in brackets", position=offset)
-        port_at = offset + len(host) + 1
-    if not port_text:
+        colon = text.rfind(":")
+        host = text if colon < 0 else text[:colon]
+        if ":" in host:
+            raise ParseError(
+                "an IPv6 address must be written in brackets", position=offset, type_name=type_name
+            )
+    port_text = text[colon + 1 :] if colon >= 0 else ""
+    if not port_text and (colon < 0 or empty_port):
         return HostPort(host, default_port, "")
     if not numeric_port:
         return HostPort(host, whole_number(port_text), port_text)
-    return HostPort(host, parse_port(port_text, offset=port_at), port_text)
+    return HostPort(
+        host, parse_port(port_text, offset=offset + colon + 1, type_name=type_name), port_text
+    )
 
 
 def check_host(
@@ -200,12 +227,16 @@ def whole_number(text: str, *, signed: bool = False) -> int | None:
     return -int(significant) if sign == "-" else int(significant)
 
 
-def parse_port(text: str, *, offset: int = 0) -> int:
+def parse_port(
+    text: str, *, offset: int | None = 0, type_name: str | None = None, hint: str | None = None
+) -> int:
     """A TCP port 1-65535, or a ParseError at its position (not quoting the text: a
     password with an unencoded ``/`` or ``?`` can end up where the port is read)."""
     port = whole_number(text)
     if port is None or not 0 < port < 65536:
-        raise ParseError("invalid port (expected 1-65535)", position=offset)
+        raise ParseError(
+            "invalid port (expected 1-65535)", position=offset, type_name=type_name, hint=hint
+        )
     return port
 
 

@@ -38,7 +38,7 @@ from connectors.azure_blob.values import (
     set_endpoint,
 )
 from connectors.errors import ParseError
-from connectors.parsing import check_host, parse_env_block, percent_decode
+from connectors.parsing import check_host, parse_env_block, percent_decode, split_host_port
 
 #: query keys the SDK treats as SAS parameters (QueryStringConstants)
 # fmt: off
@@ -388,8 +388,8 @@ def _split_url(text: str, position: int, what: str) -> tuple[SplitResult, int | 
     """``urlsplit`` and the port, with a checked host; errors do not quote the URL (user info)."""
     try:
         parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
+        port = split_host_port(parts.netloc.rpartition("@")[2]).port
+    except (ValueError, ParseError):
         raise _error(f"the {what} has a malformed host or port", position) from None
     if not parts.hostname:
         raise _error(f"the {what} has no host", position)

@@ -24,7 +24,7 @@ from connectors.mongodb.options import (
     TLS_CONFLICTS,
     convert,
 )
-from connectors.parsing import parse_port, percent_decode, shown_name
+from connectors.parsing import percent_decode, shown_name, split_host_port
 
 TYPE_NAME = "mongodb"
 SCHEME = "mongodb://"
@@ -162,22 +162,9 @@ def _parse_host(item: str, offset: int) -> Host:
     """One seed: ``[ipv6]:port``, ``host:port``, or a percent-encoded ``.sock`` path."""
     if not item:
         raise _error("empty host in the host list", offset)
-    if item.startswith("["):
-        close = item.find("]")
-        if close < 0:
-            raise _error("IPv6 address is missing its closing ']'", offset)
-        host = item[1:close]
-        rest = item[close + 1 :]
-        if not host:
-            raise _error("empty IPv6 address '[]'", offset)
-        if rest and not rest.startswith(":"):
-            raise _error("unexpected text after an IPv6 address (expected ':port')", offset + close)
-        port = parse_port(rest[1:], offset=offset + close + 2) if rest else None
-        return Host("ip_literal", host, port)
-    raw_host, colon, port_text = item.rpartition(":") if ":" in item else (item, "", "")
-    if ":" in raw_host:
-        raise _error("an IPv6 address must be written in brackets", offset)
-    port = parse_port(port_text, offset=offset + len(raw_host) + 1) if colon else None
+    raw_host, port, _ = split_host_port(item, offset=offset, empty_port=False, type_name=TYPE_NAME)
+    if item[0] == "[":
+        return Host("ip_literal", raw_host, port)
     host = percent_decode(raw_host, offset=offset, what="host")
     if not host:
         raise _error("empty host name", offset)

@@ -23,6 +23,7 @@ from connectors.parsing import (
     parse_env_block,
     percent_decode,
     shown_name,
+    split_host_port,
 )
 from connectors.postgresql.dialects import (
     ALIAS_URL,
@@ -305,7 +306,10 @@ def _parse_host_list(text: str, i: int, params: dict[str, str]) -> int:
     host_at = i
     while True:
         if i < n and text[i] == "[":
-            i = _ipv6(text, i, hosts)
+            end = _find_first(text, ",/?", i)
+            host, _, _ = split_host_port(text[i:end], offset=i, numeric_port=False)
+            hosts.append(host)
+            i += len(host) + 2
             spec = _PORT.match(text, i)
             assert spec is not None  # the pattern matches the empty string
         else:
@@ -324,23 +328,6 @@ def _parse_host_list(text: str, i: int, params: dict[str, str]) -> int:
     if port:
         params["port"] = _decode(port, host_at, "port")
     return i
-
-
-def _ipv6(text: str, i: int, hosts: list[str]) -> int:
-    """The bracketed IPv6 address at ``i`` appended to ``hosts``; returns where it ends."""
-    end = text.find("]", i)
-    if end < 0:
-        raise ParseError("IPv6 address is missing its closing ']'", position=i)
-    if end == i + 1:
-        raise ParseError("empty IPv6 address '[]'", position=i)
-    hosts.append(text[i + 1 : end])
-    if end + 1 < len(text) and text[end + 1] not in ":/?,":
-        raise ParseError(
-            f"unexpected character {text[end + 1]!r} after an IPv6 address "
-            "(expected ':', '/', '?' or ',')",
-            position=end + 1,
-        )
-    return end + 1
 
 
 def _decode(part: str, offset: int, what: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
-from connectors.parsing import shown_name, whole_number
+from connectors.parsing import parse_port, shown_name, whole_number
 from connectors.postgresql.keywords import INTEGER_KEYWORDS, SSLMODES
 
 DEFAULT_PORT = 5432
@@ -115,15 +115,13 @@ def _port(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    port = whole_number(text)
-    if port is None or not 0 < port < 65536:
-        # not quoted: a password with an unencoded '/' ends up where the port is read
-        raise ParseError(
-            "invalid port (expected 1-65535)",
-            hint="write the port as digits after the host (host:5432); a '/' in a password "
-            "must be percent-encoded as %2F",
-        )
-    return port
+    # placed by conninfo_to_value: the keywords no longer know where they were read
+    return parse_port(
+        text,
+        offset=None,
+        hint="write the port as digits after the host (host:5432); a '/' in a password "
+        "must be percent-encoded as %2F",
+    )
 
 
 def value_to_conninfo(value: dict[str, Any]) -> dict[str, str]:

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
-from connectors.parsing import parse_port, shown_name
+from connectors.parsing import parse_port, shown_name, split_host_port
 from connectors.redis.schemes import DEFAULT_PORT as DEFAULT_PORT, SCHEMES as SCHEMES
 
 TYPE = "redis"
@@ -195,40 +195,26 @@ def _userinfo(userinfo: str, offset: int) -> tuple[str, str]:
 
 
 def _host_port(hostport: str, offset: int, text: str) -> tuple[str, int | None]:
-    if "[" in hostport or "]" in hostport:
-        before, bracket, bracketed = hostport.partition("[")
-        host, closed, rest = bracketed.partition("]")
-        if before or not bracket or not closed:
-            raise ParseError("malformed IPv6 address in brackets", position=offset, type_name=TYPE)
+    if ("]" in hostport and not hostport.startswith("[")) or "[" in hostport[1:]:
+        raise ParseError("malformed IPv6 address in brackets", position=offset, type_name=TYPE)
+    try:
+        host, port, _ = split_host_port(hostport, offset=offset, type_name=TYPE)
+    except ParseError as exc:
+        if not exc.message.startswith("invalid port"):
+            raise
+        hint = ""
+        if "@" in text[offset:]:
+            hint = "; a '/', '?' or '#' in a user name or password must be percent-encoded"
+        raise ParseError(f"{exc.message}{hint}", position=exc.position, type_name=TYPE) from None
+    if hostport[:1] == "[":
         try:
             ipaddress.ip_address(unquote(host, offset=offset + 1, what="host"))
         except ValueError as exc:
             raise ParseError(
                 "the bracketed host is not an IPv6 address", position=offset + 1, type_name=TYPE
             ) from exc
-        if rest and not rest.startswith(":"):
-            raise ParseError(
-                "expected ':' after an IPv6 address",
-                position=offset + len(host) + 2,
-                type_name=TYPE,
-            )
-        port_text, port_at = rest[1:], offset + len(host) + 3
-    else:
-        host, _, port_text = hostport.partition(":")
-        port_at = offset + len(host) + 1
     # lower-cased after decoding too (redis-py lowers before): %44 is D, written back as d
-    host = unquote(host.lower(), offset=offset, what="host").lower()
-    if not port_text:
-        return host, None
-    try:
-        return host, parse_port(port_text, offset=port_at)
-    except ParseError as exc:
-        hint = ""
-        if "@" in text[offset:]:
-            hint = "; a '/', '?' or '#' in a user name or password must be percent-encoded"
-        elif ":" in port_text and not host:
-            hint = "; an IPv6 address must be written in brackets"
-        raise ParseError(f"{exc.message}{hint}", position=port_at, type_name=TYPE) from None
+    return unquote(host.lower(), offset=offset, what="host").lower(), port
 
 
 def _query_host(host: str) -> str:

@@ -27,7 +27,12 @@ from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from connectors.errors import ParseError
-from connectors.parsing import check_host, is_password_placeholder, parse_env_block
+from connectors.parsing import (
+    check_host,
+    is_password_placeholder,
+    parse_env_block,
+    split_host_port,
+)
 from connectors.text import json_depth_at
 
 TYPE = "upstash_redis"
@@ -104,8 +109,8 @@ def _split(url: str) -> SplitResult:
     """``urlsplit`` with its port checked; a ParseError that does not quote the URL (user info)."""
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not 0-65535
-    except ValueError:
+        split_host_port(parts.netloc.rpartition("@")[2])
+    except (ValueError, ParseError):
         raise ParseError("the REST URL has a malformed host or port", type_name=TYPE) from None
     return parts
 
