@@ -47,3 +47,9 @@ def test_detection_still_finds_each_family() -> None:
     assert detect("mongodb+srv://u:p@c.ab1cd.mongodb.net/shop")[0][0] == "mongodb"
     assert connectors.parse("cockroach://u@h:26257/d").provider == "cockroachdb"
     assert detect("unix:///run/redis.sock?db=2") == [("redis", Match.SCHEME)]
+
+
+def test_another_familys_url_naming_upstash_is_not_upstash() -> None:
+    # found by tests/default_plugins/test_postgresql_parse.py::test_round_trip_uri
+    text = "postgresql://:5432?sslmode=prefer&application_name=UPSTASH_REDIS_"
+    assert connectors.parse(text).resource_type == "postgresql"

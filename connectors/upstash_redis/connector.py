@@ -15,6 +15,7 @@ from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
 from connectors.lazy import lazy_import
+from connectors.parsing import url_scheme
 from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
@@ -67,7 +68,12 @@ class UpstashRedis(Connector):
         "rediss://default:AX8sAAIjcDE@eu1-merry-cat-32748.upstash.io:6379",
     )
 
+    url_schemes = frozenset(("redis", "rediss", "http", "https"))
+
     def detect(self, text: str) -> int:
+        scheme = url_scheme(text)
+        if scheme is not None and scheme not in self.url_schemes:
+            return Match.NONE  # another family's URL naming UPSTASH_REDIS_ in its query
         if "UPSTASH_REDIS_" in text or "KV_REST_API_" in text:
             return Match.PROVIDER
         if ".upstash.io" in text.lower() and _UPSTASH_HOST.search(text):
