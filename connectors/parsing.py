@@ -165,6 +165,10 @@ def split_host_port(
     )
 
 
+#: what the loop in check_host accepts: regular expressions' \w is str.isalnum() or '_'
+_HOST_NAME = re.compile(r"[\w.\-]+")
+
+
 def check_host(
     host: str, *, position: int | None = None, type_name: str | None = None, what: str = "host"
 ) -> str:
@@ -182,6 +186,8 @@ def check_host(
         except ValueError:
             message = f"the {what} has ':' but is not an IPv6 address"
             raise ParseError(message, position=position, type_name=type_name) from None
+        return host
+    if _HOST_NAME.fullmatch(host):
         return host
     for index, char in enumerate(host):
         if not (char.isalnum() or char in "-._"):

@@ -53,3 +53,9 @@ def test_another_familys_url_naming_upstash_is_not_upstash() -> None:
     # found by tests/default_plugins/test_postgresql_parse.py::test_round_trip_uri
     text = "postgresql://:5432?sslmode=prefer&application_name=UPSTASH_REDIS_"
     assert connectors.parse(text).resource_type == "postgresql"
+
+
+def test_every_s3_variable_holds_a_word_the_detector_looks_for_first() -> None:
+    from connectors.s3.parser import _KNOWN_VARS, VAR_WORDS
+
+    assert [name for name in _KNOWN_VARS if not any(word in name for word in VAR_WORDS)] == []

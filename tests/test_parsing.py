@@ -54,3 +54,14 @@ def test_split_host_port_with_ipv6():
         split_host_port("[::1")
     with pytest.raises(ParseError, match="invalid port"):
         split_host_port("h:99999")
+
+
+def test_check_host_shortcut_accepts_exactly_what_its_loop_accepts():
+    from connectors.parsing import _HOST_NAME
+
+    differ = [
+        hex(code)
+        for code in range(0x110000)
+        if bool(_HOST_NAME.fullmatch(chr(code))) != (chr(code).isalnum() or chr(code) in "-._")
+    ]
+    assert differ == []

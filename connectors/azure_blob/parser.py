@@ -84,13 +84,14 @@ def parse(text: str) -> tuple[dict[str, Any], list[str]]:
         raise _error("a NUL character in the connection string", stripped.index("\0"))
     if _ENV_START.match(stripped):
         stripped = _from_environment(stripped)
-    if re.match(r"^[a-z][a-z0-9+.\-]*://", stripped, re.I):
+    if _URL.match(stripped):
         value, notes = parse_url(stripped)
     else:
         value, notes = parse_connection_string(stripped)
     return {key: value[key] for key in FIELD_ORDER if key in value}, notes
 
 
+_URL = re.compile(r"[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
 _ENV_START = re.compile(r"^(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=")
 #: environment variables (az CLI, object_store) -> connection-string keys
 _ENV_KEYS = {
@@ -133,14 +134,15 @@ def split_settings(text: str) -> dict[str, tuple[str, int]]:
     settings: dict[str, tuple[str, int]] = {}
     offset = 0
     for segment in body.split(";"):
-        if "=" not in segment:
+        key, equals, value = segment.partition("=")
+        if not equals:
             what = "an empty segment (two ';' in a row)" if not segment.strip() else "a segment"
             raise _error(f"{what} without 'Key=Value'", position=offset)
-        key, value = segment.split("=", 1)
-        if not key.strip():
+        name = key.strip()
+        if not name:
             raise _error("a segment with an empty key", position=offset)
-        value_at = offset + len(key) + 1 + (len(value) - len(value.lstrip()))
-        settings[key.strip().upper()] = (value.strip(), value_at)
+        lead = value.lstrip()
+        settings[name.upper()] = (lead.rstrip(), offset + len(key) + 1 + len(value) - len(lead))
         offset += len(segment) + 1
     return settings
 

@@ -36,6 +36,15 @@ _VENDOR_HOSTS = re.compile(
     r"^(https?://)?[^/\s@]*(\.backblazeb2\.com|\.wasabisys\.com|\.your-objectstorage\.com"
     r"|\.digitaloceanspaces\.com|storage\.googleapis\.com|console\.aws\.amazon\.com)(:\d+)?(/|\?|$)"
 )
+#: a substring each _VENDOR_HOSTS match holds: the pattern backtracks over a long text
+_VENDOR_WORDS = (
+    "backblazeb2.com",
+    "wasabisys.com",
+    "your-objectstorage.com",
+    "digitaloceanspaces.com",
+    "storage.googleapis.com",
+    "console.aws.amazon.com",
+)
 _HTTP_WITH_PATH = re.compile(r"^https?://[^/\s@]+/[^/\s?#]+")
 
 _AWS_ENV = (
@@ -83,7 +92,11 @@ class S3(Connector):
             return Match.PROVIDER
         if "amazonaws.com" in lowered and _S3_HOSTS.search(lowered):
             return Match.PROVIDER
-        if "\n" not in lowered and _VENDOR_HOSTS.match(lowered):
+        if (
+            "\n" not in lowered
+            and any(word in lowered for word in _VENDOR_WORDS)
+            and _VENDOR_HOSTS.match(lowered)
+        ):
             # a GCS type (the gcs plugin) is the more specific reading of a GCS host
             return Match.GENERIC if "storage.googleapis.com" in lowered else Match.PROVIDER
         if looks_like_env_block(text):

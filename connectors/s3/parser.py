@@ -97,9 +97,15 @@ _KNOWN_VARS = frozenset(
 )
 
 
+#: every name in _KNOWN_VARS holds one of these (tests/test_detect_schemes.py)
+VAR_WORDS = ("AWS_", "BUCKET", "MINIO_", "R2_", "S3_")
+
+
 def looks_like_env_block(text: str) -> bool:
     """Whether ``text`` is a ``KEY=VALUE`` block with at least one variable this parser reads."""
-    # A substring test first: parse_env_block is ~30x slower and detection runs on every input.
+    # Substring tests first: parse_env_block is ~30x slower and detection runs on every input.
+    if not any(word in text for word in VAR_WORDS):
+        return False
     if not any(name in text for name in _KNOWN_VARS):
         return False
     return _has_known_var(parse_env_block(text))
