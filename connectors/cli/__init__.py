@@ -11,18 +11,20 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING
 
 from connectors.cli.output import fail, warn
+from connectors.lazy import lazy_exports
 
+if TYPE_CHECKING:
+    from connectors.cli.group import COMMANDS, LazyGroup, cli
+else:  # the click group, imported on first use
+    lazy_exports(
+        globals(),
+        {name: "connectors.cli.group" for name in ("cli", "COMMANDS", "LazyGroup")},
+    )
 
-def __getattr__(name: str) -> Any:
-    """``cli``, ``COMMANDS`` and ``LazyGroup``, from the click group's module on first use."""
-    if name in ("cli", "COMMANDS", "LazyGroup"):
-        from connectors.cli import group
-
-        return getattr(group, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["COMMANDS", "LazyGroup", "cli", "main"]
 
 
 def main(argv: list[str] | None = None) -> None:
