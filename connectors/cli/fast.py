@@ -34,21 +34,27 @@ def run(args: list[str]) -> bool:
     command = _command(args)
     if command is None or not (plain_stream(sys.stdout) and plain_stream(sys.stderr)):
         return False
-    from connectors.cli import _one_line
+    from connectors.cli import _one_line, _report_plugin_problems
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             command()
+        except SystemExit:
+            _report_plugin_problems()
+            raise
         except (EOFError, KeyboardInterrupt):
             echo("", err=True)  # as click does before it aborts
+            _report_plugin_problems()
             fail("aborted", code=130)
         except OSError as exc:
+            _report_plugin_problems()
             if exc.errno != errno.EPIPE:
                 fail(_one_line(exc), code=2)
             _quiet_broken_pipe()
             sys.exit(1)
         except Exception as exc:
+            _report_plugin_problems()  # a broken plugin may be why the command failed
             fail(_one_line(exc), code=2)
     return True
 
