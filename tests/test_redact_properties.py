@@ -233,7 +233,9 @@ def test_repr_errors_and_logs_show_fields_and_mask_the_secret(f):
     around = message.replace(f'"{secret}"', "").replace(url, url_around)
     for out in (redactor(message), steps.steps[0].detail):
         for key in ("user", "dbname", "host"):
-            assert f'"{f[key]}"' in out, out
+            # a secret that is the message's own quote mark is masked there too: the fields stay
+            shown_field = f[key] if secret in fixed else f'"{f[key]}"'
+            assert shown_field in out, out
         if not ambiguous:
             assert f'(password "{MASK}"' in out
         if secret not in url_around:
@@ -352,8 +354,11 @@ def test_a_real_authentication_error_shows_the_user_and_masks_the_password(f, li
 
     out = check(f["password"])
     step = json.loads(out)["steps"][-1]
-    assert step["name"] == "authentication" and f"for user {f['user']} (" in step["detail"]
     # What the output holds besides the user: a password found there is no leak.
     scaffold = check("Pw-00000000").replace(f["user"], "").replace(f["dbname"], "")
+    # a password that is the message's own punctuation ("(") is masked there too
+    after_user = "" if f["password"] in scaffold else " ("
+    assert step["name"] == "authentication"
+    assert f"for user {f['user']}{after_user}" in step["detail"]
     if f["password"] not in f["user"] + f["dbname"] + scaffold:
         assert f["password"] not in out
