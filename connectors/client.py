@@ -53,9 +53,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 def _windmill(store: Store) -> Any:
     """The store when it is Windmill's REST API (inside a worker), else None."""
-    from connectors.workspace.windmill_store import WindmillStore
-
-    return store if isinstance(store, WindmillStore) else None
+    return store if store.kind == "windmill" else None
 
 
 def parse_resource_syntax(s: str | None) -> str | None:

@@ -85,6 +85,29 @@ def is_secret_key(name: object) -> bool:
     return isinstance(name, str) and _SECRET_KEY.search(name) is not None
 
 
+# Every key _SECRET_KEY matches holds one of these words, unanchored (a test checks each
+# alternative): an ASCII JSON text without any of them has no secret-looking key.
+_SECRET_KEY_WORDS = (
+    *("pass", "pwd", "secret", "token", "key", "credential", "private", "auth"),
+    *("cookie", "sig", "sas", "session"),
+)
+_SECRET_KEY_ANYWHERE = re.compile(
+    _SECRET_KEY.pattern.replace("^", "").replace("$", ""), re.IGNORECASE
+)
+
+
+def may_hold_secret(json_text: str) -> bool:
+    """False when nothing in a free-JSON value (``any``/``state``), given as its ``json.dumps``
+    text, can be secret by the definition above: no key holds a secret-looking word and no
+    string can look secret (``may_look_secret``). A scan of the text, not a walk of the value."""
+    if may_look_secret(json_text):
+        return True
+    if not json_text.isascii():  # re's case-insensitive match knows letters str.lower does not
+        return _SECRET_KEY_ANYWHERE.search(json_text) is not None
+    lowered = json_text.lower()
+    return any(word in lowered for word in _SECRET_KEY_WORDS)
+
+
 def looks_secret(text: object) -> bool:
     """Whether ``text`` carries a secret by its shape, whatever key it sits under: a URL with
     a password, a ``password=``/``AccountKey=``/``sig=`` pair, a ``Bearer`` token or an

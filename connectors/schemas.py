@@ -17,13 +17,18 @@ from connectors.plugins import get_registry
 
 
 def builtin_documents() -> dict[str, dict[str, Any]]:
-    """Type name -> hub document, for the types the built-in plugins register."""
+    """Type name -> hub document, for the types the built-in plugins register, generated from
+    their models (what ``resource_types/`` must hold)."""
+    return {connector.name: generated_document(connector) for connector in plugin_types()}
+
+
+def resource_type_documents() -> dict[str, dict[str, Any]]:
+    """Type name -> hub document (``{"description", "schema"}``) of every registered type, as
+    its connector serves it (what the exporters and the publisher write)."""
     registry = get_registry()
     return {
-        name: generated_document(registry.connectors[name])
-        for info in registry.plugins
-        if info.builtin
-        for name in sorted(info.registered)
+        name: registry.connectors[name].resource_type.hub_document()
+        for name in sorted(registry.connectors)
     }
 
 
@@ -55,16 +60,25 @@ def plugin_types(plugin: str | None = None) -> list[Connector]:
     return [registry.connectors[name] for name in names]
 
 
+def write_documents(folder: Path, documents: dict[str, dict[str, Any]]) -> list[Path]:
+    """Write ``<name>.json`` for each document, in name order; returns the paths written (the one
+    writer of these files: ``schema --write-dir``, ``hub export``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, document in sorted(documents.items()):
+        path = folder / f"{name}.json"
+        path.write_text(render(document), encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def write_resource_types(folder: Path, connectors: list[Connector] | None = None) -> list[Path]:
-    """Write ``<name>.json`` for each of ``connectors`` (the built-ins' by default)."""
+    """Write ``<name>.json`` for each of ``connectors`` (the built-ins' by default), generated
+    from its model when it declares one (a plugin's too: the same code for every type)."""
     chosen = plugin_types() if connectors is None else connectors
-    return [write_resource_type(folder, connector) for connector in chosen]
+    return write_documents(folder, {c.name: generated_document(c) for c in chosen})
 
 
 def write_resource_type(folder: Path, connector: Connector) -> Path:
-    """Write ``<name>.json`` for one connector, generated from its model when it declares one
-    (a plugin's too: the same code for every type); returns the path written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{connector.name}.json"
-    path.write_text(render(generated_document(connector)), encoding="utf-8")
-    return path
+    """Write ``<name>.json`` for one connector; returns the path written."""
+    return write_resource_types(folder, [connector])[0]

@@ -37,7 +37,7 @@ from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError, cor
 
 from connectors.api import detect, parse, validate
 from connectors.connector import Match
-from connectors.errors import ConnectorsError, NotFoundError, ParseError, ValidationError
+from connectors.errors import ConnectorsError, ParseError, ValidationError
 from connectors.model_base import ResourceModel
 from connectors.models import model_for
 from connectors.plugins import get_connector
@@ -175,27 +175,17 @@ class ResourceOf(_DECODES_ITSELF):  # type: ignore[misc]
 
     def _from_workspace(self, reference: str) -> Resource:
         """A ``$res:`` path: the resource stored in the workspace (or Windmill, in a worker)."""
-        from connectors.workspace.paths import resource_path
-        from connectors.workspace.store import open_store
+        from connectors.workspace.resolve import load_resource
 
         try:
-            path = resource_path(reference)
-            store = open_store()
-            found = store.get_resource(path)
-            if found is None:
-                raise NotFoundError(f"resource {path} not found")
-            value = store.get_resource_value(path)
+            stored = load_resource(reference)
         except ConnectorsError as exc:
             raise PydanticCustomError(
                 "resource_reference", "{detail}", {"detail": str(exc)}
             ) from None
-        if found.resource_type not in ("any", self.type_name):
-            self._check_type(found.resource_type, "resource")
-        if not isinstance(value, dict):
-            raise PydanticCustomError(
-                "resource_reference", "{path} does not hold a resource value", {"path": path}
-            )
-        return Resource(self.type_name, self._from_value(value))
+        if stored.resource_type not in ("any", self.type_name):
+            self._check_type(stored.resource_type, "resource")
+        return Resource(self.type_name, self._from_value(stored.value))
 
     def _from_value(self, value: dict[str, Any]) -> dict[str, Any]:
         # The model's own errors (pydantic's types, secrets masked) go out as they are.

@@ -20,8 +20,8 @@ from hub_demo import install
 
 from connectors.cli import main
 from connectors.hub.catalog import HubError, discover
-from connectors.hub.export import resource_type_documents
 from connectors.hub.publish import Publisher
+from connectors.schemas import resource_type_documents
 
 TOKEN = "tok-very-secret-123"
 WS = "team"

@@ -12,7 +12,7 @@ import pytest
 import connectors
 from connectors.errors import ValidationError, WorkspaceError
 from connectors.workspace.postgres_store import PostgresStore
-from connectors.workspace.store import open_store
+from connectors.workspace.store import close_store, open_store
 
 pytestmark = pytest.mark.live
 
@@ -127,5 +127,42 @@ def test_concurrent_updates_lose_nothing(team):
 def test_unreachable_database_is_one_clear_error(monkeypatch):
     monkeypatch.setenv("CONNECTORS_WORKSPACE_URL", "postgresql://u:hunter22@127.0.0.1:1/db")
     with pytest.raises(WorkspaceError, match="cannot connect") as info:
+        open_store()
+    assert "hunter22" not in str(info.value)
+
+
+# -- the connection is the postgresql connector's ---------------------------------------------
+
+
+def test_a_keyword_value_string_opens_the_store(fresh_postgresql, monkeypatch):
+    v = fresh_postgresql.value
+    conninfo = (
+        f"host={v['host']} port={v['port']} user={v['user']} "
+        f"password='{v['password']}' dbname={v['dbname']}"
+    )
+    monkeypatch.setenv("CONNECTORS_WORKSPACE_URL", conninfo)
+    connectors.set_state({"n": 1}, "u/team/kv")
+    store = open_store()
+    assert store.kind == "postgresql" and connectors.get_state("u/team/kv") == {"n": 1}
+    assert store.info()["location"] == f"postgresql://{v['host']}:{v['port']}/{v['dbname']}"
+
+
+def test_behind_a_transaction_pooler_no_statement_is_prepared(team, monkeypatch):
+    """The connector's rule (pgbouncer=true, Supabase :6543, Neon -pooler) applies to the store."""
+    assert open_store()._conn.prepare_threshold == 5  # direct: psycopg's default
+    close_store()
+    monkeypatch.setenv("CONNECTORS_WORKSPACE_URL", _url(team) + "?pgbouncer=true")
+    store = open_store()
+    assert store._conn.prepare_threshold is None
+    for n in range(8):  # more than psycopg's threshold: still not prepared
+        connectors.update_state(lambda s: (s or 0) + 1, "u/team/pooled")
+        assert connectors.get_state("u/team/pooled") == n + 1
+    prepared = store._conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
+    assert prepared == (0,)
+
+
+def test_a_string_that_is_not_postgresql_is_one_clear_error(monkeypatch):
+    monkeypatch.setenv("CONNECTORS_WORKSPACE_URL", "redis://:hunter22@cache:6379/0")
+    with pytest.raises(WorkspaceError, match="not a PostgreSQL resource") as info:
         open_store()
     assert "hunter22" not in str(info.value)

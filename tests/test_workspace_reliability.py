@@ -219,3 +219,37 @@ def test_a_read_only_disk_is_refused_cleanly():
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert connectors.get_state("u/test/kept") == {"n": 1}
+
+
+def test_a_read_only_postgres_database_is_refused_cleanly(postgres_workspace, fresh_postgresql):
+    connectors.set_state({"n": 1}, "u/test/kept")
+    close_store()
+    import psycopg
+
+    v = fresh_postgresql.value
+    admin = {k: v[k] for k in ("host", "port", "user", "password")}
+    with psycopg.connect(**admin, dbname=v["dbname"], autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{v["dbname"]}" SET default_transaction_read_only = on')
+    try:
+        with pytest.raises(WorkspaceError, match="read-only transaction") as caught:
+            connectors.update_state(lambda s: {"n": s["n"] + 1}, "u/test/kept")
+        assert str(caught.value).endswith("nothing was written")
+        assert v["password"] not in str(caught.value)
+        assert connectors.get_state("u/test/kept") == {"n": 1}
+        close_store()
+        done = subprocess.run(
+            [*CLI, "state", "set", "u/test/kept", '{"n": 3}'],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "read-only" in lines[0], done.stderr
+    finally:
+        close_store()
+        with psycopg.connect(**admin, dbname=v["dbname"], autocommit=True) as conn:
+            conn.execute("SET default_transaction_read_only = off")
+            conn.execute(f'ALTER DATABASE "{v["dbname"]}" RESET default_transaction_read_only')
+    assert connectors.get_state("u/test/kept") == {"n": 1}

@@ -10,7 +10,8 @@ import pytest
 import connectors
 from connectors.errors import NotFoundError, ValidationError, WorkspaceError
 from connectors.workspace.paths import strip_resource_prefix, validate_path
-from connectors.workspace.store import load_resource, open_store, workspace_files
+from connectors.workspace.resolve import load_resource
+from connectors.workspace.store import open_store, workspace_files
 
 PG = {
     "host": "db.example.com",

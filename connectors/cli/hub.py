@@ -79,8 +79,8 @@ def publish_command(
 ) -> None:
     """Create or update the resource types and hub scripts in a Windmill workspace."""
     from connectors.hub.catalog import HubError, discover
-    from connectors.hub.export import resource_type_documents
     from connectors.hub.publish import Publisher
+    from connectors.schemas import resource_type_documents
 
     documents = resource_type_documents()
     if type_name is not None:

@@ -39,6 +39,7 @@ from connectors.hub.catalog import (
     render_sidecar,
     sidecar_with_schema,
 )
+from connectors.schemas import resource_type_documents, write_documents
 
 FORMATS = ("hub", "wmill")
 WMILL_LOCKFILE = "wmill-lock.yaml"
@@ -51,20 +52,6 @@ WMILL_YAML = {
     "skipResourceTypes": False,
     "skipSecrets": True,
 }
-
-
-def resource_type_documents(builtin_only: bool = False) -> dict[str, dict[str, Any]]:
-    """Type name -> hub document (``{"description", "schema"}``) of every registered type."""
-    from connectors.plugins import get_registry
-
-    registry = get_registry()
-    documents = {}
-    for name in sorted(registry.connectors):
-        origin = registry.origin(name)
-        if builtin_only and origin is not None and not origin.builtin:
-            continue
-        documents[name] = registry.connectors[name].resource_type.hub_document()
-    return documents
 
 
 def script_metadata(script: HubScript, *, wmill: bool = False) -> dict[str, Any]:
@@ -165,11 +152,7 @@ def export(
 
 def export_hub(folder: Path, scripts: list[HubScript]) -> list[Path]:
     """This repository's layout: ``resource_types/`` and ``hub_scripts/`` with sidecars."""
-    from connectors.schemas import render
-
-    written: list[Path] = []
-    for name, document in resource_type_documents().items():
-        _write(folder / "resource_types" / f"{name}.json", render(document), written)
+    written = write_documents(folder / "resource_types", resource_type_documents())
     for script in scripts:
         base = folder / "hub_scripts" / script.type_name
         _write(base / f"{script.name}.py", script.source(), written)

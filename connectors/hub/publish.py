@@ -33,8 +33,9 @@ import httpx
 
 from connectors.compat import SchemaChange, breaking, schema_changes
 from connectors.hub.catalog import HubError, HubScript, discover
-from connectors.hub.export import resource_type_documents, script_metadata
+from connectors.hub.export import script_metadata
 from connectors.redact import Redactor
+from connectors.schemas import resource_type_documents
 
 ADMINS = "admins"
 #: hub resource types Windmill keeps in its admins workspace (reference/windmill.md §3, §4)

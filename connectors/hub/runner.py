@@ -42,6 +42,7 @@ from connectors.hub.loader import load_path, serve_wmill
 from connectors.hub.signature import Signature, infer_file
 from connectors.redact import Redactor, mask_value, redact_value, redactor_for
 from connectors.resource import Resource
+from connectors.workspace.resolve import resolve_resource
 
 #: the folder names of a ``wmill sync`` tree: ``f/<folder>/...``, ``u/<user>/...``
 _SYNC_ROOTS = ("f", "u")
@@ -157,33 +158,6 @@ def _s3_object(value: Any) -> Any:
     if isinstance(value, str):
         return parse_s3_object(value) if value.startswith("s3://") else S3Object(s3=value)
     return S3Object(value)
-
-
-def _known_type(type_name: str) -> bool:
-    from connectors.plugins import get_registry
-
-    return type_name in get_registry().connectors
-
-
-def _resolve(spec: Any, type_name: str, name: str) -> Resource:
-    if isinstance(spec, Resource):
-        return spec
-    if not _known_type(type_name):  # a TypedDict of the script's own: a JSON value or a path
-        if isinstance(spec, dict):
-            return Resource(type_name, spec)
-        from connectors.client import get_resource
-
-        value = get_resource(str(spec))
-        if not isinstance(value, dict):
-            raise HubError(f"argument {name!r}: the resource at {spec!r} is not an object")
-        return Resource(type_name, value)
-    if isinstance(spec, dict):
-        from connectors.api import validate
-
-        return Resource(type_name, validate(type_name, spec))
-    from connectors.workspace.resolve import resolve_resource
-
-    return resolve_resource(str(spec), type_name=type_name)
 
 
 @contextlib.contextmanager
@@ -372,7 +346,7 @@ def run(
         args[own[0]] = resource
     for name, rtype in resource_args.items():
         if name in args and args[name] is not None:
-            resolved = _resolve(args[name], rtype, name)
+            resolved = resolve_resource(args[name], type_name=rtype)
             redactor.extend(redactor_for(resolved.resource_type, resolved.value))
             resolved_args[name] = resolved
             args[name] = resolved.value

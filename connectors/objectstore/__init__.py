@@ -28,7 +28,7 @@ import re
 import uuid
 from typing import IO, TYPE_CHECKING, Any
 
-from connectors.errors import ConnectorsError, WorkspaceError
+from connectors.errors import ConnectorsError
 from connectors.objectstore.types import (
     Boto3ConnectionSettings,
     DuckDbConnectionSettings,
@@ -71,14 +71,6 @@ def parse_s3_object(s3_object: S3Object | dict[str, Any] | str) -> S3Object:
 # -- resolving the store ------------------------------------------------------------------------
 
 
-def resource_path(reference: str) -> str:
-    """The workspace path of a resource reference: ``f/x/y``, ``$res:f/x/y`` or ``res://f/x/y``."""
-    for prefix in ("$res:", "res://"):
-        if reference.startswith(prefix):
-            return reference[len(prefix) :]
-    return reference
-
-
 def _type_of_value(value: dict[str, Any]) -> str:
     """The type of a bare value: the object-storage type whose ``detect_value`` scores highest
     (the first registered on a tie, so a built-in before a plugin)."""
@@ -111,19 +103,13 @@ def store_for(resource: Resource | dict[str, Any]) -> ObjectStore:
 def _load(path: str) -> Resource | dict[str, Any]:
     """The resource at ``path``, typed by the type it was stored with when that type is
     registered (a plugin's storage, such as gcloud_storage), else by its shape."""
-    from connectors import client
     from connectors.plugins import get_registry
-    from connectors.workspace.store import open_store
+    from connectors.workspace.resolve import load_resource
 
-    clean = resource_path(path)
-    found: Any = client.get_resource(clean)
-    if found is None:
-        raise WorkspaceError(f"no resource at {path!r}")
-    if isinstance(found, dict):
-        stored = open_store().get_resource(clean)
-        if stored is not None and stored.resource_type in get_registry().connectors:
-            return Resource(stored.resource_type, found)
-    return found  # type: ignore[no-any-return]
+    found = load_resource(path)
+    if found.resource_type in get_registry().connectors:
+        return found
+    return found.value
 
 
 def _storage_env(storage: str) -> str:
@@ -334,7 +320,6 @@ __all__ = [
     "parse_s3_object",
     "polars_connection_settings",
     "resolve_store",
-    "resource_path",
     "sign_s3_object",
     "sign_s3_objects",
     "store_for",

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from types import TracebackType
 
 from connectors.errors import WorkspaceError
 from connectors.workspace.sql_store import SqlStore
@@ -46,13 +44,14 @@ class SqliteStore(SqlStore):
                 isolation_level=None,
                 check_same_thread=False,
             )
+            self._reader = self._conn  # reads run in autocommit: each sees one committed snapshot
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             # Deleted or replaced rows are overwritten, so an old value (a secret stored before
             # it was marked secret, a ciphertext under a rotated key) does not linger in free pages.
             self._conn.execute("PRAGMA secure_delete = ON")
-            with self.transaction(write=True) as cur:
+            with self.transaction() as cur:
                 self._create_tables(cur)
         except (sqlite3.Error, WorkspaceError) as exc:
             if opened is not None:
@@ -65,26 +64,8 @@ class SqliteStore(SqlStore):
     def location(self) -> str:
         return str(self.database)
 
-    @contextmanager
-    def transaction(self, write: bool = False) -> Iterator[Any]:
-        conn = self._conn
-        if not write:
-            # Reads run in autocommit: each statement sees one committed snapshot (WAL).
-            yield conn
-            return
-        try:
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        except sqlite3.OperationalError as exc:
-            raise WorkspaceError(f"workspace database {self.database} is busy: {exc}") from None
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise WorkspaceError(self._explain(exc)) from None
-            raise
+    def transaction(self) -> _WriteTransaction:
+        return _WriteTransaction(self)
 
     def _writable(self) -> bool:
         """Whether the database's directory takes writes (SQLite makes its -wal file there)."""
@@ -113,3 +94,43 @@ class SqliteStore(SqlStore):
 
     def close(self) -> None:
         self._conn.close()
+
+
+class _WriteTransaction:
+    """``BEGIN IMMEDIATE`` (the write lock at once) ... ``COMMIT``, or ``ROLLBACK`` on error; a
+    SQLite error becomes a WorkspaceError that says what it means (read-only, full disk)."""
+
+    __slots__ = ("_conn", "_store")
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._conn = store._conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if self._store._writable():
+                raise WorkspaceError(
+                    f"workspace database {self._store.database} is busy: {exc}"
+                ) from None
+            raise WorkspaceError(self._store._explain(exc)) from None
+        return self._conn
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        conn = self._conn
+        try:
+            if kind is None:
+                conn.execute("COMMIT")
+                return
+        except sqlite3.Error as failed:
+            exc = failed
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise WorkspaceError(self._store._explain(exc)) from None

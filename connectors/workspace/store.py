@@ -1,14 +1,14 @@
-"""The workspace store: one interface, three back ends (SQLite, PostgreSQL, Windmill's API).
+"""Which workspace store this process uses, and where a local workspace keeps its files.
 
-``open_store()`` picks the back end from the environment, in this order:
+``open_store()`` picks one of the interface's implementations (``interface.Store``) from the
+environment, in this order:
 
 1. Windmill's REST API when ``BASE_INTERNAL_URL`` or ``WM_BASE_URL``, plus ``WM_TOKEN`` and
    ``WM_WORKSPACE`` are set (inside a Windmill worker);
-2. PostgreSQL when ``CONNECTORS_WORKSPACE_URL`` is a ``postgresql://`` URL, or the workspace
-   settings file ``$CONNECTORS_HOME/workspaces/<workspace>.json`` holds ``{"url": ...}``;
+2. PostgreSQL when ``CONNECTORS_WORKSPACE_URL`` holds a PostgreSQL connection string (any form
+   the postgresql connector parses), or the workspace settings file
+   ``$CONNECTORS_HOME/workspaces/<workspace>.json`` holds ``{"url": ...}``;
 3. else the embedded SQLite file ``$CONNECTORS_HOME/workspaces/<workspace>.sqlite``.
-
-Every write is validated (path, resource type, value) before anything is stored.
 """
 
 from __future__ import annotations
@@ -18,42 +18,34 @@ import json
 import os
 import re
 import threading
-from abc import ABC, abstractmethod
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from connectors.errors import NotFoundError, WorkspaceError
-from connectors.resource import Resource
-from connectors.text import MAX_JSON_DEPTH, surrogate_problem, too_deep
-from connectors.workspace import references
-from connectors.workspace.paths import resource_path
+from connectors.errors import WorkspaceError
+from connectors.workspace.interface import (
+    FREE_TYPES,
+    Store,
+    StoredResource,
+    StoredVariable,
+    check_value,
+)
 
-FREE_TYPES = ("state", "any")  # free JSON, not validated
+__all__ = [
+    "FREE_TYPES",
+    "Store",
+    "StoredResource",
+    "StoredVariable",
+    "check_value",
+    "close_store",
+    "home_dir",
+    "open_store",
+    "postgres_url",
+    "windmill_settings",
+    "workspace_files",
+    "workspace_name",
+]
+
 _WORKSPACE_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
-
-
-@dataclass
-class StoredResource:
-    """A resource (or state) as a store holds it; ``value`` may hold ``$var:``/``$res:``."""
-
-    path: str
-    resource_type: str
-    value: Any
-    description: str = ""
-    edited_at: str | None = None
-
-
-@dataclass
-class StoredVariable:
-    """A variable as a store holds it, its value decrypted."""
-
-    path: str
-    value: str
-    is_secret: bool = False
-    description: str = ""
-    edited_at: str | None = None
 
 
 def home_dir() -> Path:
@@ -87,153 +79,6 @@ def workspace_files(name: str | None = None) -> dict[str, Path]:
     }
 
 
-def check_value(resource_type: str, value: Any, *, allow_unknown: bool = False) -> Any:
-    """The value to store: validated and normalised for a registered type, as is for free types.
-
-    An unknown type is a WorkspaceError listing the known ones (unless ``allow_unknown``).
-    """
-    from connectors.api import validate
-    from connectors.plugins import get_registry
-
-    if not isinstance(resource_type, str) or not resource_type:
-        raise WorkspaceError("resource type must be a non-empty string")
-    if too_deep(value):
-        raise WorkspaceError(f"value is nested more than {MAX_JSON_DEPTH} levels deep")
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError) as exc:
-        raise WorkspaceError(f"value is not JSON-serialisable: {exc}") from None
-    bad_text = surrogate_problem(value)
-    if bad_text is not None:
-        raise WorkspaceError(f"value at {bad_text[0]}: {bad_text[1]}")
-    if resource_type in FREE_TYPES:
-        return value
-    if resource_type not in get_registry().connectors:
-        if allow_unknown:
-            return value
-        from connectors.errors import UnknownTypeError
-
-        known = [*sorted(get_registry().connectors), *FREE_TYPES]
-        raise WorkspaceError(str(UnknownTypeError(resource_type, known)))
-    return validate(resource_type, value)
-
-
-class Store(ABC):
-    """What every back end provides. Paths given here are already valid Windmill paths."""
-
-    kind: str = ""
-
-    # --- resources -------------------------------------------------------------------------
-    @abstractmethod
-    def get_resource(self, path: str) -> StoredResource | None: ...
-
-    @abstractmethod
-    def put_resource(
-        self,
-        path: str,
-        resource_type: str,
-        value: Any,
-        description: str | None = None,
-        *,
-        keep_type: bool = False,
-    ) -> None:
-        """Create or replace; ``keep_type`` keeps an existing resource's type (Windmill's
-        set_resource), ``description=None`` keeps an existing description."""
-
-    @abstractmethod
-    def delete_resource(self, path: str) -> bool:
-        """Delete the resource and the variable at the same path (as Windmill does)."""
-
-    @abstractmethod
-    def list_resources(
-        self,
-        resource_types: list[str] | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
-        *,
-        values: bool = True,
-    ) -> list[StoredResource]:
-        """Resources sorted by path; states only when ``resource_types`` asks for them.
-
-        ``values=False`` may leave ``value`` None (a listing that shows no values reads none).
-        """
-
-    @abstractmethod
-    def update_resource(
-        self, path: str, fn: Callable[[Any], Any], resource_type: str = "state"
-    ) -> Any:
-        """Atomically replace the value by ``fn(old value or None)``; returns the new value."""
-
-    def get_resource_value(self, path: str, interpolated: bool = True) -> Any:
-        """The value at ``path``, with its ``$var:``/``$res:`` references resolved if asked."""
-        found = self.get_resource(path)
-        if found is None:
-            raise NotFoundError(f"resource {path} not found")
-        if not interpolated:
-            return found.value
-        return references.resolve(
-            found.value, self._raw_resource_value, self.get_variable_value, origin=path
-        )
-
-    def _raw_resource_value(self, path: str) -> Any:
-        found = self.get_resource(path)
-        if found is None:
-            raise NotFoundError(f"resource {path} not found")
-        return found.value
-
-    def get_variable_value(self, path: str) -> str:
-        """The value of the variable at ``path`` (NotFoundError when there is none)."""
-        from connectors.workspace import windmill_secrets
-
-        found = self.get_variable(path)
-        if found is None:
-            raise NotFoundError(f"variable {path} not found")
-        if windmill_secrets.is_marked(found.value):
-            raise windmill_secrets.refuse(path)
-        return found.value
-
-    # --- variables -------------------------------------------------------------------------
-    @abstractmethod
-    def get_variable(self, path: str) -> StoredVariable | None: ...
-
-    @abstractmethod
-    def put_variable(
-        self,
-        path: str,
-        value: str,
-        is_secret: bool | None = None,
-        description: str | None = None,
-        *,
-        keep_secret: bool = False,
-    ) -> None:
-        """Create or update. ``is_secret=None`` (or ``keep_secret``, wmill's rule) keeps an existing
-        variable's flag; ``description=None`` keeps its description ('' when new)."""
-
-    @abstractmethod
-    def delete_variable(self, path: str) -> bool: ...
-
-    @abstractmethod
-    def list_variables(self) -> list[StoredVariable]: ...
-
-    # --- flow user state ---------------------------------------------------------------------
-    @abstractmethod
-    def get_flow_user_state(self, key: str) -> Any: ...
-
-    @abstractmethod
-    def set_flow_user_state(self, key: str, value: Any) -> None: ...
-
-    # --- administration ----------------------------------------------------------------------
-    @abstractmethod
-    def info(self) -> dict[str, Any]: ...
-
-    def rotate_key(self) -> int:
-        """Re-encrypt every secret with a new key; only stores with a local key can."""
-        raise WorkspaceError(f"the {self.kind} store has no local key to rotate")
-
-    def close(self) -> None:  # noqa: B027 - optional hook
-        pass
-
-
 def windmill_settings() -> tuple[str, str, str] | None:
     """(base URL, token, workspace) when running against Windmill's API, else None."""
     base = os.environ.get("BASE_INTERNAL_URL") or os.environ.get("WM_BASE_URL")
@@ -245,7 +90,8 @@ def windmill_settings() -> tuple[str, str, str] | None:
 
 
 def postgres_url() -> str | None:
-    """The team store's URL: ``$CONNECTORS_WORKSPACE_URL``, else the settings file's ``url``."""
+    """The team store's connection string: ``$CONNECTORS_WORKSPACE_URL``, else the settings
+    file's ``url``."""
     url = os.environ.get("CONNECTORS_WORKSPACE_URL")
     if not url:
         settings = workspace_files()["settings"]
@@ -256,9 +102,9 @@ def postgres_url() -> str | None:
                 raise WorkspaceError(
                     f"workspace settings {settings} are not a JSON object"
                 ) from None
-    if url and not url.startswith(("postgresql://", "postgres://")):
-        raise WorkspaceError("CONNECTORS_WORKSPACE_URL must be a postgresql:// URL")
-    return url or None
+    if url is not None and not isinstance(url, str):
+        raise WorkspaceError("the workspace database URL must be a string")
+    return url or None  # parsed by the postgresql connector when the store opens
 
 
 def _config() -> tuple[Any, ...]:
@@ -354,37 +200,3 @@ def _make(config: tuple[Any, ...]) -> Store:
     from connectors.workspace.sqlite_store import SqliteStore
 
     return SqliteStore(Path(config[1]), workspace=config[2], key_file=Path(config[3]))
-
-
-def load_resource(spec: str, *, type_name: str | None = None, typed: bool = False) -> Resource:
-    """The workspace resource at ``spec`` (``f/x/y``, ``$res:f/x/y``), references resolved.
-
-    ``typed``: the caller needs a connector type, so a free-JSON (``any``) resource is an error
-    that says how to re-add it with ``--type`` (as is one when ``type_name`` is given).
-    """
-    path = resource_path(spec.strip())
-    store = open_store()
-    found = store.get_resource(path)
-    if found is None:
-        raise NotFoundError(f"resource {path} not found in the {store.kind} workspace")
-    if found.resource_type in FREE_TYPES and (typed or type_name):
-        raise untyped_resource_error(path, found.resource_type, type_name)
-    if type_name and found.resource_type != type_name:
-        raise WorkspaceError(f"resource {path} is a {found.resource_type}, not a {type_name}")
-    value = store.get_resource_value(path, interpolated=True)
-    if not isinstance(value, dict):
-        raise WorkspaceError(f"resource {path} does not hold an object value")
-    return Resource(found.resource_type, value)
-
-
-def untyped_resource_error(path: str, stored: str, type_name: str | None) -> WorkspaceError:
-    """A resource stored as free JSON has no connector: say how to store it with a type."""
-    from connectors.plugins import get_registry
-
-    wanted = type_name or "TYPE"
-    hint = "" if type_name else f" (TYPE: one of {', '.join(sorted(get_registry().connectors))})"
-    why = ", from JSON added without --type" if stored == "any" else ""
-    return WorkspaceError(
-        f"resource {path} has no connector type (stored as {stored!r}{why}); re-add it with "
-        f"one: connectors resource add {path} '<JSON value>' --type {wanted}{hint}"
-    )

@@ -29,15 +29,15 @@ import yaml
 
 from connectors.errors import ConnectorsError, WorkspaceError
 from connectors.workspace import crypto, windmill_secrets
-from connectors.workspace.paths import sanitize_segment, validate_path
-from connectors.workspace.sealing import holds_secret, secrets_in
-from connectors.workspace.store import (
+from connectors.workspace.interface import (
     FREE_TYPES,
     Store,
     StoredResource,
     StoredVariable,
     check_value,
 )
+from connectors.workspace.paths import sanitize_segment, validate_path
+from connectors.workspace.sealing import holds_secret, secrets_in
 
 RESOURCE_SUFFIXES = (".resource.yaml", ".resource.json")
 VARIABLE_SUFFIXES = (".variable.yaml", ".variable.json")

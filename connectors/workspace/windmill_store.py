@@ -21,7 +21,7 @@ from typing import Any
 
 from connectors.errors import WorkspaceError
 from connectors.windmill_api import MISSING, WindmillApi
-from connectors.workspace.store import Store, StoredResource, StoredVariable, check_value
+from connectors.workspace.interface import Store, StoredResource, StoredVariable, check_value
 
 
 class WindmillStore(Store):
