@@ -197,6 +197,20 @@ def read_only(directory: Path) -> Iterator[None]:
         subprocess.run(["umount", "-l", str(directory)], capture_output=True, check=False)
 
 
+def assert_cli_write_refused() -> None:
+    """``connectors state set`` exits 2 with one line saying the store is read-only."""
+    done = subprocess.run(
+        [*CLI, "state", "set", "u/test/kept", '{"n": 3}'],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "read-only" in lines[0], done.stderr
+
+
 def test_a_read_only_disk_is_refused_cleanly():
     connectors.set_state({"n": 1}, "u/test/kept")
     close_store()
@@ -206,16 +220,7 @@ def test_a_read_only_disk_is_refused_cleanly():
             connectors.set_state({"n": 2}, "u/test/kept")
         assert str(database) in str(caught.value)
         close_store()
-        done = subprocess.run(
-            [*CLI, "state", "set", "u/test/kept", '{"n": 3}'],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 2
-        lines = done.stderr.strip().splitlines()
-        assert len(lines) == 1 and "read-only" in lines[0], done.stderr
+        assert_cli_write_refused()
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert connectors.get_state("u/test/kept") == {"n": 1}
@@ -237,16 +242,7 @@ def test_a_read_only_postgres_database_is_refused_cleanly(postgres_workspace, fr
         assert v["password"] not in str(caught.value)
         assert connectors.get_state("u/test/kept") == {"n": 1}
         close_store()
-        done = subprocess.run(
-            [*CLI, "state", "set", "u/test/kept", '{"n": 3}'],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 2
-        lines = done.stderr.strip().splitlines()
-        assert len(lines) == 1 and "read-only" in lines[0], done.stderr
+        assert_cli_write_refused()
     finally:
         close_store()
         with psycopg.connect(**admin, dbname=v["dbname"], autocommit=True) as conn:
