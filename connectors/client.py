@@ -21,6 +21,7 @@ from connectors.errors import ConnectorsError, WorkspaceError
 from connectors.workspace.paths import (
     resource_path,
     sanitize_segment,
+    strip_resource_prefix,
     user_segment,
     variable_path,
 )
@@ -60,11 +61,8 @@ def parse_resource_syntax(s: str | None) -> str | None:
     """``$res:x`` or ``res://x`` -> ``x``; any other text None (as wmill)."""
     if s is None:
         return None
-    if s.startswith("$res:"):
-        return s[5:]
-    if s.startswith("res://"):
-        return s[6:]
-    return None
+    stripped = strip_resource_prefix(s)
+    return stripped if len(stripped) < len(s) else None
 
 
 def parse_variable_syntax(s: str) -> str | None:

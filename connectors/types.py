@@ -43,6 +43,7 @@ from connectors.models import model_for
 from connectors.plugins import get_connector
 from connectors.redact import redact_value
 from connectors.resource import Resource
+from connectors.workspace.paths import RESOURCE_PREFIXES
 
 if TYPE_CHECKING:
     from pydantic.json_schema import JsonSchemaValue
@@ -58,7 +59,6 @@ __all__ = [
 ]
 
 #: Windmill's references to a stored resource (connectors.get_resource reads both)
-_REFERENCES = ("$res:", "res://")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 # pydantic-settings JSON-decodes the environment value of a "complex" field (a dataclass such as
 # Resource) unless its metadata is a Json marker; this field reads strings and JSON itself.
@@ -161,7 +161,7 @@ class ResourceOf(_DECODES_ITSELF):  # type: ignore[misc]
 
     def _from_text(self, text: str) -> Resource:
         stripped = text.strip()
-        if stripped.startswith(_REFERENCES):
+        if stripped.startswith(RESOURCE_PREFIXES):
             return self._from_workspace(stripped)
         score = get_connector(self.type_name).detect(stripped) if stripped else Match.SCHEME
         if score < Match.SCHEME:  # not in our syntax: does another family claim it more?

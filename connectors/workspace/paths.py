@@ -17,13 +17,13 @@ from connectors.errors import WorkspaceError
 MAX_LENGTH = 255
 _SEGMENT = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _KINDS = {"u": "user", "f": "folder", "g": "group"}
-_RESOURCE_PREFIXES = ("$res:", "res://")
+RESOURCE_PREFIXES = ("$res:", "res://")
 _VARIABLE_PREFIXES = ("$var:", "var://")
 
 
 def strip_resource_prefix(path: str) -> str:
     """``$res:f/x/y`` or ``res://f/x/y`` -> ``f/x/y``; other text unchanged."""
-    return _strip_prefix(path, _RESOURCE_PREFIXES)
+    return _strip_prefix(path, RESOURCE_PREFIXES)
 
 
 def strip_variable_prefix(path: str) -> str:
