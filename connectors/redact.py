@@ -100,12 +100,12 @@ def may_hold_secret(json_text: str) -> bool:
     """False when nothing in a free-JSON value (``any``/``state``), given as its ``json.dumps``
     text, can be secret by the definition above: no key holds a secret-looking word and no
     string can look secret (``may_look_secret``). A scan of the text, not a walk of the value."""
-    if may_look_secret(json_text):
-        return True
     if not json_text.isascii():  # re's case-insensitive match knows letters str.lower does not
-        return _SECRET_KEY_ANYWHERE.search(json_text) is not None
-    lowered = json_text.lower()
-    return any(word in lowered for word in _SECRET_KEY_WORDS)
+        return may_look_secret(json_text) or _SECRET_KEY_ANYWHERE.search(json_text) is not None
+    if "=" in json_text or ("://" in json_text and "@" in json_text):
+        return True
+    lowered = json_text.lower()  # "bearer", "authori" (may_look_secret's words) and the keys'
+    return "bearer" in lowered or any(word in lowered for word in _SECRET_KEY_WORDS)
 
 
 def looks_secret(text: object) -> bool:

@@ -56,6 +56,20 @@ _COUNTS = (
     ("variables", "connectors_variable WHERE workspace = ?"),
     ("secret_variables", "connectors_variable WHERE workspace = ? AND is_secret = 1"),
 )
+# The resource upsert by (description given, same type only): an existing description is
+# kept unless one is given; "same type only" leaves a resource of another type alone.
+_UPSERT_RESOURCE = {
+    (described, same_type): (
+        "INSERT INTO connectors_resource (workspace, path, resource_type, value, description, "
+        "edited_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, path) DO UPDATE SET "
+        "resource_type = excluded.resource_type, value = excluded.value, "
+        "edited_at = excluded.edited_at"
+        + (", description = excluded.description" if described else "")
+        + (" WHERE connectors_resource.resource_type = excluded.resource_type" if same_type else "")
+    )
+    for described in (False, True)
+    for same_type in (False, True)
+}
 _PROCESS_RUN_ID = uuid.uuid4().hex
 
 
@@ -274,26 +288,11 @@ class SqlStore(Store):
         ``same_type_only`` an existing resource of another type is left alone. Whether a row
         was written."""
         sealed = self._seal_value(cur, path, resource_type, *checked)
-        return bool(
-            self._in_workspace(
-                cur,
-                "INSERT INTO connectors_resource (workspace, path, resource_type, value, "
-                "description, edited_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, path) "
-                "DO UPDATE SET resource_type = excluded.resource_type, value = excluded.value, "
-                "edited_at = excluded.edited_at"
-                + (", description = excluded.description" if description is not None else "")
-                + (
-                    " WHERE connectors_resource.resource_type = excluded.resource_type"
-                    if same_type_only
-                    else ""
-                ),
-                path,
-                resource_type,
-                sealed,
-                description or "",
-                _now(),
-            ).rowcount
+        upsert = _UPSERT_RESOURCE[description is not None, same_type_only]
+        written = self._in_workspace(
+            cur, upsert, path, resource_type, sealed, description or "", _now()
         )
+        return bool(written.rowcount)
 
     def put_resource(
         self,
