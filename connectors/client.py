@@ -108,7 +108,7 @@ def get_resource(path: str, none_if_undefined: bool = False, interpolated: bool 
     windmill = _windmill(store)
     try:
         if windmill is not None:
-            return windmill.wmill_get_resource(parse_resource_syntax(path) or path, interpolated)
+            return windmill.get_resource_value(parse_resource_syntax(path) or path, interpolated)
         clean = resource_path(path)
         return store.get_resource_value(clean, interpolated=interpolated)
     except ConnectorsError:

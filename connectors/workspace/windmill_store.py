@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from connectors.errors import WorkspaceError
+from connectors.errors import NotFoundError, WorkspaceError
 from connectors.windmill_api import MISSING, WindmillApi
 from connectors.workspace.interface import Store, StoredResource, StoredVariable, check_value
 
@@ -47,13 +47,26 @@ class WindmillStore(Store):
         )
 
     def get_resource_value(self, path: str, interpolated: bool = True) -> Any:
+        """``GET resources/get_value[_interpolated]/{path}``, the path as the caller gave it."""
         endpoint = "get_value_interpolated" if interpolated else "get_value"
-        value = self._request("GET", f"resources/{endpoint}/{path}", missing_ok=True)
-        if value is _MISSING:
-            from connectors.errors import NotFoundError
+        return self._value("resource", path, f"resources/{endpoint}/{path}")
 
-            raise NotFoundError(f"resource {path} not found in Windmill workspace {self.workspace}")
+    def _value(self, what: str, path: str, endpoint: str) -> Any:
+        """The value a ``GET`` answers, or NotFoundError naming the ``what`` at ``path``."""
+        value = self._request("GET", endpoint, missing_ok=True)
+        if value is _MISSING:
+            raise NotFoundError(f"{what} {path} not found in Windmill workspace {self.workspace}")
         return value
+
+    def _create_or_update(
+        self, kind: str, path: str, create: dict[str, Any], update: dict[str, Any]
+    ) -> None:
+        """``POST {kind}/create`` when nothing is at ``path``, else ``POST {kind}/update...``."""
+        if self._request("GET", f"{kind}/get/{path}", missing_ok=True) is _MISSING:
+            self._request("POST", f"{kind}/create", json={"path": path, **create})
+        else:
+            verb = "update_value" if kind == "resources" else "update"
+            self._request("POST", f"{kind}/{verb}/{path}", json=update)
 
     def put_resource(
         self,
@@ -142,12 +155,7 @@ class WindmillStore(Store):
         )
 
     def get_variable_value(self, path: str) -> str:
-        value = self._request("GET", f"variables/get_value/{path}", missing_ok=True)
-        if value is _MISSING:
-            from connectors.errors import NotFoundError
-
-            raise NotFoundError(f"variable {path} not found in Windmill workspace {self.workspace}")
-        return str(value)
+        return str(self.wmill_get_variable(path))
 
     def put_variable(
         self,
@@ -214,23 +222,10 @@ class WindmillStore(Store):
             print(f"Job {root} does not exist or is not a flow", file=sys.stderr)
 
     # --- the wmill client's own requests (client functions inside a worker) ----------------------
-    def wmill_get_resource(self, path: str, interpolated: bool = True) -> Any:
-        """``GET resources/get_value[_interpolated]/{path}``, the path as the caller gave it."""
-        endpoint = "get_value_interpolated" if interpolated else "get_value"
-        value = self._request("GET", f"resources/{endpoint}/{path}", missing_ok=True)
-        if value is _MISSING:
-            from connectors.errors import NotFoundError
-
-            raise NotFoundError(f"resource {path} not found in Windmill workspace {self.workspace}")
-        return value
-
     def wmill_set_resource(self, path: str, value: Any, resource_type: str) -> None:
         """Create or update the value, sent verbatim (no validation, type kept on update)."""
-        if self._request("GET", f"resources/get/{path}", missing_ok=True) is _MISSING:
-            body = {"path": path, "value": value, "resource_type": resource_type}
-            self._request("POST", "resources/create", json=body)
-        else:
-            self._request("POST", f"resources/update_value/{path}", json={"value": value})
+        create = {"value": value, "resource_type": resource_type}
+        self._create_or_update("resources", path, create, {"value": value})
 
     def wmill_list_resources(self, params: dict[str, Any]) -> Any:
         """``GET resources/list`` with wmill's query, the answer as the server gives it."""
@@ -238,20 +233,12 @@ class WindmillStore(Store):
 
     def wmill_get_variable(self, path: str) -> Any:
         """``GET variables/get_value/{path}``."""
-        value = self._request("GET", f"variables/get_value/{path}", missing_ok=True)
-        if value is _MISSING:
-            from connectors.errors import NotFoundError
-
-            raise NotFoundError(f"variable {path} not found in Windmill workspace {self.workspace}")
-        return value
+        return self._value("variable", path, f"variables/get_value/{path}")
 
     def wmill_set_variable(self, path: str, value: str, is_secret: bool) -> None:
         """Create (with ``is_secret``) or update the value, sent verbatim."""
-        if self._request("GET", f"variables/get/{path}", missing_ok=True) is _MISSING:
-            body = {"path": path, "value": value, "is_secret": is_secret, "description": ""}
-            self._request("POST", "variables/create", json=body)
-        else:
-            self._request("POST", f"variables/update/{path}", json={"value": value})
+        create = {"value": value, "is_secret": is_secret, "description": ""}
+        self._create_or_update("variables", path, create, {"value": value})
 
     # --- administration --------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
