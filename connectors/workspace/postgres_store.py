@@ -27,12 +27,12 @@ _SCHEMA_LOCK = 7_301_001  # advisory lock key for creating the tables
 
 def workspace_database(target: str | dict[str, Any]) -> Resource:
     """The postgresql resource of a connection string or of a resource value."""
-    import connectors
+    from connectors.api import parse, validate
 
     try:
         if isinstance(target, str):
-            return connectors.parse(target, type="postgresql")
-        return Resource("postgresql", connectors.validate("postgresql", target))
+            return parse(target, type="postgresql")
+        return Resource("postgresql", validate("postgresql", target))
     except (ValueError, ConnectorsError) as exc:  # ParseError, ValidationError: no secret
         raise WorkspaceError(
             f"the workspace database is not a PostgreSQL resource: {exc}"
@@ -47,13 +47,13 @@ class PostgresStore(SqlStore):
         super().__init__(workspace=workspace, key_file=key_file)
         import psycopg
 
-        import connectors
+        from connectors.api import connect
 
         resource = workspace_database(target)
         value = resource.value
         self._where = f"{value.get('host', '')}:{value.get('port', '')}/{value.get('dbname', '')}"
         try:
-            self._conn = connectors.connect(resource)
+            self._conn = connect(resource)
             self._conn.autocommit = True  # reads: one statement, one round trip
         except psycopg.Error as exc:
             from connectors.checks import describe
