@@ -210,7 +210,7 @@ def _parse_pasted(pasted: Pasted, type_name: str | None) -> Resource:
         resource = _parse_stripped(pasted.text, type_name or pasted.type_name)
     except ParseError as exc:
         if exc.position is not None:
-            exc.position += pasted.offset
+            exc.position = pasted.offset if pasted.built else exc.position + pasted.offset
         raise
     resource.notes.insert(0, pasted.note)
     return resource

@@ -59,6 +59,9 @@ class Pasted:
     #: the type the wrapper implies (a psql line is postgresql), when it does
     type_name: str | None = None
     extra_notes: list[str] = field(default_factory=list)
+    #: the string was built from a command line's options: ``offset`` is where those start,
+    #: and a position inside ``text`` has no place in the pasted text
+    built: bool = False
 
 
 def quoted(text: str) -> Pasted | None:
@@ -182,6 +185,16 @@ def _note(command: str, ignored: list[str]) -> str:
     return note
 
 
+def _arguments_at(text: str) -> int:
+    """Where the command's first argument starts (after ``NAME=value`` words and the command)."""
+    for match in re.finditer(r"\S+", text):
+        word = match[0]
+        if word in COMMANDS:
+            following = re.compile(r"\s+\S").search(text, match.end())
+            return following.start() + len(following[0]) - 1 if following else match.start()
+    return 0
+
+
 def _at(text: str, word: str) -> int:
     found = text.find(word)
     return found if found >= 0 else 0
@@ -228,7 +241,7 @@ def _psql(text: str, args: list[str], env: dict[str, str]) -> Pasted:
             hint="psql -h host -p 5432 -U user -d dbname, or psql 'postgresql://...'",
         )
     conninfo = " ".join(f"{key}={_libpq_quote(item)}" for key, item in options.items())
-    return Pasted(conninfo, 0, _note("psql", ignored), "postgresql")
+    return Pasted(conninfo, _arguments_at(text), _note("psql", ignored), "postgresql", built=True)
 
 
 def _libpq_quote(item: str) -> str:
@@ -263,7 +276,7 @@ def _redis_cli(text: str, command: str, args: list[str]) -> Pasted:
     built = f"{scheme}://{userinfo + '@' if userinfo else ''}{shown}:{options.get('port', '6379')}"
     if options.get("db"):
         built += f"/{options['db']}"
-    return Pasted(built, 0, _note(command, ignored))
+    return Pasted(built, _arguments_at(text), _note(command, ignored), built=True)
 
 
 _MONGO_FLAGS = {
@@ -283,12 +296,25 @@ def _mongosh(text: str, command: str, args: list[str]) -> Pasted:
     or ``mongosh --host h --port p -u user db``."""
     options, positional, ignored = _options(args, _MONGO_FLAGS, {"--tls": "tls", "--ssl": "tls"})
     uri = next((w for w in positional if w.startswith(("mongodb://", "mongodb+srv://"))), None)
+    built = uri is None
     if uri is None:
         host = options.pop("host", "localhost")
         port = options.pop("port", "")
         database = next(iter(positional), "")
+        if "://" in database:  # ``mongo db://...``: a string that is not a MongoDB one
+            joined = f"{command}{database}".split("://", 1)[0]
+            hint = (
+                f"did you mean {joined}://...? (without the space)"
+                if joined in ("mongodb", "mongodb+srv")
+                else near_miss(database) or "paste the connection string alone"
+            )
+            raise ParseError(
+                f"{command} takes a mongodb:// or mongodb+srv:// string",
+                position=_at(text, database),
+                hint=hint,
+            )
         uri = f"mongodb://{host}{':' + port if port else ''}/{quote(database, safe='')}"
-    offset = _at(text, uri)
+    offset = _arguments_at(text) if built else _at(text, uri)
     username, password = options.pop("username", None), options.pop("password", None)
     if username is not None and "@" not in uri.split("/", 3)[2]:
         scheme, _, rest = uri.partition("://")
@@ -296,14 +322,16 @@ def _mongosh(text: str, command: str, args: list[str]) -> Pasted:
         if password:
             credentials += ":" + quote(password, safe="")
         uri = f"{scheme}://{credentials}@{rest}"
-        offset = 0
+        built = True
     query = [f"{name}={quote(item, safe='')}" for name, item in options.items()]
     if query:
         if "/" not in uri.split("://", 1)[1]:
             uri += "/"
         uri += ("&" if "?" in uri else "?") + "&".join(query)
-        offset = 0
-    return Pasted(uri, offset, _note(command, ignored), "mongodb")
+        built = True
+    if built:
+        offset = _arguments_at(text)
+    return Pasted(uri, offset, _note(command, ignored), "mongodb", built=built)
 
 
 def near_miss(text: str) -> str | None:

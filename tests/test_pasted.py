@@ -550,3 +550,23 @@ env_text = st.lists(
 def test_the_env_scanner_reads_what_the_pattern_read(head, tail):
     text = head + tail
     assert parse_env_block(text) == quadratic_env_block(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "words"),
+    [
+        ("mongo db://alice@h", 6, "did you mean mongodb://...? (without the space)"),
+        ("mongosh --host h --port 99999 -u bob db", 8, "invalid port"),
+        ("redis-cli -h h -p 99999", 10, "invalid port"),
+        ("PGPASSWORD=x psql -h h -p 70000", 18, "invalid port"),
+    ],
+)
+def test_an_error_in_a_string_built_from_a_command_line_points_into_the_line(
+    text: str, position: int, words: str
+) -> None:
+    # the string was built from the options: a position inside it means nothing in the line,
+    # so the error points at the command's arguments (fuzz: position 23 in an 18-character text)
+    with pytest.raises(connectors.ParseError) as caught:
+        connectors.parse(text)
+    assert caught.value.position == position < len(text)
+    assert words in str(caught.value)
