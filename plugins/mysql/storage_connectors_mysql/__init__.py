@@ -6,6 +6,7 @@ Written against the public plugin API only (``connectors.Connector``, ``connecto
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -186,13 +187,16 @@ class MySQL(Connector):
         return check(resource.value, timeout)
 
 
-_KEY_HINTS = ("database=", "username=", "ssl-mode=", "uid=", "pwd=", "server=", "sslmode=required")
+#: keys only MySQL strings use (libpq has dbname, not database), each at the start of a setting
+_KEY_HINTS = re.compile(
+    r"(?:^|[;\s])(?:database|username|ssl-mode|uid|pwd|server)\s*=|(?:^|[;\s])sslmode=required",
+    re.IGNORECASE,
+)
 
 
 def _mysql_keywords(text: str) -> bool:
-    """A keyword string with a key only MySQL strings use (libpq has dbname, not database)."""
-    lowered = text.lower()
-    return "=" in lowered[:40] and any(hint in lowered for hint in _KEY_HINTS)
+    """A keyword string with a key only MySQL strings use (a value that holds one is not)."""
+    return "=" in text[:40] and _KEY_HINTS.search(text) is not None
 
 
 @hookimpl
