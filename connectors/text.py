@@ -9,6 +9,7 @@ values are nested at most ``MAX_JSON_DEPTH`` deep. Each refusal names where the 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ MAX_JSON_DEPTH = 100
 
 #: the longest text ``parse`` reads (1 MiB): far beyond any connection string, PEM included
 MAX_INPUT = 1 << 20
+_DIGITS = re.compile(r"\d+")
 
 
 class InputError(ConnectorsError, ValueError):
@@ -121,8 +123,21 @@ def load_json(text: str, where: str) -> Any:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: invalid JSON: {exc.msg} (at position {exc.pos})") from None
+    except ValueError:  # Python's own limit on the digits of an integer
+        message = f"{where}: a number of more than {sys.get_int_max_str_digits():,} digits"
+        raise InputError(f"{message} (at position {long_number_at(text)})") from None
     check_value_text(value, where)
     return value
+
+
+def long_number_at(text: str) -> int | None:
+    """Where the first run of digits longer than Python converts (``json.loads`` raises its own
+    ValueError on it) starts in ``text``, or None."""
+    limit = sys.get_int_max_str_digits()
+    for run in _DIGITS.finditer(text):
+        if run.end() - run.start() > limit:
+            return run.start()
+    return None
 
 
 def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:

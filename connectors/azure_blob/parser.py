@@ -388,6 +388,11 @@ def _host_text(host: str) -> str:
 
 def _split_url(text: str, position: int, what: str) -> tuple[SplitResult, int | None]:
     """``urlsplit`` and the port, with a checked host; errors do not quote the URL (user info)."""
+    # urlsplit drops tabs and line breaks (WHATWG), so what it reads is not the text; a URL
+    # holds none (RFC 3986)
+    blank = next((i for i, char in enumerate(text) if char in "\t\r\n"), -1)
+    if blank >= 0:
+        raise _error(f"a tab or line break in the {what}", blank)
     try:
         parts = urlsplit(text)
         port = split_host_port(parts.netloc.rpartition("@")[2]).port
@@ -407,6 +412,8 @@ def _check_name(name: str, what: str, position: int) -> str:
     """A container or account name that a connection string can carry back unchanged."""
     if ";" in name or any(char.isspace() or not char.isprintable() for char in name):
         raise _error(f"the {what} has a ';', a space or a control character", position)
+    if "/" in name:  # a decoded %2F: the endpoint could not carry it back
+        raise _error(f"the {what} has a '/'", position)
     return name
 
 

@@ -33,7 +33,7 @@ from connectors.parsing import (
     parse_env_block,
     split_host_port,
 )
-from connectors.text import json_depth_at
+from connectors.text import json_depth_at, long_number_at
 
 TYPE = "upstash_redis"
 URL_KEYS = ("UPSTASH_REDIS_REST_URL", "KV_REST_API_URL", "url")
@@ -182,6 +182,9 @@ def _from_json(text: str) -> tuple[str, str, list[str]] | None:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON (line {exc.lineno})", type_name=TYPE) from exc
+    except ValueError:  # Python's own limit on the digits of an integer
+        at = long_number_at(text)
+        raise ParseError("a number with too many digits", position=at, type_name=TYPE) from None
     return _from_pairs(data) if isinstance(data, dict) else None
 
 

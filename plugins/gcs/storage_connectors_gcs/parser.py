@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from connectors import ParseError
 from connectors.parsing import shown_name
+from connectors.text import long_number_at
 
 API_HOST = "storage.googleapis.com"
 BROWSER_HOST = "storage.cloud.google.com"
@@ -171,6 +172,12 @@ def parse_json(text: str) -> Parsed:
         raise ParseError(
             f"the service-account key is not valid JSON: {exc.msg}",
             position=exc.pos,
+            type_name="gcloud_storage",
+        ) from None
+    except ValueError:  # Python's own limit on the digits of an integer
+        raise ParseError(
+            "a number with too many digits",
+            position=long_number_at(text),
             type_name="gcloud_storage",
         ) from None
     if not isinstance(data, dict):

@@ -114,6 +114,7 @@ def test_s3_and_other_urls_are_not_claimed():
         ("https://[my-bucket.storage.googleapis.com/x", "not a valid URL"),
         ("gs://bucket/a\x00b", "NUL"),
         ("gs://bucket/a%00b", "forbidden %00 in the object path"),  # no string carries it back
+        ('{"bucket": ' + "9" * 5000 + "}", "a number with too many digits"),  # json's ValueError
         # urlsplit drops tabs and line breaks: the host it read was not in the text
         ("https://console.cloud.goo\tgle.com/storage", "a tab or line break in the URL"),
         ("https://co\nnsole.cloud.google.com/storage/orage/", "a tab or line break in the URL"),
