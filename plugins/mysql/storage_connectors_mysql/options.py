@@ -12,7 +12,7 @@ import difflib
 from typing import Any
 
 from connectors import ParseError
-from connectors.parsing import shown_name
+from connectors.parsing import shown_name, whole_number
 
 SSL_MODES = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
 #: the modes under which the connection is encrypted (Windmill's ``ssl: true``)
@@ -230,7 +230,10 @@ def _flag(text: str, name: str, position: int | None) -> bool:
 
 
 def _seconds(text: str, name: str, position: int | None, kind: str) -> int:
-    if not (text.isascii() and text.isdigit()):
+    number = whole_number(text)  # checked before conversion: no 4,300-digit ValueError
+    if number is None:
         raise ParseError(f"{name} must be a whole number", position=position, type_name="mysql")
-    number = int(text)
-    return -(-number // 1000) if kind == "connect_timeout_ms" else number
+    seconds = -(-number // 1000) if kind == "connect_timeout_ms" else number
+    if seconds < 1:  # the schema's minimum: 0 is no timeout to the client, not a wait
+        raise ParseError(f"{name} must be at least 1 second", position=position, type_name="mysql")
+    return seconds

@@ -299,3 +299,16 @@ def test_text_read_as_an_option_name_is_not_shown():
         "driver options with no place in the resource were left out: "
         "pooling, 1 more (not shown: not option names)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # found by the fuzz campaign: 0 is outside the schema, 5,000 digits Python's ValueError
+        ("host=localhost user=app connect_timeout=0", "connect_timeout must be at least 1 second"),
+        ("host=localhost user=app connect_timeout=" + "9" * 5000, "must be a whole number"),
+    ],
+)
+def test_a_connect_timeout_is_checked_before_conversion(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse(text, type="mysql")
