@@ -276,7 +276,8 @@ def test_refused_with_the_problem_and_its_position(type_name, text, message, pos
     with pytest.raises(connectors.ParseError) as caught:
         connectors.parse(text, type=type_name)
     assert (caught.value.message, caught.value.position) == (message, position)
-    assert fuzz.examine(text, None, []) == (False, None)
+    assert fuzz.examine(text, type_name, []) == (False, None)
+    assert fuzz.examine(text, None, [])[1] is None  # another type may read it, cleanly
 
 
 @pytest.mark.parametrize(
