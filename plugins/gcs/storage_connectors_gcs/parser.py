@@ -201,12 +201,16 @@ def parse_json(text: str) -> Parsed:
         key = value.get("serviceAccountKey")
         if key is not None:
             check_key(key, text)
+        if value.get("bucket") == "" and key is not None:  # what a pasted key alone gives
+            return Parsed(value, [_NO_BUCKET], form="resource")
         if "bucket" in value:
             value["bucket"] = _bucket(str(value["bucket"]), text.find('"bucket"'))
         return Parsed(value, form="resource")
     check_key(data, text)
-    notes = ["a service-account key without a bucket: set bucket before using it"]
-    return Parsed({"bucket": "", "serviceAccountKey": data}, notes, form="key")
+    return Parsed({"bucket": "", "serviceAccountKey": data}, [_NO_BUCKET], form="key")
+
+
+_NO_BUCKET = "a service-account key without a bucket: set bucket before using it"
 
 
 def check_key(key: Any, text: str) -> None:
