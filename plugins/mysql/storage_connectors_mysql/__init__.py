@@ -194,9 +194,16 @@ _KEY_HINTS = re.compile(
 )
 
 
+#: the words of those keys, looked for first: the expression costs 10 µs on a 150-character text
+_KEY_WORDS = ("database", "username", "ssl-mode", "uid", "pwd", "server", "sslmode=required")
+
+
 def _mysql_keywords(text: str) -> bool:
     """A keyword string with a key only MySQL strings use (a value that holds one is not)."""
-    return "=" in text[:40] and _KEY_HINTS.search(text) is not None
+    if "=" not in text[:40]:
+        return False
+    lowered = text.lower()
+    return any(word in lowered for word in _KEY_WORDS) and _KEY_HINTS.search(text) is not None
 
 
 @hookimpl
