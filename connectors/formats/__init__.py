@@ -20,13 +20,10 @@ other field changes.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from connectors.errors import ConnectorsError
 from connectors.resource import Resource
-
-if TYPE_CHECKING:
-    from connectors.connector import Connector
 
 FORMATS = ("airflow", "dlt", "env", "wmill")
 # Stands for a secret while a format is built: letters and digits only (no format escapes it,
@@ -71,37 +68,32 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", {}, [])}
 
 
-def _connector(resource: Resource, what: str) -> Connector:
+def _mapped(resource: Resource, method: str, what: str) -> Any:
+    """What the type's connector answers to ``method`` (a ``Connector`` format method), or a
+    FormatError naming ``what`` when the type is not installed or has no such mapping."""
     from connectors.plugins import get_registry
 
     connector = get_registry().connectors.get(resource.resource_type)
     if connector is None:
         raise FormatError(f"no {what} for {resource.resource_type} (not an installed type)")
-    return connector
+    found = getattr(connector, method)(resource)
+    if found is None:
+        raise FormatError(f"no {what} for {resource.resource_type}")
+    return found
 
 
 def airflow_connection(resource: Resource) -> dict[str, Any]:
     """The Airflow connection JSON of ``resource`` (``Connector.airflow_connection``)."""
-    what = "Airflow connection mapping"
-    conn = _connector(resource, what).airflow_connection(resource)
-    if conn is None:
-        raise FormatError(f"no {what} for {resource.resource_type}")
+    conn = _mapped(resource, "airflow_connection", "Airflow connection mapping")
     return clean(conn) | {"conn_type": conn["conn_type"]}
 
 
 def dlt_tables(resource: Resource) -> dict[str, dict[str, Any]]:
     """TOML table name -> keys of the ``secrets.toml`` fragment dlt reads for ``resource``."""
-    what = "dlt secrets mapping"
-    tables = _connector(resource, what).dlt_tables(resource)
-    if tables is None:
-        raise FormatError(f"no {what} for {resource.resource_type}")
+    tables: dict[str, dict[str, Any]] = _mapped(resource, "dlt_tables", "dlt secrets mapping")
     return tables
 
 
 def env_vars(resource: Resource) -> dict[str, str]:
     """The environment variables the usual clients of this type read."""
-    what = "environment-variable mapping"
-    found = _connector(resource, what).env_vars(resource)
-    if found is None:
-        raise FormatError(f"no {what} for {resource.resource_type}")
-    return dict(found)
+    return dict(_mapped(resource, "env_vars", "environment-variable mapping"))
