@@ -187,11 +187,10 @@ def _note(command: str, ignored: list[str]) -> str:
 
 def _arguments_at(text: str) -> int:
     """Where the command's first argument starts (after ``NAME=value`` words and the command)."""
-    for match in re.finditer(r"\S+", text):
-        word = match[0]
-        if word in COMMANDS:
-            following = re.compile(r"\s+\S").search(text, match.end())
-            return following.start() + len(following[0]) - 1 if following else match.start()
+    words = list(re.finditer(r"\S+", text))
+    for index, word in enumerate(words):
+        if word[0] in COMMANDS:
+            return words[index + 1].start() if index + 1 < len(words) else word.start()
     return 0
 
 

@@ -187,15 +187,18 @@ class MySQL(Connector):
         return check(resource.value, timeout)
 
 
-#: keys only MySQL strings use (libpq has dbname, not database), each at the start of a setting
+#: keys only MySQL strings use (libpq has dbname, not database), and a setting only MySQL's has;
+#: looked for as words first: the expression below costs 10 µs on a 150-character text
+_KEY_WORDS = ("database", "username", "ssl-mode", "uid", "pwd", "server", "sslmode=required")
+#: each of them at the start of a setting, not inside another's value
 _KEY_HINTS = re.compile(
-    r"(?:^|[;\s])(?:database|username|ssl-mode|uid|pwd|server)\s*=|(?:^|[;\s])sslmode=required",
+    r"(?:^|[;\s])(?:(?:"
+    + "|".join(re.escape(word) for word in _KEY_WORDS[:-1])
+    + r")\s*=|"
+    + re.escape(_KEY_WORDS[-1])
+    + ")",
     re.IGNORECASE,
 )
-
-
-#: the words of those keys, looked for first: the expression costs 10 µs on a 150-character text
-_KEY_WORDS = ("database", "username", "ssl-mode", "uid", "pwd", "server", "sslmode=required")
 
 
 def _mysql_keywords(text: str) -> bool:
