@@ -38,11 +38,8 @@ def detect(text: str) -> list[tuple[str, int]]:
     if scheme is not None and "+" in scheme:
         scheme = scheme[: scheme.index("+")]
     scores = []
-    for name, connector in get_registry().connectors.items():
+    for name, connector in _asked_about(scheme):
         try:
-            schemes = connector.url_schemes if scheme is not None else None
-            if schemes is not None and scheme not in schemes:
-                continue
             score = connector.detect(text)
             claimed = score > _NONE
         except Exception as exc:
@@ -56,6 +53,46 @@ def detect(text: str) -> list[tuple[str, int]]:
 
 
 _NONE = Match.NONE
+
+
+class _Askers:
+    """Which connectors to ask about a text, by its URL scheme: those whose ``url_schemes``
+    admit it, in registration order. Built once per set of registered types."""
+
+    def __init__(self, connectors: dict[str, Connector]) -> None:
+        self.key = (id(connectors), len(connectors))
+        self.every = list(connectors.items())
+        schemes: dict[str, frozenset[str] | None] = {}
+        for name, connector in self.every:
+            try:
+                schemes[name] = connector.url_schemes
+            except Exception as exc:
+                contain(plugin_failure(name, "detect", exc))
+                schemes[name] = frozenset()
+        #: a scheme no connector names goes to those that take any scheme
+        self.other = [(name, c) for name, c in self.every if schemes[name] is None]
+        named = set().union(*(found for found in schemes.values() if found))
+        self.by_scheme = {
+            scheme: [(n, c) for n, c in self.every if schemes[n] is None or scheme in schemes[n]]
+            for scheme in named
+        }
+
+    def of(self, scheme: str | None) -> list[tuple[str, Connector]]:
+        if scheme is None:
+            return self.every
+        return self.by_scheme.get(scheme, self.other)
+
+
+_askers: _Askers | None = None
+
+
+def _asked_about(scheme: str | None) -> list[tuple[str, Connector]]:
+    """The connectors to ask about a text with this URL scheme (None: not a URL)."""
+    global _askers
+    connectors = get_registry().connectors
+    if _askers is None or _askers.key != (id(connectors), len(connectors)):
+        _askers = _Askers(connectors)
+    return _askers.of(scheme)
 
 
 def parse(text: str, type: str | None = None) -> Resource:

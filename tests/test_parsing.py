@@ -2,10 +2,48 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, strategies as st
 
 from connectors import ParseError
-from connectors.parsing import parse_env_block, percent_decode, split_host_port
+from connectors.parsing import parse_env_block, percent_decode, split_host_port, url_scheme
+
+#: what url_scheme answers, written as a regular expression
+URL_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+
+def scheme_by_pattern(text: str) -> str | None:
+    match = URL_SCHEME.match(text)
+    return match.group(1).lower() if match else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "postgresql://h/d",
+        "  Redis://h",
+        "\u00a0s3://b",
+        "mongodb+srv://x",
+        "a.b-c+d://",
+        "1abc://h",
+        "://h",
+        "host=x password=a://b",
+        "ré://h",
+        "x y://h",
+        "a://b://c",
+        "no scheme at all",
+        "",
+    ],
+)
+def test_url_scheme_answers_as_the_pattern(text):
+    assert url_scheme(text) == scheme_by_pattern(text)
+
+
+@given(st.text(alphabet=st.sampled_from("aZ9+.-: /\t\u00a0é=@"), max_size=12))
+def test_url_scheme_answers_as_the_pattern_on_any_text(text):
+    assert url_scheme(text) == scheme_by_pattern(text)
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,8 @@ class AzureBlob(Connector):
 
     def parse(self, text: str) -> Resource:
         value, notes = parse_azure(text)
-        return Resource(self.name, value, provider_of(value), notes + value_notes(value))
+        provider = provider_of(value)
+        return Resource(self.name, value, provider, notes + value_notes(value, provider))
 
     def to_connection_string(self, resource: Resource) -> str:
         from connectors.azure_blob import values

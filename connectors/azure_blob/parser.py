@@ -390,21 +390,23 @@ def _split_url(text: str, position: int, what: str) -> tuple[SplitResult, int | 
     """``urlsplit`` and the port, with a checked host; errors do not quote the URL (user info)."""
     # urlsplit drops tabs and line breaks (WHATWG), so what it reads is not the text; a URL
     # holds none (RFC 3986)
-    blank = next((i for i, char in enumerate(text) if char in "\t\r\n"), -1)
-    if blank >= 0:
+    if "\t" in text or "\r" in text or "\n" in text:
+        blank = min(i for i in (text.find("\t"), text.find("\r"), text.find("\n")) if i >= 0)
         raise _error(f"a tab or line break in the {what}", blank)
     try:
         parts = urlsplit(text)
-        port = split_host_port(parts.netloc.rpartition("@")[2]).port
+        _, at, hostport = parts.netloc.rpartition("@")
+        port = split_host_port(hostport).port
     except (ValueError, ParseError):
         raise _error(f"the {what} has a malformed host or port", position) from None
-    if not parts.hostname:
+    host = parts.hostname
+    if not host:
         raise _error(f"the {what} has no host", position)
-    if parts.username is not None or parts.password is not None:
+    if at:
         raise _error(
             f"credentials inside the {what} are not supported (Azure ignores them)", position
         )
-    check_host(parts.hostname, position=position, type_name=TYPE, what=f"{what} host")
+    check_host(host, position=position, type_name=TYPE, what=f"{what} host")
     return parts, port
 
 

@@ -50,6 +50,8 @@ def is_local_host(host: str) -> bool:
     """
     if host in _LOCAL_HOSTS or host.endswith(".localhost"):
         return True
+    if not host[:1].isdigit() and ":" not in host:  # neither IPv4 nor IPv6
+        return False
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -103,14 +105,14 @@ def provider_of(value: dict[str, Any]) -> str:
     return "azure"
 
 
-def value_notes(value: dict[str, Any]) -> list[str]:
-    """Advice that follows from a value alone."""
+def value_notes(value: dict[str, Any], provider: str) -> list[str]:
+    """Advice that follows from a value alone; ``provider`` is ``provider_of(value)``."""
     notes = []
     if not value.get("accountName"):
         notes.append(
             "the account name is unknown (custom domain or URI without it): set accountName"
         )
-    if provider_of(value) == "azurite" and value.get("accessKey") == DEV_KEY:
+    if provider == "azurite" and value.get("accessKey") == DEV_KEY:
         notes.append("Azurite's well-known development account (devstoreaccount1)")
     if value.get("accountName") and not _ACCOUNT_NAME.match(value["accountName"]):
         notes.append("storage account names are 3-24 lowercase letters and digits")

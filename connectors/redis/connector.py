@@ -43,7 +43,7 @@ PROVIDERS = {
 }
 _SUFFIXES = tuple(PROVIDERS)
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
-_SSL_FIELDS = ("ssl_cert_reqs", "ssl_check_hostname", "ssl_ca_certs", "ssl_ca_data")
+_SSL_FIELDS = frozenset(("ssl_cert_reqs", "ssl_check_hostname", "ssl_ca_certs", "ssl_ca_data"))
 
 
 def from_mongodb_shape(value: dict[str, Any]) -> dict[str, Any]:
@@ -68,23 +68,28 @@ def provider_of(value: dict[str, Any]) -> str | None:
     return next((name for suffix, name in PROVIDERS.items() if host.endswith(suffix)), None)
 
 
-def value_notes(value: dict[str, Any]) -> list[str]:
-    """Advice that follows from the value (so a round trip keeps it)."""
+def value_notes(value: dict[str, Any], provider: str | None) -> list[str]:
+    """Advice that follows from the value (so a round trip keeps it); ``provider`` is
+    ``provider_of(value)``."""
     notes = []
     unix = bool(value.get("unix_socket_path"))
-    tls = bool(value.get("tls")) and not unix
-    if tls and value.get("ssl_cert_reqs") == "none":
-        notes.append(
-            "ssl_cert_reqs=none: traffic is encrypted but the server's certificate is not checked"
-        )
-    elif tls and value.get("ssl_check_hostname") is False:
-        notes.append("ssl_check_hostname=false: the certificate's host name is not checked")
-    if not tls and any(value.get(name) is not None for name in _SSL_FIELDS):
-        notes.append("the ssl_* settings are not used without TLS (use rediss://)")
-    host = str(value.get("host") or "localhost")
-    if not tls and not unix and value.get("password") and host not in _LOOPBACK:
-        notes.append("no TLS: the password and data travel unencrypted (use rediss://)")
-    if provider_of(value) == "upstash":
+    if value.get("tls") and not unix:
+        if value.get("ssl_cert_reqs") == "none":
+            notes.append(
+                "ssl_cert_reqs=none: traffic is encrypted but the server's certificate is not "
+                "checked"
+            )
+        elif value.get("ssl_check_hostname") is False:
+            notes.append("ssl_check_hostname=false: the certificate's host name is not checked")
+    else:
+        if not _SSL_FIELDS.isdisjoint(value) and any(
+            value.get(name) is not None for name in _SSL_FIELDS
+        ):
+            notes.append("the ssl_* settings are not used without TLS (use rediss://)")
+        host = value.get("password") and not unix and str(value.get("host") or "localhost")
+        if host and host not in _LOOPBACK:
+            notes.append("no TLS: the password and data travel unencrypted (use rediss://)")
+    if provider == "upstash":
         notes.append(
             "Upstash database: TLS is always on; for its REST API parse this as upstash_redis"
         )
@@ -105,9 +110,8 @@ def looks_like_stackexchange(text: str) -> bool:
 _CLOUD_DB_LIMIT = 15
 
 
-def _check_cloud_db(value: dict[str, Any], text: str) -> None:
+def _check_cloud_db(value: dict[str, Any], provider: str | None, text: str) -> None:
     """A database number beyond 15 on a hosted service is a port or a typo: refuse it."""
-    provider = provider_of(value)
     db = value.get("db") or 0
     if provider is None or db <= _CLOUD_DB_LIMIT:
         return
@@ -158,12 +162,13 @@ class Redis(Connector):
             value = parse_redis_url(render_redis_url(value))
         else:
             value, read_notes = parse_redis_url(text), []
-        _check_cloud_db(value, text)
-        notes = read_notes + value_notes(value)
+        provider = provider_of(value)
+        _check_cloud_db(value, provider, text)
+        notes = read_notes + value_notes(value, provider)
         if is_password_placeholder(value.get("password", "")):
             value["password"] = ""
             notes.insert(0, PLACEHOLDER_NOTE)
-        return Resource(self.name, value, provider_of(value), notes)
+        return Resource(self.name, value, provider, notes)
 
     def to_connection_string(self, resource: Resource) -> str:
         return render_redis_url(resource.value)

@@ -95,32 +95,46 @@ def unquote(text: str, *, offset: int, what: str) -> str:
     return _ESCAPES.sub(decode, text)
 
 
-# The form most URLs take: lower-case scheme and host, unreserved characters in the user name and
-# password, a numeric port and database, no query. It is read in one match; anything else
-# (escapes, brackets, a query, upper case, a port out of range) goes through the full parser,
-# which gives the same value for these (tests/default_plugins/test_redis_fast_path.py).
+# The form most URLs take: lower-case scheme and host, unreserved characters and escapes in the
+# user name and password, a numeric port and database, a query. It is read in one match; anything
+# else (brackets, upper case, a fragment, a port out of range, a query naming the host, port, user
+# or password) goes through the full parser, which gives the same value for these
+# (tests/default_plugins/test_redis_fast_path.py).
 _SIMPLE = re.compile(
-    r"(rediss?)://(?:([\w.~-]*)(?::([\w.~-]*))?@)?([a-z0-9][a-z0-9.-]*)"
-    r"(?::([1-9][0-9]{0,4}))?(?:/([0-9]{0,9}))?",
+    r"(rediss?)://(?:([\w.~%-]*)(?::([\w.~%-]*))?@)?"
+    r"([a-z0-9][a-z0-9.-]*)(?::([1-9][0-9]{0,4}))?(?:/([0-9]{0,9}))?(?:\?([^#]*))?",
     re.ASCII,
 )
+#: query parameters that stand in for parts of the URL: the full parser weighs them
+_URL_PARTS = frozenset(("host", "port", "username", "password", "path"))
 
 
 def parse_redis_url(text: str) -> dict[str, Any]:
     """The redis resource value of a ``redis://``, ``rediss://`` or ``unix://`` URL."""
     simple = _SIMPLE.fullmatch(text)
-    if simple is not None:
-        scheme, username, password, host, port, db = simple.groups()
-        if port is None or int(port) < 65536:
-            return {
-                "host": host,
-                "port": int(port) if port else DEFAULT_PORT,
-                "db": int(db) if db else 0,
-                "username": username or "",
-                "password": password or "",
-                "tls": scheme == "rediss",
-            }
-    return parse_full_url(text)
+    if simple is None:
+        return parse_full_url(text)
+    scheme, username, password, host, port, db, query = simple.groups()
+    if port is not None and int(port) > 65535:
+        return parse_full_url(text)
+    if username and "%" in username:
+        username = unquote(username, offset=simple.start(2), what="user name")
+    if password and "%" in password:
+        password = unquote(password, offset=simple.start(3), what="password")
+    params = _query(query, simple.start(7)) if query else {}
+    if params and not params.keys().isdisjoint(_URL_PARTS):
+        return parse_full_url(text)
+    value: dict[str, Any] = {
+        "host": host,
+        "port": int(port) if port else DEFAULT_PORT,
+        "db": params.pop("db") if "db" in params else int(db) if db else 0,
+        "username": username or "",
+        "password": password or "",
+        "tls": scheme == "rediss",
+    }
+    if params:
+        _add_params(value, params)
+    return value
 
 
 def parse_full_url(text: str) -> dict[str, Any]:
@@ -137,7 +151,7 @@ def parse_full_url(text: str) -> dict[str, Any]:
     value: dict[str, Any] = {}
     userinfo, at, hostport = netloc.rpartition("@")
     username, password = _userinfo(userinfo, start)
-    params = _query(query, query_at)
+    params = _query(query, query_at) if query else {}
 
     # Query values of these redis-py keyword arguments count only when the URL lacks them.
     fallback = {
@@ -162,11 +176,17 @@ def parse_full_url(text: str) -> dict[str, Any]:
     value["username"] = username or fallback.get("username", "")
     value["password"] = password or fallback.get("password", "")
     value["tls"] = scheme == "rediss"
+    if params:
+        _add_params(value, params)
+    return value
+
+
+def _add_params(value: dict[str, Any], params: dict[str, Any]) -> None:
+    """The typed fields of the query into ``value``, then the rest as its ``options``."""
     options = {name: item for name, item in params.items() if name not in TYPED_FIELDS}
     value.update((name, item) for name, item in params.items() if name in TYPED_FIELDS)
     if options:
         value["options"] = options
-    return value
 
 
 def _scheme(text: str) -> str:
@@ -255,32 +275,39 @@ def _query(query: str, offset: int) -> dict[str, Any]:
     at = offset
     for field in query.split("&"):
         field_at, at = at, at + len(field) + 1
-        raw_name, eq, raw_value = field.partition("=")
-        if not eq or not raw_value:
+        raw_name, _, item = field.partition("=")
+        if not item:
             continue
-        name = unquote(raw_name.replace("+", " "), offset=field_at, what="query parameter name")
+        name = raw_name.replace("+", " ")
+        if "%" in name:
+            name = unquote(name, offset=field_at, what="query parameter name")
         if name in params:
             continue
         value_at = field_at + len(raw_name) + 1
-        item = unquote(
-            raw_value.replace("+", " "), offset=value_at, what=f"value of {shown_name(name)}"
-        )
-        params[name] = _typed(name, item, value_at)
+        item = item.replace("+", " ")
+        if "%" in item:
+            item = unquote(item, offset=value_at, what=f"value of {shown_name(name)}")
+        kind = _KINDS.get(name)
+        params[name] = item if kind is None else _typed(name, kind, item, value_at)
     return params
 
 
-def _typed(name: str, text: str, position: int) -> Any:
-    kind = "int" if name == "db" else TYPED_FIELDS.get(name) or CHECKED_OPTIONS.get(name, "str")
+#: the kind of each query parameter that is more than a string
+_KINDS = {
+    "db": "int",
+    **{name: kind for name, kind in TYPED_FIELDS.items() if kind != "str"},
+    "ssl_cert_reqs": "cert_reqs",
+    **CHECKED_OPTIONS,
+}
+_EXPECTED = {"int": "an integer", "float": "a finite number", "verify_flags": "ssl.VerifyFlags"}
+
+
+def _typed(name: str, kind: str, text: str, position: int) -> Any:
     try:
         converted = _convert(kind, text)
     except ValueError as exc:
-        expected = {
-            "int": "an integer",
-            "float": "a finite number",
-            "verify_flags": "ssl.VerifyFlags",
-        }
         raise ParseError(
-            f"invalid value for {name!r} in the query (expected {expected[kind]})",
+            f"invalid value for {name!r} in the query (expected {_EXPECTED[kind]})",
             position=position,
             type_name=TYPE,
         ) from exc
@@ -294,14 +321,10 @@ def _typed(name: str, text: str, position: int) -> Any:
         raise ParseError(f"{name} must be {bound}", position=position, type_name=TYPE)
     if name == "protocol" and converted not in (2, 3):
         raise ParseError("protocol must be 2 or 3", position=position, type_name=TYPE)
-    if name == "ssl_cert_reqs":
-        converted = text.lower()
-        if converted not in SSL_CERT_REQS:
-            raise ParseError(
-                "ssl_cert_reqs must be none, optional or required",
-                position=position,
-                type_name=TYPE,
-            )
+    if kind == "cert_reqs" and converted not in SSL_CERT_REQS:
+        raise ParseError(
+            "ssl_cert_reqs must be none, optional or required", position=position, type_name=TYPE
+        )
     return converted
 
 
@@ -315,6 +338,8 @@ def _convert(kind: str, text: str) -> Any:
         return number
     if kind == "bool":
         return to_bool(text)
+    if kind == "cert_reqs":
+        return text.lower()
     if kind == "verify_flags":
         import ssl
 

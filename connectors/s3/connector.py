@@ -45,6 +45,16 @@ _VENDOR_WORDS = (
     "storage.googleapis.com",
     "console.aws.amazon.com",
 )
+_URI_SCHEMES = frozenset({"s3", "s3a", "s3n"})
+
+
+def _vendor_host(lowered: str) -> bool:
+    for word in _VENDOR_WORDS:  # a loop, not any(): detection runs on every text
+        if word in lowered:
+            return _VENDOR_HOSTS.match(lowered) is not None
+    return False
+
+
 _HTTP_WITH_PATH = re.compile(r"^https?://[^/\s@]+/[^/\s?#]+")
 
 _AWS_ENV = (
@@ -83,25 +93,23 @@ class S3(Connector):
     )
 
     def detect(self, text: str) -> int:
-        if url_scheme(text) not in _SCHEMES:
+        scheme = url_scheme(text)
+        if scheme not in _SCHEMES:
             return Match.NONE
-        lowered = text.strip().lower()
-        if lowered.startswith(("s3://", "s3a://", "s3n://")):
+        if scheme in _URI_SCHEMES:
             return Match.SCHEME
-        if ".r2.cloudflarestorage.com" in lowered and "\n" not in lowered:
-            return Match.PROVIDER
-        if "amazonaws.com" in lowered and _S3_HOSTS.search(lowered):
-            return Match.PROVIDER
-        if (
-            "\n" not in lowered
-            and any(word in lowered for word in _VENDOR_WORDS)
-            and _VENDOR_HOSTS.match(lowered)
-        ):
-            # a GCS type (the gcs plugin) is the more specific reading of a GCS host
-            return Match.GENERIC if "storage.googleapis.com" in lowered else Match.PROVIDER
+        lowered = text.strip().lower()
+        if ".com" in lowered:  # every host below ends in .com
+            if ".r2.cloudflarestorage.com" in lowered and "\n" not in lowered:
+                return Match.PROVIDER
+            if "amazonaws.com" in lowered and _S3_HOSTS.search(lowered):
+                return Match.PROVIDER
+            if "\n" not in lowered and _vendor_host(lowered):
+                # a GCS type (the gcs plugin) is the more specific reading of a GCS host
+                return Match.GENERIC if "storage.googleapis.com" in lowered else Match.PROVIDER
         if looks_like_env_block(text):
             return Match.SCHEME
-        if _HTTP_WITH_PATH.match(lowered):
+        if scheme is not None and _HTTP_WITH_PATH.match(lowered):
             return Match.GENERIC  # MinIO and other endpoints: http(s)://host[:port]/<bucket>
         return Match.NONE
 

@@ -206,7 +206,10 @@ def _mysql_keywords(text: str) -> bool:
     if "=" not in text[:40]:
         return False
     lowered = text.lower()
-    return any(word in lowered for word in _KEY_WORDS) and _KEY_HINTS.search(text) is not None
+    for word in _KEY_WORDS:  # a loop, not any(): detection runs on every text
+        if word in lowered:
+            return _KEY_HINTS.search(text) is not None
+    return False
 
 
 @hookimpl
