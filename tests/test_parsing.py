@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, strategies as st
 
 from connectors import ParseError
-from connectors.parsing import parse_env_block, percent_decode, split_host_port, url_scheme
+from connectors.parsing import (
+    parse_env_block,
+    percent_decode,
+    split_host_port,
+    split_url,
+    url_scheme,
+)
 
 #: what url_scheme answers, written as a regular expression
 URL_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)://")
@@ -103,3 +110,29 @@ def test_check_host_shortcut_accepts_exactly_what_its_loop_accepts():
         if bool(_HOST_NAME.fullmatch(chr(code))) != (chr(code).isalnum() or chr(code) in "-._")
     ]
     assert differ == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://a.blob.core.windows.net/c/b?sv=1&sig=2#f",
+        "http://127.0.0.1:10000/devstoreaccount1",
+        "HTTPS://[::1]:8/x",
+        "https://u:p@h?q/#x?y",
+        "https://h#a?b/c",
+        "https://",
+        "http://h/a%2Fb",
+    ],
+)
+def test_split_url_splits_as_urlsplit(text):
+    assert split_url(text) == urlsplit(text)
+
+
+@given(st.text(alphabet=st.sampled_from("ab:/?#@[]%.9é "), max_size=16))
+def test_split_url_splits_as_urlsplit_on_any_url(tail):
+    text = "https://" + tail
+    try:
+        expected = urlsplit(text)
+    except ValueError:  # urlsplit's own check of brackets: the callers read the host after
+        return
+    assert split_url(text) == expected

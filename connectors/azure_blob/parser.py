@@ -26,7 +26,7 @@ import base64
 import binascii
 import re
 from typing import Any
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, unquote
 
 from connectors.azure_blob.values import (
     DEFAULT_SUFFIX,
@@ -38,7 +38,13 @@ from connectors.azure_blob.values import (
     set_endpoint,
 )
 from connectors.errors import ParseError
-from connectors.parsing import check_host, parse_env_block, percent_decode, split_host_port
+from connectors.parsing import (
+    check_host,
+    parse_env_block,
+    percent_decode,
+    split_host_port,
+    split_url,
+)
 
 #: query keys the SDK treats as SAS parameters (QueryStringConstants)
 # fmt: off
@@ -268,8 +274,7 @@ def parse_url(text: str) -> tuple[dict[str, Any], list[str]]:
         return _parse_uri(text, scheme)
     if scheme not in ("http", "https"):
         raise _error(f"unsupported scheme {scheme!r} (expected https, http or az)", 0)
-    parts, port = _split_url(text, len(scheme) + 3, "URL")
-    host = (parts.hostname or "").lower()
+    parts, host, port = _split_url(text, len(scheme) + 3, "URL")
     path_at = text.find(parts.path, len(scheme) + 3) if parts.path else len(text)
     segments = _path_segments(parts.path, path_at)
     if segments:
@@ -386,20 +391,20 @@ def _host_text(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _split_url(text: str, position: int, what: str) -> tuple[SplitResult, int | None]:
-    """``urlsplit`` and the port, with a checked host; errors do not quote the URL (user info)."""
+def _split_url(text: str, position: int, what: str) -> tuple[SplitResult, str, int | None]:
+    """The parts of the URL, its checked host (lower case) and its port; errors do not quote
+    the URL (user info)."""
     # urlsplit drops tabs and line breaks (WHATWG), so what it reads is not the text; a URL
     # holds none (RFC 3986)
     if "\t" in text or "\r" in text or "\n" in text:
         blank = min(i for i in (text.find("\t"), text.find("\r"), text.find("\n")) if i >= 0)
         raise _error(f"a tab or line break in the {what}", blank)
     try:
-        parts = urlsplit(text)
+        parts = split_url(text)
         _, at, hostport = parts.netloc.rpartition("@")
-        port = split_host_port(hostport).port
+        host, port, _ = split_host_port(hostport)
     except (ValueError, ParseError):
         raise _error(f"the {what} has a malformed host or port", position) from None
-    host = parts.hostname
     if not host:
         raise _error(f"the {what} has no host", position)
     if at:
@@ -407,7 +412,7 @@ def _split_url(text: str, position: int, what: str) -> tuple[SplitResult, int | 
             f"credentials inside the {what} are not supported (Azure ignores them)", position
         )
     check_host(host, position=position, type_name=TYPE, what=f"{what} host")
-    return parts, port
+    return parts, host.lower(), port
 
 
 def _check_name(name: str, what: str, position: int) -> str:
@@ -422,14 +427,14 @@ def _check_name(name: str, what: str, position: int) -> str:
 def _endpoint_url(text: str, position: int) -> str:
     if text.split("://", 1)[0].lower() not in ("http", "https"):
         raise _error("BlobEndpoint must be an http(s) URL with a host", position)
-    parts, port = _split_url(text, position, "BlobEndpoint")
-    host = _host_text((parts.hostname or "").lower())
+    parts, host, port = _split_url(text, position, "BlobEndpoint")
+    host = _host_text(host)
     path = parts.path.rstrip("/")
     return f"{parts.scheme.lower()}://{host}{f':{port}' if port else ''}{path}"
 
 
 def _account_from_endpoint(endpoint: str) -> str:
-    parts = urlsplit(endpoint)
+    parts = split_url(endpoint)
     host = parts.hostname or ""
     matched = _SERVICE_HOST.match(host)
     if matched:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import ipaddress
 import re
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from connectors.errors import Problem, ValidationError
+from connectors.parsing import split_url
 
 TYPE = "azure_blob"
 DEFAULT_SUFFIX = "core.windows.net"
@@ -41,6 +42,9 @@ FIELD_ORDER = (
 #: hosts that are Azurite (or a local emulator) and use IP-style URLs: /<account>/<container>
 _LOCAL_HOSTS = ("localhost", "host.docker.internal", "azurite")
 _ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
+#: what ipaddress.IPv4Address reads: four decimal octets 0-255, no leading zeros
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
 def is_local_host(host: str) -> bool:
@@ -50,7 +54,9 @@ def is_local_host(host: str) -> bool:
     """
     if host in _LOCAL_HOSTS or host.endswith(".localhost"):
         return True
-    if not host[:1].isdigit() and ":" not in host:  # neither IPv4 nor IPv6
+    if _IPV4.fullmatch(host):
+        return True
+    if ":" not in host:  # not IPv6 either
         return False
     try:
         ipaddress.ip_address(host)
@@ -91,7 +97,7 @@ def sas_parameters(token: str) -> dict[str, str]:
 def is_local_endpoint(endpoint: str) -> bool:
     """Whether the URL ``endpoint`` points at a local emulator (false when it is malformed)."""
     try:
-        host = urlsplit(endpoint).hostname or ""
+        host = split_url(endpoint).hostname or ""
     except ValueError:  # a value given by hand may hold anything
         return False
     return is_local_host(host.lower())

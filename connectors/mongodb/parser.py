@@ -174,6 +174,8 @@ def _parse_host(item: str, offset: int) -> Host:
         if port is not None:
             raise _error("a Unix socket path takes no port", offset)
         return Host("unix", host)
+    if ":" in host:  # decoded from %3A: written back, it would read as an IPv6 address
+        raise _error("a percent-encoded ':' in a host name (an IPv6 address goes in [])", offset)
     return Host("ipv4" if _IPV4.match(host) else "hostname", host, port)
 
 
