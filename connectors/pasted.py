@@ -39,13 +39,17 @@ KNOWN_SCHEMES = {
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):/{0,3}")
 #: a command line read before detection: psql or mongosh, or any command after VAR=value words
 #: (``PGPASSWORD=x psql ...`` would otherwise read as a PGPASSWORD assignment)
+# possessive: NAME=value words never give back what they matched (\S and \s are disjoint), so
+# a long text without spaces is read once, not once per character
 _EARLY_COMMAND = re.compile(
-    r"(?:psql|mongosh|mongo)\s|(?:[A-Za-z_]\w*=\S*\s+)+(?:psql|mongosh|mongo|redis-cli|valkey-cli)\s"
+    r"(?:psql|mongosh|mongo)\s|(?:[A-Za-z_]\w*+=\S*+\s++)++(?:psql|mongosh|mongo|redis-cli|valkey-cli)\s"
 )
 
 
 def early(text: str) -> Pasted | None:
     """The connection string of a command line that detection would misread, else None."""
+    if "psql" not in text and "mongo" not in text and "-cli" not in text:  # every command's
+        return None
     return _command(text) if _EARLY_COMMAND.match(text) else None
 
 

@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from connectors.parsing import whole_number
+from connectors.parsing import split_url, whole_number
 
 #: an AWS region name: us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1, us-isob-east-1
 REGION = re.compile(r"^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$")
@@ -67,7 +66,7 @@ def endpoint_of(value: dict[str, Any]) -> Endpoint:
     """The endpoint of an ``s3`` value, full-URL or bare-host form (Windmill's rules)."""
     raw = str(value.get("endPoint") or "").strip()
     if raw.lower().startswith(("http://", "https://")):
-        parts = urlsplit(raw)
+        parts = split_url(raw)
         try:
             port = parts.port
         except ValueError:

@@ -41,7 +41,6 @@ from connectors.resource import Resource
 from connectors.s3.endpoint import (
     Endpoint,
     endpoint_of,
-    is_aws,
     is_aws_host,
     is_local,
     is_r2_host,
@@ -209,8 +208,12 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
 
 def _find_any(text: str, stops: str, start: int) -> int:
     """Where the first of ``stops`` is in ``text`` from ``start`` on, else ``len(text)``."""
-    found = (text.find(stop, start) for stop in stops)
-    return min((index for index in found if index >= 0), default=len(text))
+    end = len(text)
+    for stop in stops:
+        found = text.find(stop, start, end)
+        if found >= 0:
+            end = found
+    return end
 
 
 def _parse_console(text: str, path_at: int, offset: int) -> tuple[dict[str, Any], list[str]]:
@@ -369,9 +372,11 @@ def _value(*, bucket: str, region: str, endpoint: Endpoint | None, path: bool) -
 
 def provider_of(value: dict[str, Any]) -> str | None:
     """aws, r2 or minio (any local endpoint), from the endpoint; None for other services."""
-    if is_aws(value):
+    if not str(value.get("endPoint") or "").strip():  # is_aws, the endpoint read once
         return "aws"
     host = endpoint_of(value).host
+    if is_aws_host(host):
+        return "aws"
     if is_r2_host(host):
         return "r2"
     return provider_of_host(host) or ("minio" if is_local(host) else None)
