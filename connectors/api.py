@@ -60,7 +60,8 @@ class _Askers:
     admit it, in registration order. Built once per set of registered types."""
 
     def __init__(self, connectors: dict[str, Connector]) -> None:
-        self.key = (id(connectors), len(connectors))
+        self.connectors = connectors
+        self.size = len(connectors)
         self.every = list(connectors.items())
         schemes: dict[str, frozenset[str] | None] = {}
         for name, connector in self.every:
@@ -90,7 +91,7 @@ def _asked_about(scheme: str | None) -> list[tuple[str, Connector]]:
     """The connectors to ask about a text with this URL scheme (None: not a URL)."""
     global _askers
     connectors = get_registry().connectors
-    if _askers is None or _askers.key != (id(connectors), len(connectors)):
+    if _askers is None or _askers.connectors is not connectors or _askers.size != len(connectors):
         _askers = _Askers(connectors)
     return _askers.of(scheme)
 
