@@ -17,11 +17,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import connectors
 import connectors.plugins
+from connectors.hub.loader import load_path
 
 AZURITE_KEY = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -137,14 +139,16 @@ def test_a_plugin_check_returns_by_its_deadline(type_name, silent_port):
     assert re.search(r"timeout|sent no", result.steps[-1].detail), result.steps
 
 
-#: the driver setting each built-in type's hub scripts use for the default connect timeout;
-#: upstash-redis has none (docs/reliability.md), and azure_blob/generate_sas signs locally
+#: the driver setting each built-in type's hub scripts use for the default connect timeout
+#: (upstash-redis: its httpx client's, with 30 s per request); azure_blob/generate_sas signs
+#: locally
 HUB_SCRIPT_TIMEOUTS = {
     "postgresql": r'"connect_timeout", 10\)',
     "mongodb": r'"connectTimeoutMS", 10_000\)',
     "redis": r'"socket_connect_timeout", 10\)',
     "s3": r'"?connect_timeout"?\s*[:=]\s*10\b',
     "azure_blob": r"connection_timeout=10\b",
+    "upstash_redis": r"http\.timeout = \(10, 30, 30, 30\)",
 }
 NO_CONNECTION = {"azure_blob/generate_sas.py"}
 
@@ -157,6 +161,68 @@ def test_hub_scripts_set_the_default_connect_timeout(type_name):
         if f"{type_name}/{script.name}" in NO_CONNECTION:
             continue
         assert re.search(HUB_SCRIPT_TIMEOUTS[type_name], script.read_text()), script.name
+
+
+UPSTASH_SCRIPT_ARGS = {
+    "get": {"key": "k"},
+    "set": {"key": "k", "value": "v"},
+    "delete": {"keys": ["k"]},
+    "scan_keys": {},
+    "hget": {"key": "h"},
+    "hset": {"key": "h", "values": {"a": "1"}},
+    "increment": {"key": "n"},
+    "publish": {"channel": "c", "message": "m"},
+    "rate_limit": {"identifier": "x"},
+}
+
+
+def upstash_script(name: str) -> ModuleType:
+    return load_path(ROOT / "hub_scripts" / "upstash_redis" / f"{name}.py", f"deadline_{name}")
+
+
+def test_every_upstash_script_is_listed():
+    found = {path.stem for path in (ROOT / "hub_scripts" / "upstash_redis").glob("*.py")}
+    assert found == set(UPSTASH_SCRIPT_ARGS)
+
+
+@pytest.mark.parametrize("name", tuple(UPSTASH_SCRIPT_ARGS))
+def test_upstash_scripts_give_the_sdk_client_its_timeouts(name):
+    """The timeout reaches the SDK's own httpx client (its place is private to the SDK)."""
+    import httpx
+
+    client = upstash_script(name)._client({"url": "http://127.0.0.1:9/", "token": "t"})
+    assert client._http._client.timeout == httpx.Timeout(30, connect=10)
+
+
+@pytest.mark.slow
+def test_upstash_scripts_end_on_an_endpoint_that_never_answers(silent_port):
+    """Each script raises httpx's ReadTimeout: two attempts of 30 s (the SDK retries once,
+    3 s later); without the timeout they would wait for ever."""
+    import httpx
+
+    value = {"url": f"http://127.0.0.1:{silent_port}", "token": "AXtoken1234"}
+    outcome: dict[str, BaseException | None] = {}
+
+    def attempt(name: str) -> None:
+        try:
+            upstash_script(name).main(value, **UPSTASH_SCRIPT_ARGS[name])
+            outcome[name] = None
+        except Exception as exc:
+            outcome[name] = exc
+
+    workers = {
+        name: threading.Thread(target=attempt, args=(name,), daemon=True)
+        for name in UPSTASH_SCRIPT_ARGS
+    }
+    for worker in workers.values():
+        worker.start()
+    deadline = time.monotonic() + 2 * 30 + 3 + 15  # a generous margin for a loaded machine
+    for worker in workers.values():
+        worker.join(max(deadline - time.monotonic(), 0))
+    assert not [name for name, worker in workers.items() if worker.is_alive()]
+    assert {name: type(error) for name, error in outcome.items()} == dict.fromkeys(
+        UPSTASH_SCRIPT_ARGS, httpx.ReadTimeout
+    )
 
 
 @pytest.mark.parametrize("type_name", ["mongodb", "s3"])
