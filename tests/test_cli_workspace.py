@@ -171,6 +171,53 @@ def test_export_import_wmill_sync_format(cli, tmp_path, monkeypatch):
     assert connectors.get_variable("u/me/token") == "tk-Secret-5"
 
 
+#: strings YAML writers get wrong: line breaks of other kinds (PyYAML writes U+0085 raw in single
+#: quotes and reads it back as a space), lone carriage returns, other control characters
+AWKWARD_TEXT = [
+    "next\x85line",
+    "\x85",
+    " \x85 ",
+    "line\u2028separator",
+    "paragraph\u2029separator",
+    "lone\rreturn",
+    "crlf\r\nend",
+    "trailing newline\n",
+    "tab\tbell\x07escape\x1bdelete\x7f",
+    "".join(map(chr, range(1, 32))),
+    "bom\ufeff and no-break\xa0space",
+]
+
+
+@pytest.mark.parametrize("plain_secrets", [False, True])
+def test_export_import_keeps_awkward_text(cli, tmp_path, monkeypatch, plain_secrets):
+    """Resources, states and variables, secret or not, come back with the very same strings."""
+    texts = {f"t{i}": text for i, text in enumerate(AWKWARD_TEXT)}
+    connectors.set_resource("f/data/notes", {"texts": texts, "list": AWKWARD_TEXT}, "any")
+    connectors.set_resource("u/me/state", {"last": AWKWARD_TEXT}, "state")
+    redis = {"host": "cache.example.com", "port": 6379, "password": "pw\x85\u2028\r!"}
+    connectors.set_resource("f/data/cache", redis, "redis")
+    cache = connectors.get_resource("f/data/cache")  # normalised: db, tls, username added
+    assert cache["password"] == redis["password"]
+    for i, text in enumerate(AWKWARD_TEXT):
+        connectors.set_variable(f"u/me/plain{i}", text)
+        connectors.set_variable(f"u/me/secret{i}", text, is_secret=True)
+    out_dir = tmp_path / "sync"
+    flags = ["--plain-secrets"] if plain_secrets else []
+    code, _, err = cli("workspace", "export", str(out_dir), "--include-states", *flags)
+    assert code == 0, err
+
+    monkeypatch.setenv("CONNECTORS_WORKSPACE", "copy")
+    monkeypatch.setenv("CONNECTORS_WORKSPACE_KEY_FILE", str(connectors_key()))
+    code, _, err = cli("workspace", "import", str(out_dir))
+    assert code == 0, err
+    assert connectors.get_resource("f/data/notes") == {"texts": texts, "list": AWKWARD_TEXT}
+    assert connectors.get_resource("u/me/state") == {"last": AWKWARD_TEXT}
+    assert connectors.get_resource("f/data/cache") == cache
+    for i, text in enumerate(AWKWARD_TEXT):
+        assert connectors.get_variable(f"u/me/plain{i}") == text
+        assert connectors.get_variable(f"u/me/secret{i}") == text
+
+
 def connectors_key():
     from connectors.workspace.store import home_dir
 

@@ -57,10 +57,11 @@ class ExportReport:
 
 
 def _write(directory: Path, path: str, suffix: str, document: dict[str, Any]) -> None:
+    from connectors.hub.catalog import dump_yaml  # reads back every string as written (U+0085)
+
     target = directory / f"{path}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
-    target.write_text(text, encoding="utf-8")
+    target.write_text(dump_yaml(document), encoding="utf-8")
     target.chmod(0o600)
 
 
