@@ -313,11 +313,14 @@ def _message(error: Any, secret_fields: set[str]) -> str:
 def connect(resource: Resource) -> Any:
     """A native client for the resource: psycopg, pymongo, redis, upstash, boto3 or azure.
 
-    A driver that is not installed is a MissingDriverError naming the ``pip install``.
+    A driver that is not installed is a MissingDriverError naming the ``pip install``; a type
+    whose connector has no driver (no ``connect``) is a CheckError.
     """
     from connectors.drivers import needs_driver
 
     connector = get_connector(resource.resource_type)
+    if type(connector).connect is Connector.connect:
+        raise CheckError(f"{connector.name} has no driver to connect with")
     with needs_driver(connector):
         return connector.connect(resource)
 

@@ -5,7 +5,8 @@
      ├── ValidationError (ValueError)   a resource value that does not fit its schema
      ├── UnknownTypeError (ValueError)  a type name no installed plugin registers
      ├── MissingDriverError (ImportError) a driver that is not installed; names the pip install
-     ├── CheckError                     a live check that cannot run at all (misuse)
+     ├── CheckError                     a live check or client that cannot be had at all
+     │                                  (a type with no check or no driver: misuse)
      ├── PluginError                    a plugin that could not be loaded or registered, or
      │                                  whose detect/parse failed or answered outside its schema
      └── WorkspaceError                 a workspace path, reference or store problem
@@ -120,7 +121,8 @@ class MissingDriverError(ConnectorsError, ImportError):
 
 class CheckError(ConnectorsError):
     """A live check that cannot be run at all: a type with no check, a resource that is not
-    one (not a failed check: that is a CheckResult whose steps say what failed)."""
+    one (not a failed check: that is a CheckResult whose steps say what failed); or a client
+    ``connect`` cannot make: a type with no driver."""
 
 
 class PluginError(ConnectorsError):

@@ -309,6 +309,25 @@ def test_a_type_without_a_check_is_a_check_error(installed, site):
     assert "error: unsound_nocheck has no live check" in result.stderr.splitlines()
 
 
+def test_a_type_without_a_driver_is_a_check_error(installed, site, tmp_path):
+    with pytest.raises(connectors.CheckError) as caught:
+        connectors.connect(connectors.parse("nocheck://db.example"))
+    assert str(caught.value) == "unsound_nocheck has no driver to connect with"
+    # the CLI connects only in a script it runs: one line, exit 2, as for any failed script
+    script = tmp_path / "connects.py"
+    script.write_text(
+        "import connectors\n\n\n"
+        "def main():\n"
+        "    return connectors.connect(connectors.parse('nocheck://db.example'))\n"
+    )
+    result = run_cli(site, "run", str(script))
+    assert (result.returncode, result.stdout) == (2, "")
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
+    assert errors == [
+        f"error: {script} failed: CheckError: unsound_nocheck has no driver to connect with"
+    ]
+
+
 def test_a_check_that_raises_is_reported_as_a_failed_step(installed):
     result = connectors.check(connectors.parse("raisingcheck://tok-s3cret@db.example"))
     assert not result.ok
