@@ -411,8 +411,9 @@ def _split_url(text: str, position: int, what: str) -> tuple[SplitResult, str, i
         raise _error(
             f"credentials inside the {what} are not supported (Azure ignores them)", position
         )
+    host = host.lower()  # before the check: 'İ'.lower() is two characters, one not a letter
     check_host(host, position=position, type_name=TYPE, what=f"{what} host")
-    return parts, host.lower(), port
+    return parts, host, port
 
 
 def _check_name(name: str, what: str, position: int) -> str:

@@ -363,8 +363,9 @@ def _parse_query(
                     "unexpected space in a URI query parameter (write it as %20)", position=here
                 )
         if "%" in pair:
+            value_at = here + len(key) + 1
             key = _decode(key, here, "query parameter name")
-            value = _decode(value, here + len(key) + 1, f"value of {key}")
+            value = _decode(value, value_at, f"value of {shown_name(key)}")
         if key in KEYWORDS:
             params[key] = value
         elif key == "ssl" and value == "true":
