@@ -84,6 +84,11 @@ def _error(message: str, position: int | None = None, hint: str | None = None) -
 def parse(text: str) -> tuple[dict[str, Any], list[str]]:
     """Parse any accepted form; returns the value and the notes about the input."""
     stripped = text.strip()
+    portal = _PORTAL_FORM.fullmatch(stripped)
+    if portal is not None:
+        value = _portal_value(*portal.groups())
+        if value is not None:
+            return value, []
     if not stripped:
         raise _error("empty connection string")
     if "\0" in stripped:  # a NUL cannot be written back (the SDK rejects %00 too)
@@ -95,6 +100,28 @@ def parse(text: str) -> tuple[dict[str, Any], list[str]]:
     else:
         value, notes = parse_connection_string(stripped)
     return {key: value[key] for key in FIELD_ORDER if key in value}, notes
+
+
+# The connection string the Azure portal shows, read in one match; anything else (other keys,
+# order or case, a bad key) goes through parse_connection_string, which gives the same value
+# for these (tests/default_plugins/test_azure_blob_parser.py).
+_PORTAL_FORM = re.compile(
+    r"DefaultEndpointsProtocol=(https?);AccountName=([a-z0-9]{1,63});AccountKey=([A-Za-z0-9+/=]+)"
+    r";EndpointSuffix=([a-z0-9][a-z0-9.-]{0,200});?"
+)
+
+
+def _portal_value(protocol: str, account: str, key: str, suffix: str) -> dict[str, Any] | None:
+    """The value of a ``_PORTAL_FORM`` string; None when its key is not base64 (the full
+    reader says where)."""
+    try:
+        base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    value: dict[str, Any] = {"accountName": account, "containerName": "", "accessKey": key}
+    value["endpointSuffix"] = suffix
+    set_endpoint(value, f"{protocol}://{account}.blob.{suffix}")
+    return {name: value[name] for name in FIELD_ORDER if name in value}
 
 
 _URL = re.compile(r"[a-z][a-z0-9+.\-]*://", re.IGNORECASE)

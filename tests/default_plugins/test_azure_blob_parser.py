@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 import connectors
 from connectors.api import detect
-from connectors.azure_blob.values import DEV_ENDPOINT, DEV_KEY, account_url
+from connectors.azure_blob import parser
+from connectors.azure_blob.values import DEV_ENDPOINT, DEV_KEY, FIELD_ORDER, account_url
 from connectors.errors import ParseError
 
 KEY = "bXlBY2NvdW50S2V5MTIzNDU2Nzg5MA=="
@@ -276,3 +279,31 @@ def test_a_blob_prefix_naming_an_s3_host_stays_azure():
     resource = connectors.parse(text)
     assert resource.resource_type == "azure_blob"
     assert resource.value["blobPrefix"] == "S3.AMAZONAWS.COM"
+
+
+def outcome(read, text):
+    try:
+        value, notes = read(text)
+    except ParseError as exc:
+        return ("error", exc.message, exc.position)
+    return {key: value[key] for key in FIELD_ORDER if key in value}, notes
+
+
+def test_the_portal_form_read_in_one_match_agrees_with_the_full_reader():
+    protocols = ("https", "http", "HTTPS", "ftp")
+    accounts = ("myacct", "a", "ACCT", "a" * 63, "a" * 64, "my-acct", "")
+    keys = (DEV_KEY, "bXlrZXk=", "bXlrZXk", "bXl=rZXk", "====", "a+/b")
+    suffixes = ("core.windows.net", "core.chinacloudapi.cn", "x", "a..b", "-x", "x.", "X.net")
+    tails = ("", ";", ";;", ";ContainerName=c", " ")
+    checked = one_match = 0
+    for protocol, account, key, suffix, tail in itertools.product(
+        protocols, accounts, keys, suffixes, tails
+    ):
+        text = (
+            f"DefaultEndpointsProtocol={protocol};AccountName={account};AccountKey={key};"
+            f"EndpointSuffix={suffix}{tail}"
+        )
+        assert outcome(parser.parse, text) == outcome(parser.parse_connection_string, text), text
+        checked += 1
+        one_match += parser._PORTAL_FORM.fullmatch(text.strip()) is not None
+    assert checked > 5000 and one_match > 500
