@@ -32,6 +32,8 @@ class InputError(ConnectorsError, ValueError):
 
 def surrogate_at(text: str) -> int | None:
     """The index of the first lone surrogate in ``text``, or None when it is valid Unicode."""
+    if text.isascii():  # a flag CPython keeps on every string: no scan
+        return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
