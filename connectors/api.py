@@ -74,7 +74,7 @@ class _Askers:
         self.other = [(name, c) for name, c in self.every if schemes[name] is None]
         named = set().union(*(found for found in schemes.values() if found))
         self.by_scheme = {
-            scheme: [(n, c) for n, c in self.every if schemes[n] is None or scheme in schemes[n]]
+            scheme: [(n, c) for n, c in self.every if scheme in (schemes[n] or {scheme})]
             for scheme in named
         }
 

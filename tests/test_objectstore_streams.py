@@ -39,3 +39,15 @@ def test_read_full_reads_again_after_short_reads():
     assert read_full(stream, 5) == b"abcde"
     assert read_full(stream, 5) == b"fg"
     assert read_full(stream, 5) == b""
+
+
+def test_full_reads_answer_every_size_asked_until_the_end():
+    from connectors.objectstore.streams import FullReads, seekable
+
+    stream = FullReads(_Trickle(b"abcdefg"))
+    assert stream.read(5) == b"abcde"
+    assert stream.read(5) == b"fg"
+    assert stream.read(5) == b""
+    assert FullReads(io.BytesIO(b"xyz")).read() == b"xyz"
+    assert seekable(io.BytesIO()) is True
+    assert seekable(_Trickle(b"")) is False

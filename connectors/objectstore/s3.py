@@ -15,6 +15,7 @@ import threading
 from typing import IO, Any
 
 from connectors.objectstore.base import ObjectStore
+from connectors.objectstore.streams import FullReads, seekable
 from connectors.s3 import settings as s3_settings
 from connectors.s3.client import make_client
 
@@ -117,15 +118,17 @@ class S3Store(ObjectStore):
             extra["ContentType"] = content_type
         if content_disposition:
             extra["ContentDisposition"] = content_disposition
+        source: IO[bytes] | FullReads
         if isinstance(data, bytes | bytearray | memoryview):
             if len(data) <= PART_SIZE:
                 self.client.put_object(Bucket=self.bucket, Key=key, Body=bytes(data), **extra)
                 return
-            data, concurrency, part_size = io.BytesIO(data), BYTES_CONCURRENCY, PART_SIZE
+            source, concurrency, part_size = io.BytesIO(data), BYTES_CONCURRENCY, PART_SIZE
         else:
+            source = data if seekable(data) else FullReads(data)
             concurrency, part_size = STREAM_CONCURRENCY, STREAM_PART_SIZE
         config = self._transfer_config(concurrency, part_size)
-        self.client.upload_fileobj(data, self.bucket, key, ExtraArgs=extra or None, Config=config)
+        self.client.upload_fileobj(source, self.bucket, key, ExtraArgs=extra or None, Config=config)
 
     def download_to(self, key: str, sink: IO[bytes]) -> None:
         """Copy the object into a writable stream with boto3's managed (parallel) download."""

@@ -53,3 +53,33 @@ def read_full(stream: IO[bytes], size: int) -> bytes:
         parts.append(piece)
         missing -= len(piece)
     return b"".join(parts)
+
+
+class FullReads:
+    """``stream`` whose ``read(size)`` gives ``size`` bytes unless the stream ends.
+
+    s3transfer reads a non-seekable stream's first part with one ``read`` and takes a short
+    answer for the end of the object: a socket or pipe answering 64 KiB at a time would be
+    read whole into memory and sent in one PUT.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        """Always True: a reader."""
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        """``size`` bytes (fewer only at the end); all that is left without a size."""
+        if size is None or size < 0:
+            return self._stream.read()
+        return read_full(self._stream, size)
+
+
+def seekable(stream: Any) -> bool:
+    """Whether ``stream`` says it can seek (a stream that cannot answer cannot)."""
+    try:
+        return bool(stream.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
