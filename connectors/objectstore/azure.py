@@ -1,8 +1,9 @@
 """The ObjectStore of an ``azure_blob`` resource: one container, addressed by blob name.
 
 Keys are blob names inside ``containerName`` (``blobPrefix`` is not prepended: it records what
-a parsed URL pointed at). Reads stream 4 MiB ranges; writes of a stream stage 4 MiB blocks and
-commit the block list, so memory stays constant whatever the size.
+a parsed URL pointed at). Reads stream 4 MiB ranges; writes of a stream stage 4 MiB blocks,
+``STAGING_CONCURRENCY`` at a time, and commit the block list, so memory stays constant whatever
+the size (at most that many blocks and the one being read).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import IO, Any
@@ -19,6 +22,9 @@ from connectors.azure_blob.client import CHUNK_SIZE, container_client
 from connectors.azure_blob.values import account_url, default_endpoint, to_connection_string
 from connectors.objectstore.base import DEFAULT_CONTENT_TYPE, ObjectStore, sql_literal
 from connectors.objectstore.streams import ChunkReader, read_full
+
+#: blocks of a stream staged at once (the Azure SDK stages one at a time by default)
+STAGING_CONCURRENCY = 4
 
 
 class AzureObjectStore(ObjectStore):
@@ -62,14 +68,20 @@ class AzureObjectStore(ObjectStore):
             blob.upload_blob(bytes(data), overwrite=True, content_settings=settings)
             return
         block_ids: list[str] = []
-        while True:
-            chunk = read_full(data, self.chunk_size)
-            if not chunk:
-                break
-            block_id = base64.b64encode(f"{len(block_ids):08d}".encode()).decode()
-            blob.stage_block(block_id, chunk, length=len(chunk))
-            block_ids.append(block_id)
-            del chunk
+        in_flight: deque[Future[Any]] = deque()
+        with ThreadPoolExecutor(STAGING_CONCURRENCY, thread_name_prefix="azure-stage") as pool:
+            while True:
+                chunk = read_full(data, self.chunk_size)
+                if not chunk:
+                    break
+                block_id = base64.b64encode(f"{len(block_ids):08d}".encode()).decode()
+                in_flight.append(pool.submit(blob.stage_block, block_id, chunk, len(chunk)))
+                block_ids.append(block_id)
+                del chunk
+                if len(in_flight) == STAGING_CONCURRENCY:  # the memory bound: wait for one
+                    in_flight.popleft().result()
+            for staged in in_flight:
+                staged.result()
         blob.commit_block_list(block_ids, content_settings=settings)
 
     def delete(self, key: str) -> None:
