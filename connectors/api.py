@@ -74,7 +74,7 @@ class _Askers:
         self.other = [(name, c) for name, c in self.every if schemes[name] is None]
         named = set().union(*(found for found in schemes.values() if found))
         self.by_scheme = {
-            scheme: [(n, c) for n, c in self.every if scheme in (schemes[n] or {scheme})]
+            scheme: [(n, c) for n, c in self.every if _admits(schemes[n], scheme)]
             for scheme in named
         }
 
@@ -82,6 +82,11 @@ class _Askers:
         if scheme is None:
             return self.every
         return self.by_scheme.get(scheme, self.other)
+
+
+def _admits(schemes: frozenset[str] | None, scheme: str) -> bool:
+    """Whether a connector with these ``url_schemes`` is asked about a ``scheme://`` text."""
+    return schemes is None or scheme in schemes
 
 
 _askers: _Askers | None = None

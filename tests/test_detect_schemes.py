@@ -3,11 +3,13 @@ where its ``detect`` would have said no anyway."""
 
 from __future__ import annotations
 
+import pytest
+
 import connectors
 from connectors.api import detect
-from connectors.connector import Match
+from connectors.connector import Connector, Match
 from connectors.parsing import url_scheme
-from connectors.plugins import get_registry
+from connectors.plugins import PluginWarning, get_registry
 
 EXTRA_SCHEMES = ("ftp", "jdbc", "mysql+pymysql", "postgresql+psycopg", "mongodb+srv", "S3", "REDIS")
 
@@ -59,3 +61,40 @@ def test_every_s3_variable_holds_a_word_the_detector_looks_for_first() -> None:
     from connectors.s3.parser import _KNOWN_VARS, VAR_WORDS
 
     assert [name for name in _KNOWN_VARS if not any(word in name for word in VAR_WORDS)] == []
+
+
+class _Declares(Connector):
+    """A test connector that claims every text and declares its schemes as it is told."""
+
+    description = "test double"
+    schema = {"type": "object"}
+
+    def __init__(self, name: str, schemes: object) -> None:
+        self.name = name
+        self._schemes = schemes
+
+    @property
+    def url_schemes(self) -> frozenset[str] | None:  # type: ignore[override]
+        if isinstance(self._schemes, Exception):
+            raise self._schemes
+        return self._schemes  # type: ignore[return-value]
+
+    def detect(self, text: str) -> int:
+        return Match.GENERIC
+
+
+def test_connectors_are_asked_by_the_schemes_they_declare(monkeypatch) -> None:
+    registry = get_registry()
+    monkeypatch.setitem(registry.connectors, "any_scheme", _Declares("any_scheme", None))
+    monkeypatch.setitem(registry.connectors, "only_x", _Declares("only_x", frozenset({"x"})))
+    monkeypatch.setitem(registry.connectors, "failing", _Declares("failing", RuntimeError("no")))
+    with pytest.warns(PluginWarning):
+        asked = dict(detect("x://h"))
+    assert "any_scheme" in asked and "only_x" in asked and "failing" not in asked
+    asked = dict(detect("postgresql://h/d"))
+    assert "any_scheme" in asked and "only_x" not in asked and "failing" not in asked
+    assert asked["postgresql"] == Match.SCHEME
+    asked = dict(detect("not a url"))  # a text without a scheme is shown to every connector
+    assert {"any_scheme", "only_x", "failing"} <= set(asked)
+    monkeypatch.delitem(registry.connectors, "only_x")  # the table follows the registry
+    assert "only_x" not in dict(detect("x://h"))
