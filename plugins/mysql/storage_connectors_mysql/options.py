@@ -113,9 +113,19 @@ class Options:
         self.left_out: list[str] = []
         self.paths: list[str] = []
 
-    def set(self, name: str, raw: str, *, position: int | None, lenient: bool = False) -> None:
+    def set(
+        self,
+        name: str,
+        raw: str,
+        *,
+        position: int | None,
+        lenient: bool = False,
+        password: str | None = None,
+    ) -> None:
         """Apply one option; an unknown one is a ParseError at ``position`` (``lenient``: a
-        note instead, for JDBC's hundreds of driver properties)."""
+        note instead, for JDBC's hundreds of driver properties) that names it unless it shares
+        text with ``password`` (the password as read so far: an unencoded password can be split
+        where a name is read, and the split is not always where the password was read to)."""
         key = name.strip().lower()
         kind = _OPTIONS.get(key)
         text = raw.strip()
@@ -123,7 +133,8 @@ class Options:
             if key in _DRIVER_ONLY or lenient:
                 self.left_out.append(name)
                 return
-            raise ParseError(_unknown(name), position=position, type_name="mysql")
+            shown = "" if _shares_text(name, password or "") else name
+            raise ParseError(_unknown(shown), position=position, type_name="mysql")
         if kind == "ssl_mode":
             self._mode(_ssl_mode(text, name, position))
         elif kind in ("ssl", "require_ssl"):
@@ -202,7 +213,17 @@ class Options:
         value.update(self.values)
 
 
+def _shares_text(name: str, password: str, run: int = 4) -> bool:
+    """Whether ``name`` holds ``password`` or ``run`` characters in a row of it."""
+    if not password:
+        return False
+    if password in name:
+        return True
+    return any(name[i : i + run] in password for i in range(len(name) - run + 1))
+
+
 def _unknown(name: str) -> str:
+    """The message for an unknown option (``name`` empty: not to be shown)."""
     close = difflib.get_close_matches(name.lower(), KNOWN_OPTIONS, n=1, cutoff=0.75)
     shown = (
         repr(name) if name.isascii() and name.replace("-", "").replace("_", "").isalnum() else None

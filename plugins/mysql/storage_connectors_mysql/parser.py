@@ -222,7 +222,13 @@ def _read_query(text: str, start: int, parsed: Parsed, *, decode_plus: bool) -> 
         if lowered in ("user", "password"):
             parsed.fields[lowered] = value
             continue
-        parsed.options.set(name, value, position=here, lenient=parsed.form == "jdbc")
+        parsed.options.set(
+            name,
+            value,
+            position=here,
+            lenient=parsed.form == "jdbc",
+            password=parsed.fields.get("password"),
+        )
 
 
 def _decode(raw: str, offset: int, name: str) -> str:
@@ -350,7 +356,7 @@ def _keyword(name: str, raw: str, position: int, parsed: Parsed) -> None:
     elif target is not None:
         parsed.fields[target] = raw
     else:
-        parsed.options.set(name, raw, position=position)
+        parsed.options.set(name, raw, position=position, password=parsed.fields.get("password"))
 
 
 # -- the command line ----------------------------------------------------------------------------
@@ -391,7 +397,12 @@ def _parse_command(text: str) -> Parsed:
             if name in ("host", "port", "user", "password", "database"):
                 _command_field(name, raw, position, parsed)
             else:
-                parsed.options.set(name, raw if eq else "", position=position)
+                parsed.options.set(
+                    name,
+                    raw if eq else "",
+                    position=position,
+                    password=parsed.fields.get("password"),
+                )
         elif not word.startswith("-") and "database" not in parsed.fields:
             parsed.fields["database"] = word
         else:

@@ -312,3 +312,25 @@ def test_text_read_as_an_option_name_is_not_shown():
 def test_a_connect_timeout_is_checked_before_conversion(text, message):
     with pytest.raises(ParseError, match=message):
         parse(text, type="mysql")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # found by the fuzz campaign (seed 22): the password spliced into an option name
+        "|pp:secret@tcp(loca@t(loca@tcp(localhost:3306)/shop?tlsecret&sslMode=VERIFY_IDENTITY",
+        "app:hunter2@tcp(localhost:3306)/shop?hunter2=1",
+        "mysql://app:s3cr3tpw@localhost/shop?xs3cr3t=1",
+    ],
+)
+def test_an_unknown_option_sharing_text_with_the_password_is_not_named(text):
+    with pytest.raises(ParseError) as raised:
+        connectors.parse(text, type="mysql")
+    assert "unknown option (name not shown)" in raised.value.message
+    assert "secret" not in str(raised.value) and "hunter2" not in str(raised.value)
+    assert "s3cr3t" not in str(raised.value)
+
+
+def test_an_unknown_option_is_still_named_otherwise():
+    with pytest.raises(ParseError, match="unknown option 'tlz'"):
+        connectors.parse("app:pw@tcp(localhost:3306)/shop?tlz=true", type="mysql")
