@@ -18,7 +18,6 @@ never quote a password, key or token.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 
@@ -91,6 +90,8 @@ class UnknownTypeError(ConnectorsError, ValueError):
     @property
     def closest(self) -> str | None:
         """The installed name nearest to ``type_name`` (difflib), if any is near enough."""
+        import difflib  # only for this error: not on every start
+
         text = self.type_name if isinstance(self.type_name, str) else repr(self.type_name)
         found = difflib.get_close_matches(text.lower(), self.installed, n=1, cutoff=0.6)
         return found[0] if found else None

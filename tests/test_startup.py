@@ -29,6 +29,14 @@ ALLOWED = {
     "connectors.redis.schemes",
 }
 
+#: the extra connectors' parsers (plugins/mysql, plugins/gcs): imported when they parse, not when
+#: they register
+PLUGIN_PARSERS = (
+    "storage_connectors_mysql.parser",
+    "storage_connectors_mysql.providers",
+    "storage_connectors_gcs.parser",
+)
+
 STRINGS = {
     "postgresql": "postgresql://app:secret@db.example.com:5432/app?sslmode=require",
     "mongodb": "mongodb://alice:s3cret@db1.example.com:27017/app?authSource=admin",
@@ -60,7 +68,7 @@ def foreign(modules: list[str], family: str) -> list[str]:
             and parts[1] != family
             and name not in ALLOWED
         )
-        if parts[0] in HEAVY or other_family:
+        if parts[0] in HEAVY or other_family or name in PLUGIN_PARSERS:
             found.append(name)
     return found
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from connectors import CheckResult, Connector, Match, Resource, hookimpl
 from connectors.parsing import url_scheme
-from storage_connectors_gcs.parser import API_HOST, BROWSER_HOST, CONSOLE_HOST, parse_text
+from storage_connectors_gcs.hosts import API_HOST, BROWSER_HOST, CONSOLE_HOST
 
 if TYPE_CHECKING:
     from storage_connectors_gcs.store import GCSObjectStore
@@ -117,6 +117,8 @@ class GCloudStorage(Connector):
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
+        from storage_connectors_gcs.parser import parse_text  # not imported with the plugin
+
         parsed = parse_text(text)
         notes = list(parsed.notes)
         if parsed.form not in ("key", "resource"):

@@ -22,10 +22,8 @@ from urllib.parse import unquote, urlsplit
 from connectors import ParseError
 from connectors.parsing import shown_name
 from connectors.text import long_number_at
+from storage_connectors_gcs.hosts import API_HOST, BROWSER_HOST, CONSOLE_HOST
 
-API_HOST = "storage.googleapis.com"
-BROWSER_HOST = "storage.cloud.google.com"
-CONSOLE_HOST = "console.cloud.google.com"
 #: the fields of a gcloud_storage value
 VALUE_FIELDS = ("bucket", "serviceAccountKey", "prefix", "endpoint", "hmacAccessId", "hmacSecret")
 #: the fields a service-account key must have to sign requests

@@ -13,16 +13,12 @@ from typing import Any
 
 from connectors import CheckResult, Connector, Match, ParseError, Resource, hookimpl
 from connectors.parsing import url_scheme
+from storage_connectors_mysql.forms import JDBC_PREFIXES
 from storage_connectors_mysql.options import SSL_MODES
-from storage_connectors_mysql.parser import JDBC_PREFIXES, parse_text
-from storage_connectors_mysql.providers import identify, looks_like_provider, provider_notes
-from storage_connectors_mysql.value import (
-    DEFAULT_PORT,
-    WINDMILL_FIELDS,
-    normalise,
-    to_url,
-    to_value,
-)
+from storage_connectors_mysql.value import DEFAULT_PORT, WINDMILL_FIELDS, normalise, to_url
+
+# The parser and the provider table are imported by the methods that need them: registering
+# the plugin, or detecting another family's URL, reads neither.
 
 __version__ = "0.1.0"
 
@@ -106,9 +102,15 @@ class MySQL(Connector):
             )
         if not ours:
             return Match.NONE
+        from storage_connectors_mysql.providers import looks_like_provider
+
         return Match.PROVIDER if looks_like_provider(text) else Match.SCHEME
 
     def parse(self, text: str) -> Resource:
+        from storage_connectors_mysql.parser import parse_text
+        from storage_connectors_mysql.providers import identify, provider_notes
+        from storage_connectors_mysql.value import to_value
+
         try:
             parsed = parse_text(text)
         except ParseError as exc:

@@ -8,7 +8,6 @@ and ``connect_timeout``.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from connectors import ParseError
@@ -224,6 +223,8 @@ def _shares_text(name: str, password: str, run: int = 4) -> bool:
 
 def _unknown(name: str) -> str:
     """The message for an unknown option (``name`` empty: not to be shown)."""
+    import difflib  # only for an error: not imported with the plugin
+
     close = difflib.get_close_matches(name.lower(), KNOWN_OPTIONS, n=1, cutoff=0.75)
     shown = (
         repr(name) if name.isascii() and name.replace("-", "").replace("_", "").isalnum() else None

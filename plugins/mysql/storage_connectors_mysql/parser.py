@@ -29,11 +29,11 @@ from connectors.parsing import (
     shown_name,
     split_host_port,
 )
+from storage_connectors_mysql.forms import JDBC_PREFIXES as JDBC_PREFIXES
 from storage_connectors_mysql.options import Options
 
 URL_SCHEMES = ("mysql://", "mariadb://")
 _SQLALCHEMY = re.compile(r"(mysql|mariadb)\+([A-Za-z0-9_]+)://")
-JDBC_PREFIXES = ("jdbc:mysql:", "jdbc:mariadb:")
 _GO_DSN = re.compile(
     r"(?:(?P<userinfo>.*)@)?(?P<net>tcp|unix)\((?P<addr>[^)]*)\)(?P<rest>.*)\Z", re.S
 )

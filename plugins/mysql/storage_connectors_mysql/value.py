@@ -8,11 +8,13 @@ and ``connect_timeout`` (seconds).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from storage_connectors_mysql.options import TLS_MODES
-from storage_connectors_mysql.parser import Parsed
+
+if TYPE_CHECKING:
+    from storage_connectors_mysql.parser import Parsed
 
 DEFAULT_PORT = 3306
 WINDMILL_FIELDS = ("host", "port", "user", "database", "password", "ssl")
