@@ -44,6 +44,7 @@ from connectors.parsing import (
     percent_decode,
     split_host_port,
     split_url,
+    url_scheme,
 )
 
 #: query keys the SDK treats as SAS parameters (QueryStringConstants)
@@ -84,7 +85,8 @@ def _error(message: str, position: int | None = None, hint: str | None = None) -
 def parse(text: str) -> tuple[dict[str, Any], list[str]]:
     """Parse any accepted form; returns the value and the notes about the input."""
     stripped = text.strip()
-    portal = _PORTAL_FORM.fullmatch(stripped)
+    # the pattern costs more than this test on other strings (a long key is read char by char)
+    portal = _PORTAL_FORM.fullmatch(stripped) if ";EndpointSuffix=" in stripped else None
     if portal is not None:
         value = _portal_value(*portal.groups())
         if value is not None:
@@ -93,9 +95,9 @@ def parse(text: str) -> tuple[dict[str, Any], list[str]]:
         raise _error("empty connection string")
     if "\0" in stripped:  # a NUL cannot be written back (the SDK rejects %00 too)
         raise _error("a NUL character in the connection string", stripped.index("\0"))
-    if _ENV_START.match(stripped):
+    if stripped.startswith(("AZURE_STORAGE_", "export")) and _ENV_START.match(stripped):
         stripped = _from_environment(stripped)
-    if _URL.match(stripped):
+    if url_scheme(stripped) is not None:
         value, notes = parse_url(stripped)
     else:
         value, notes = parse_connection_string(stripped)
@@ -106,7 +108,7 @@ def parse(text: str) -> tuple[dict[str, Any], list[str]]:
 # order or case, a bad key) goes through parse_connection_string, which gives the same value
 # for these (tests/default_plugins/test_azure_blob_parser.py).
 _PORTAL_FORM = re.compile(
-    r"DefaultEndpointsProtocol=(https?);AccountName=([a-z0-9]{1,63});AccountKey=([A-Za-z0-9+/=]+)"
+    r"DefaultEndpointsProtocol=(https?);AccountName=([a-z0-9]{1,63});AccountKey=([A-Za-z0-9+/=]++)"
     r";EndpointSuffix=([a-z0-9][a-z0-9.-]{0,200});?"
 )
 
@@ -124,7 +126,6 @@ def _portal_value(protocol: str, account: str, key: str, suffix: str) -> dict[st
     return {name: value[name] for name in FIELD_ORDER if name in value}
 
 
-_URL = re.compile(r"[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
 _ENV_START = re.compile(r"^(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=")
 #: environment variables (az CLI, object_store) -> connection-string keys
 _ENV_KEYS = {
