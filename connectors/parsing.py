@@ -226,13 +226,26 @@ def check_host(
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,39}")
 
 
-def shown_name(name: str) -> str:
+def shown_name(name: str, password: str | None = None) -> str:
     """``name`` quoted for an error message when it looks like a key, else ``(name not shown)``.
 
     A password pasted without its percent-encoding can be split at a ``&``, ``?`` or space and
-    read as a key: such a fragment (punctuation, or too long to be a key) is not quoted.
+    read as a key: such a fragment (punctuation, or too long to be a key) is not quoted, nor a
+    name that ``shares_text`` with ``password`` (the password as read so far: where a string
+    is split is not always where the password was read to).
     """
-    return repr(name) if _NAME.fullmatch(name) else "(name not shown)"
+    if not _NAME.fullmatch(name) or shares_text(name, password or ""):
+        return "(name not shown)"
+    return repr(name)
+
+
+def shares_text(text: str, secret: str, run: int = 4) -> bool:
+    """Whether ``text`` holds ``secret`` or ``run`` of its characters in a row."""
+    if not secret:
+        return False
+    if secret in text:
+        return True
+    return any(text[i : i + run] in secret for i in range(len(text) - run + 1))
 
 
 #: more digits than any port, count or timeout needs; checked before conversion, since Python

@@ -613,3 +613,19 @@ def test_an_srv_port_hint_quotes_only_a_host_name():
     assert (
         caught.value.hint is not None and "mongodb+srv://cluster0.example.net/" in caught.value.hint
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # found by the fuzz campaign (seed 23): the password spliced into the sslmode value
+        "postgresql://user:secret@localhost:5432/mydb?sslmode=reqsecret&x=true",
+        "postgresql://user:secret@localhost:5432/mydb?sslmode=secret",
+        "postgresql://user:secret@localhost:5432/mydb?secretx=%ff",
+    ],
+)
+def test_a_name_sharing_text_with_the_password_is_not_quoted(text):
+    with pytest.raises(connectors.ParseError) as raised:
+        connectors.parse(text)
+    assert "secret" not in str(raised.value)
+    assert "(name not shown)" in raised.value.message

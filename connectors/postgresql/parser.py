@@ -344,6 +344,7 @@ def _parse_query(
     without it an unknown parameter is an error, as in libpq.
     """
     at = start
+    secret = params.get("password")  # read from the user info before the query
     for pair in text[start:].split("&"):
         here = at
         at += len(pair) + 1
@@ -354,7 +355,7 @@ def _parse_query(
             raise ParseError("missing '=' in a URI query parameter", position=here)
         if "=" in value:
             raise ParseError(
-                f"extra '=' in the URI query parameter {shown_name(key)}", position=here
+                f"extra '=' in the URI query parameter {shown_name(key, secret)}", position=here
             )
         if " " in pair:
             key, value = key.strip(" "), value.strip(" ")
@@ -365,13 +366,15 @@ def _parse_query(
         if "%" in pair:
             value_at = here + len(key) + 1
             key = _decode(key, here, "query parameter name")
-            value = _decode(value, value_at, f"value of {shown_name(key)}")
+            value = _decode(value, value_at, f"value of {shown_name(key, secret)}")
         if key in KEYWORDS:
             params[key] = value
         elif key == "ssl" and value == "true":
             params["sslmode"] = "require"
         elif aside is None:
-            raise ParseError(f"unknown URI query parameter {shown_name(key)}", position=here)
+            raise ParseError(
+                f"unknown URI query parameter {shown_name(key, secret)}", position=here
+            )
         else:
             _driver_parameter(key, value, params, aside, here)
 
@@ -385,7 +388,7 @@ def _driver_parameter(
     near = near_keyword(key)
     if near is not None or not key:
         raise ParseError(
-            f"unknown URI query parameter {shown_name(key)}",
+            f"unknown URI query parameter {shown_name(key, params.get('password'))}",
             position=position,
             hint=f"did you mean {near!r}?" if near else "a query parameter needs a name",
         )

@@ -73,7 +73,7 @@ def _conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
             continue
         if key == "sslmode" and text not in SSLMODES:
             raise ParseError(
-                f"unknown sslmode {shown_name(text)}",
+                f"unknown sslmode {shown_name(text, params.get('password'))}",
                 hint=f"sslmode is one of {', '.join(SSLMODES)}",
             )
         if key in INTEGER_KEYWORDS:

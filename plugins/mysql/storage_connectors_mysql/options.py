@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors import ParseError
-from connectors.parsing import shown_name, whole_number
+from connectors.parsing import shares_text, shown_name, whole_number
 
 SSL_MODES = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
 #: the modes under which the connection is encrypted (Windmill's ``ssl: true``)
@@ -132,7 +132,7 @@ class Options:
             if key in _DRIVER_ONLY or lenient:
                 self.left_out.append(name)
                 return
-            shown = "" if _shares_text(name, password or "") else name
+            shown = "" if shares_text(name, password or "") else name
             raise ParseError(_unknown(shown), position=position, type_name="mysql")
         if kind == "ssl_mode":
             self._mode(_ssl_mode(text, name, position))
@@ -210,15 +210,6 @@ class Options:
         if self.ssl_mode is not None:
             value["ssl_mode"] = self.ssl_mode
         value.update(self.values)
-
-
-def _shares_text(name: str, password: str, run: int = 4) -> bool:
-    """Whether ``name`` holds ``password`` or ``run`` characters in a row of it."""
-    if not password:
-        return False
-    if password in name:
-        return True
-    return any(name[i : i + run] in password for i in range(len(name) - run + 1))
 
 
 def _unknown(name: str) -> str:
