@@ -629,3 +629,13 @@ def test_a_name_sharing_text_with_the_password_is_not_quoted(text):
         connectors.parse(text)
     assert "secret" not in str(raised.value)
     assert "(name not shown)" in raised.value.message
+
+
+def test_a_word_without_its_equals_sign_is_named_only_when_it_is_a_keyword():
+    # found by the fuzz campaign (seed 23): an example's token pasted alone, quoted back
+    with pytest.raises(connectors.ParseError) as raised:
+        connectors.parse("AX8sAAIjcDE", type="postgresql")
+    assert "AX8sAAIjcDE" not in str(raised.value)
+    assert raised.value.message == "missing '=' after a word (not shown: it may be a secret)"
+    with pytest.raises(connectors.ParseError, match="missing '=' after 'host'"):
+        connectors.parse("host localhost", type="postgresql")

@@ -412,12 +412,10 @@ def parse_keyword_value(text: str) -> dict[str, str]:
         while i < n and text[i] in _SPACE:
             i += 1
         if i >= n or text[i] != "=":
-            shown = "a word (not shown: it may be part of the password)"
-            # a password written without its '=' (passwordXYZ) is not shown either
-            hidden = after_secret or (
-                key not in KEYWORDS and (is_secret_key(key) or key.lower().startswith("pass"))
-            )
-            shown = shown if hidden else shown_name(key)
+            # only a keyword is named: another word may be a password or a token pasted alone
+            shown = "a word (not shown: it may be a secret)"
+            if not after_secret and key in KEYWORDS:
+                shown = repr(key)
             raise ParseError(f"missing '=' after {shown}", position=key_at)
         i += 1
         while i < n and text[i] in _SPACE:
