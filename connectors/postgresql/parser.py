@@ -19,6 +19,7 @@ from urllib.parse import unquote_plus
 from connectors.errors import ParseError
 from connectors.parsing import (
     PLACEHOLDER_NOTE,
+    find_first,
     is_password_placeholder,
     parse_env_block,
     percent_decode,
@@ -188,7 +189,7 @@ def _read_full_uri(text: str) -> Conninfo:
     uri = "postgresql://" + text[scheme_end + 3 :]
     at = uri.find("@")
     # the common case: no '@', or one that ends the user info before any '/'
-    plain = at < 0 or (uri.find("@", at + 1) < 0 and at < _find_first(uri, "/", 13))
+    plain = at < 0 or (uri.find("@", at + 1) < 0 and at < find_first(uri, "/", 13))
     uri, host_at = (uri, len(uri)) if plain else _repair_userinfo(uri, notes)
     moved = len(uri) - len(text) + shift  # two characters more for each '@' encoded
 
@@ -213,26 +214,16 @@ def _read_full_uri(text: str) -> Conninfo:
     )
 
 
-def _find_first(text: str, stops: str, start: int) -> int:
-    """Where the first of the characters ``stops`` is from ``start`` on, else ``len(text)``."""
-    end = len(text)
-    for stop in stops:
-        found = text.find(stop, start, end)
-        if found >= 0:
-            end = found
-    return end
-
-
 def _repair_userinfo(uri: str, notes: list[str]) -> tuple[str, int]:
     """``uri`` with the ``@`` of the user info percent-encoded when the host libpq would read
     holds an ``@``: the last ``@`` before the host ends the user info (what the user meant; libpq
     takes the first and reads the rest as the host). Returns the text and where the host is."""
     start = len("postgresql://")
-    slash = _find_first(uri, "/", start)
+    slash = find_first(uri, "/", start)
     first = uri.find("@", start, slash)
     if first < 0:
         return uri, len(uri)
-    host_end = _find_first(uri, "/?", first + 1)
+    host_end = find_first(uri, "/?", first + 1)
     last = uri.rfind("@", first + 1, host_end)
     if last < 0 or not _HOST_LIST.fullmatch(uri[last + 1 : host_end]):
         return uri, len(uri)
@@ -254,8 +245,8 @@ def _check_unencoded(uri: str) -> None:
     """A ``/`` in a password ends libpq's user info early and moves the rest of it with the host
     into the dbname: refuse such a string rather than store wrong fields."""
     start = len("postgresql://")
-    slash = _find_first(uri, "/", start)
-    path_end = _find_first(uri, "?", slash)
+    slash = find_first(uri, "/", start)
+    path_end = find_first(uri, "?", slash)
     if "@" in uri[start:slash] or "@" not in uri[slash:path_end]:
         return
     raise ParseError(
@@ -306,7 +297,7 @@ def _parse_host_list(text: str, i: int, params: dict[str, str]) -> int:
     host_at = i
     while True:
         if i < n and text[i] == "[":
-            end = _find_first(text, ",/?", i)
+            end = find_first(text, ",/?", i)
             host, _, _ = split_host_port(text[i:end], offset=i, numeric_port=False)
             hosts.append(host)
             i += len(host) + 2

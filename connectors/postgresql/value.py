@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
-from connectors.parsing import parse_port, shown_name, whole_number
+from connectors.parsing import find_first, parse_port, shown_name, whole_number
 from connectors.postgresql.keywords import INTEGER_KEYWORDS, SSLMODES
 
 DEFAULT_PORT = 5432
@@ -50,9 +50,7 @@ def _place(source: str, message: str) -> int:
 
 def _find_path(source: str) -> int:
     start = source.find("://")
-    start = start + 3 if start >= 0 else 0
-    found = [i for i in (source.find(c, start) for c in "/?") if i >= 0]
-    return min(found) if found else len(source)
+    return find_first(source, "/?", start + 3 if start >= 0 else 0)
 
 
 def _conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:

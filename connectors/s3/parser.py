@@ -36,7 +36,13 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.errors import ParseError
-from connectors.parsing import check_host, parse_env_block, percent_decode, split_host_port
+from connectors.parsing import (
+    check_host,
+    find_first,
+    parse_env_block,
+    percent_decode,
+    split_host_port,
+)
 from connectors.resource import Resource
 from connectors.s3.endpoint import (
     Endpoint,
@@ -168,7 +174,7 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     scheme_end = text.index("://")
     scheme = text[:scheme_end].lower()
     start = scheme_end + 3
-    end = _find_any(text, "/?#", start)
+    end = find_first(text, "/?#", start)
     authority = text[start:end]
     if "@" in authority:
         raise _error("credentials inside an endpoint URL are not supported", offset + start)
@@ -179,7 +185,7 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     check_host(host, position=offset + start, type_name=TYPE)
     if host.endswith(CONSOLE_SUFFIX):
         return _parse_console(text, end, offset)
-    path_end = _find_any(text, "?#", end)
+    path_end = find_first(text, "?#", end)
     extra: list[str] = []
     if path_end < len(text):
         extra.append("the URL's query string and fragment are not part of the resource")
@@ -204,16 +210,6 @@ def _parse_url(text: str, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
     if prefix:
         value["prefix"] = prefix
     return value, extra
-
-
-def _find_any(text: str, stops: str, start: int) -> int:
-    """Where the first of ``stops`` is in ``text`` from ``start`` on, else ``len(text)``."""
-    end = len(text)
-    for stop in stops:
-        found = text.find(stop, start, end)
-        if found >= 0:
-            end = found
-    return end
 
 
 def _parse_console(text: str, path_at: int, offset: int) -> tuple[dict[str, Any], list[str]]:
