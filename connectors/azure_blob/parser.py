@@ -84,13 +84,15 @@ def _error(message: str, position: int | None = None, hint: str | None = None) -
 
 def parse(text: str) -> tuple[dict[str, Any], list[str]]:
     """Parse any accepted form; returns the value and the notes about the input."""
-    stripped = text.strip()
+    value, notes = _read(text.strip())
+    return {key: value[key] for key in FIELD_ORDER if key in value}, notes
+
+
+def _read(stripped: str) -> tuple[dict[str, Any], list[str]]:
     # the pattern costs more than this test on other strings (a long key is read char by char)
     portal = _PORTAL_FORM.fullmatch(stripped) if ";EndpointSuffix=" in stripped else None
-    if portal is not None:
-        value = _portal_value(*portal.groups())
-        if value is not None:
-            return value, []
+    if portal is not None and (value := _portal_value(*portal.groups())) is not None:
+        return value, []
     if not stripped:
         raise _error("empty connection string")
     if "\0" in stripped:  # a NUL cannot be written back (the SDK rejects %00 too)
@@ -98,10 +100,8 @@ def parse(text: str) -> tuple[dict[str, Any], list[str]]:
     if stripped.startswith(("AZURE_STORAGE_", "export")) and _ENV_START.match(stripped):
         stripped = _from_environment(stripped)
     if url_scheme(stripped) is not None:
-        value, notes = parse_url(stripped)
-    else:
-        value, notes = parse_connection_string(stripped)
-    return {key: value[key] for key in FIELD_ORDER if key in value}, notes
+        return parse_url(stripped)
+    return parse_connection_string(stripped)
 
 
 # The connection string the Azure portal shows, read in one match; anything else (other keys,
@@ -117,13 +117,13 @@ def _portal_value(protocol: str, account: str, key: str, suffix: str) -> dict[st
     """The value of a ``_PORTAL_FORM`` string; None when its key is not base64 (the full
     reader says where)."""
     try:
-        base64.b64decode(key, validate=True)
-    except (binascii.Error, ValueError):
+        _check_base64(key, "AccountKey", 0)
+    except ParseError:
         return None
     value: dict[str, Any] = {"accountName": account, "containerName": "", "accessKey": key}
     value["endpointSuffix"] = suffix
     set_endpoint(value, f"{protocol}://{account}.blob.{suffix}")
-    return {name: value[name] for name in FIELD_ORDER if name in value}
+    return value
 
 
 _ENV_START = re.compile(r"^(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=")
