@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from connectors.s3.endpoint import endpoint_of, is_aws, path_style
+from connectors.s3.endpoint import endpoint_of, has_endpoint, is_aws, path_style
 from connectors.timeouts import connect_timeout as default_connect_timeout
 
 
@@ -30,7 +30,7 @@ def region_of(value: dict[str, Any]) -> str | None:
 def client_kwargs(value: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments for ``boto3.client("s3", ...)`` except ``config``."""
     kwargs: dict[str, Any] = {"region_name": region_of(value)}
-    if str(value.get("endPoint") or "").strip():
+    if has_endpoint(value):
         kwargs["endpoint_url"] = endpoint_of(value).url
     if value.get("accessKey") or value.get("secretKey"):
         kwargs["aws_access_key_id"] = value.get("accessKey") or ""

@@ -90,9 +90,14 @@ def path_style(value: dict[str, Any]) -> bool:
     return value.get("pathStyle", True) is not False
 
 
+def has_endpoint(value: dict[str, Any]) -> bool:
+    """Whether the value names an endpoint (none: AWS, from the region)."""
+    return bool(str(value.get("endPoint") or "").strip())
+
+
 def is_aws(value: dict[str, Any]) -> bool:
     """Whether the value's requests go to AWS: no ``endPoint``, or one under amazonaws.com."""
-    return not str(value.get("endPoint") or "").strip() or is_aws_host(endpoint_of(value).host)
+    return not has_endpoint(value) or is_aws_host(endpoint_of(value).host)
 
 
 def is_aws_host(host: str) -> bool:

@@ -47,6 +47,7 @@ from connectors.resource import Resource
 from connectors.s3.endpoint import (
     Endpoint,
     endpoint_of,
+    has_endpoint,
     is_aws_host,
     is_local,
     is_r2_host,
@@ -368,9 +369,9 @@ def _value(*, bucket: str, region: str, endpoint: Endpoint | None, path: bool) -
 
 def provider_of(value: dict[str, Any]) -> str | None:
     """aws, r2 or minio (any local endpoint), from the endpoint; None for other services."""
-    if not str(value.get("endPoint") or "").strip():  # is_aws, the endpoint read once
+    if not has_endpoint(value):
         return "aws"
-    host = endpoint_of(value).host
+    host = endpoint_of(value).host  # read once: is_aws would read it again
     if is_aws_host(host):
         return "aws"
     if is_r2_host(host):
