@@ -86,8 +86,8 @@ def value_notes(value: dict[str, Any], provider: str | None) -> list[str]:
             value.get(name) is not None for name in _SSL_FIELDS
         ):
             notes.append("the ssl_* settings are not used without TLS (use rediss://)")
-        host = value.get("password") and not unix and str(value.get("host") or "localhost")
-        if host and host not in _LOOPBACK:
+        remote = str(value.get("host") or "localhost") not in _LOOPBACK
+        if value.get("password") and not unix and remote:
             notes.append("no TLS: the password and data travel unencrypted (use rediss://)")
     if provider == "upstash":
         notes.append(
