@@ -132,8 +132,7 @@ class Options:
             if key in _DRIVER_ONLY or lenient:
                 self.left_out.append(name)
                 return
-            shown = "" if shares_text(name, password or "") else name
-            raise ParseError(_unknown(shown), position=position, type_name="mysql")
+            raise ParseError(_unknown(name, password), position=position, type_name="mysql")
         if kind == "ssl_mode":
             self._mode(_ssl_mode(text, name, position))
         elif kind in ("ssl", "require_ssl"):
@@ -212,14 +211,16 @@ class Options:
         value.update(self.values)
 
 
-def _unknown(name: str) -> str:
-    """The message for an unknown option (``name`` empty: not to be shown)."""
+def _unknown(name: str, password: str | None) -> str:
+    """The message for an unknown option: named when it looks like one, and neither named nor
+    matched to a known option when it shares text with the password."""
     import difflib  # only for an error: not imported with the plugin
 
+    if shares_text(name, password or ""):
+        return "unknown option (name not shown)"
     close = difflib.get_close_matches(name.lower(), KNOWN_OPTIONS, n=1, cutoff=0.75)
-    shown = (
-        repr(name) if name.isascii() and name.replace("-", "").replace("_", "").isalnum() else None
-    )
+    looks_like_a_name = name.isascii() and name.replace("-", "").replace("_", "").isalnum()
+    shown = repr(name) if looks_like_a_name else None
     what = f"unknown option {shown}" if shown else "unknown option (name not shown)"
     return what + (f"; did you mean {close[0]!r}?" if close else "")
 
