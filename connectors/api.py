@@ -34,11 +34,8 @@ def detect(text: str) -> list[tuple[str, int]]:
     A ``scheme://`` text is not shown to a connector whose ``url_schemes`` leaves it out. A
     detect that raises is reported as a warning naming its plugin, and its type skipped.
     """
-    scheme = url_scheme(text)
-    if scheme is not None and "+" in scheme:
-        scheme = scheme[: scheme.index("+")]
     scores = []
-    for name, connector in _asked_about(scheme):
+    for name, connector in _asked_about(url_scheme(text)):
         try:
             score = connector.detect(text)
             claimed = score > _NONE
@@ -81,7 +78,11 @@ class _Askers:
     def of(self, scheme: str | None) -> list[tuple[str, Connector]]:
         if scheme is None:
             return self.every
-        return self.by_scheme.get(scheme, self.other)
+        asked = self.by_scheme.get(scheme)
+        if asked is None:  # mongodb+srv is asked as mongodb
+            plus = scheme.find("+")
+            asked = self.by_scheme.get(scheme[:plus], self.other) if plus > 0 else self.other
+        return asked
 
 
 def _admits(schemes: frozenset[str] | None, scheme: str) -> bool:
@@ -96,9 +97,10 @@ def _asked_about(scheme: str | None) -> list[tuple[str, Connector]]:
     """The connectors to ask about a text with this URL scheme (None: not a URL)."""
     global _askers
     connectors = get_registry().connectors
-    if _askers is None or _askers.connectors is not connectors or _askers.size != len(connectors):
-        _askers = _Askers(connectors)
-    return _askers.of(scheme)
+    askers = _askers
+    if askers is None or askers.connectors is not connectors or askers.size != len(connectors):
+        askers = _askers = _Askers(connectors)
+    return askers.of(scheme)
 
 
 def parse(text: str, type: str | None = None) -> Resource:
@@ -148,7 +150,8 @@ def _form_hint(type_name: str | None) -> str:
 
 def _parse_stripped(stripped: str, type_name: str | None) -> Resource:
     wrapped = quoted(stripped) if stripped[0] in "'\"" else None
-    if wrapped is None:
+    # a command line does not start with scheme://: a URL to detect is not looked at twice
+    if wrapped is None and (type_name is not None or url_scheme(stripped) is None):
         wrapped = early(stripped)
     if wrapped is not None:
         return _parse_pasted(wrapped, type_name)

@@ -16,6 +16,7 @@ from connectors.parsing import (
     split_url,
     url_scheme,
 )
+from connectors.pasted import early
 
 #: what url_scheme answers, written as a regular expression
 URL_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)://")
@@ -51,6 +52,14 @@ def test_url_scheme_answers_as_the_pattern(text):
 @given(st.text(alphabet=st.sampled_from("aZ9+.-: /\t\u00a0é=@"), max_size=12))
 def test_url_scheme_answers_as_the_pattern_on_any_text(text):
     assert url_scheme(text) == scheme_by_pattern(text)
+    url_scheme("another text")
+    assert url_scheme(text) == scheme_by_pattern(text)  # the second time, from what it saw
+
+
+@given(st.text(alphabet=st.sampled_from("psqlmongo-cira+.:/ =\t"), max_size=16))
+def test_a_text_with_a_url_scheme_is_no_command_line(text):
+    # connectors.parse does not look for a command line in a URL it detects
+    assert url_scheme(text) is None or early(text) is None
 
 
 @pytest.mark.parametrize(

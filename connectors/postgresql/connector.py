@@ -15,30 +15,20 @@ from connectors.postgresql.keywords import ALIAS_SCHEMES, URI_PREFIXES
 from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
-    from connectors.postgresql.parser import (
-        looks_like_environment,
-        looks_like_keyword_value,
-        parse_conninfo,
-    )
-    from connectors.postgresql.providers import identify, preset
-    from connectors.postgresql.value import conninfo_to_value, fill_defaults, normalise, to_uri
+    from connectors.postgresql.parser import looks_like_environment, looks_like_keyword_value
+    from connectors.postgresql.providers import identify, preset, provider_of
+    from connectors.postgresql.reader import read
+    from connectors.postgresql.value import fill_defaults, normalise, to_uri
 else:  # imported when a text is parsed, not when another family's is detected
     lazy_import(
         globals(),
         "connectors.postgresql.parser",
         "looks_like_environment",
         "looks_like_keyword_value",
-        "parse_conninfo",
     )
-    lazy_import(globals(), "connectors.postgresql.providers", "identify", "preset")
-    lazy_import(
-        globals(),
-        "connectors.postgresql.value",
-        "conninfo_to_value",
-        "fill_defaults",
-        "normalise",
-        "to_uri",
-    )
+    lazy_import(globals(), "connectors.postgresql.providers", "identify", "preset", "provider_of")
+    lazy_import(globals(), "connectors.postgresql.reader", "read")
+    lazy_import(globals(), "connectors.postgresql.value", "fill_defaults", "normalise", "to_uri")
 
 #: the schemes of every URL form the parser reads (libpq, JDBC, SQLAlchemy)
 _PREFIXES = (*URI_PREFIXES, "jdbc:postgresql:", "postgresql+", "postgres+")
@@ -89,18 +79,18 @@ class PostgreSQL(Connector):
 
     def parse(self, text: str) -> Resource:
         try:
-            parsed = parse_conninfo(text, lenient=True)
-            value = conninfo_to_value(parsed.params, text)
+            value, notes, provider = read(text)
         except ParseError as exc:
             exc.type_name = exc.type_name or self.name
             raise
-        if parsed.aside:
-            value["driver_parameters"] = dict(parsed.aside)
-        notes = parsed.notes + fill_defaults(value, preset(value))
-        info = identify(value)
-        if info:
-            notes += info.notes
-        provider = info.provider if info else parsed.provider
+        if provider_of(value) is None:  # a plain server: no preset, no advice
+            notes += fill_defaults(value)
+        else:
+            notes += fill_defaults(value, preset(value))
+            info = identify(value)
+            if info is not None:
+                notes += info.notes
+                provider = info.provider
         return Resource(self.name, value, provider, notes)
 
     def to_connection_string(self, resource: Resource) -> str:

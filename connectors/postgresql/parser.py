@@ -116,57 +116,7 @@ def _shifted(read: Callable[[], Conninfo], offset: int) -> Conninfo:
         raise
 
 
-#: the usual URI: one host (a name, an address or a bracketed IPv6 literal), a numeric port and
-#: no second '@'. ``_read_simple_uri`` reads it in one match; anything
-#: else, and every error, goes through ``_read_full_uri`` (tests/postgresql: same results).
-_SIMPLE_URI = re.compile(
-    r"postgres(?:ql)?://"
-    r"(?:([^:@/?#\[\],\x00]*)(?::([^@/?\x00]*))?@)?"
-    r"([A-Za-z0-9._\-]*|\[[0-9A-Fa-f:.]+\])"
-    r"(?::([0-9]+))?"
-    r"(?:/([^?@\x00]*))?"
-    r"(?:\?([^@\x00]*))?\Z"
-)
-
-
 def _read_uri(text: str) -> Conninfo:
-    """A URI as ``connectors.parse`` reads it (``_read_full_uri``), the usual form at once."""
-    match = _SIMPLE_URI.match(text)
-    if match is not None:
-        simple = _read_simple_uri(text, match)
-        if simple is not None:
-            return simple
-    return _read_full_uri(text)
-
-
-def _read_simple_uri(text: str, match: re.Match[str]) -> Conninfo | None:
-    """What ``_read_full_uri`` reads from a text ``_SIMPLE_URI`` matches; None on any error,
-    for the full reader to report it with its position."""
-    user, password, host, port, dbname, query = match.groups()
-    params: dict[str, str] = {}
-    notes: list[str] = []
-    aside: dict[str, str] = {}
-    try:
-        if user:
-            params["user"] = _decode(user, 0, "user name") if "%" in user else user
-        if password:
-            params["password"] = _decode(password, 0, "password") if "%" in password else password
-        if host:
-            params["host"] = host[1:-1] if host[0] == "[" else host
-        if port:
-            params["port"] = port
-        if dbname:
-            params["dbname"] = _decode(dbname, 0, "dbname") if "%" in dbname else dbname
-        if query is not None:
-            _parse_query(text, match.start(6), params, aside)
-    except ParseError:
-        return None
-    if aside:
-        notes.append(aside_note(sorted(aside)))
-    return Conninfo(params, notes, aside=aside)
-
-
-def _read_full_uri(text: str) -> Conninfo:
     """A URI as ``connectors.parse`` reads it: libpq's rules, plus what pasted URLs carry.
 
     ``postgresql+<driver>://`` (SQLAlchemy) and the Django/SQLAlchemy scheme aliases are read as
@@ -202,7 +152,7 @@ def _read_full_uri(text: str) -> Conninfo:
             _check_unencoded(uri)
         params, query_at = _parse_uri_head(uri)
         if query_at >= 0:
-            _parse_query(uri, query_at, params, aside)
+            parse_query(uri, query_at, params, aside)
     except ParseError as exc:
         if exc.position is not None:
             exc.position = position(exc.position)
@@ -260,7 +210,7 @@ def parse_uri(text: str) -> dict[str, str]:
     """A libpq URI, as libpq's ``conninfo_uri_parse_options`` reads it."""
     params, query_at = _parse_uri_head(text)
     if query_at >= 0:
-        _parse_query(text, query_at, params)
+        parse_query(text, query_at, params)
     return params
 
 
@@ -275,16 +225,16 @@ def _parse_uri_head(text: str) -> tuple[dict[str, str], int]:
         at = found.start()
         user, _, password = text[start:at].partition(":")
         if user:
-            params["user"] = _decode(user, start, "user name")
+            params["user"] = decode_part(user, start, "user name")
         if password:
-            params["password"] = _decode(password, start + len(user) + 1, "password")
+            params["password"] = decode_part(password, start + len(user) + 1, "password")
         i = at + 1
     i = _parse_host_list(text, i, params)
     if i < n and text[i] == "/":
         query_at = text.find("?", i + 1)
         end = n if query_at < 0 else query_at
         if end > i + 1:
-            params["dbname"] = _decode(text[i + 1 : end], i + 1, "dbname")
+            params["dbname"] = decode_part(text[i + 1 : end], i + 1, "dbname")
         i = end
     return params, (i + 1 if i < n else -1)  # text[i] == "?" when i < n
 
@@ -314,19 +264,19 @@ def _parse_host_list(text: str, i: int, params: dict[str, str]) -> int:
         i += 1
     host = ",".join(hosts)
     if host:
-        params["host"] = _decode(host, host_at, "host")
+        params["host"] = decode_part(host, host_at, "host")
     port = ",".join(ports)
     if port:
-        params["port"] = _decode(port, host_at, "port")
+        params["port"] = decode_part(port, host_at, "port")
     return i
 
 
-def _decode(part: str, offset: int, what: str) -> str:
+def decode_part(part: str, offset: int, what: str) -> str:
     """``part`` percent-decoded (strictly, as libpq does) when it holds a ``%``."""
     return percent_decode(part, offset=offset, what=what) if "%" in part else part
 
 
-def _parse_query(
+def parse_query(
     text: str, start: int, params: dict[str, str], aside: dict[str, str] | None = None
 ) -> None:
     """The URI query from ``start`` into ``params`` (libpq accepts ``ssl=true`` as sslmode).
@@ -356,8 +306,8 @@ def _parse_query(
                 )
         if "%" in pair:
             value_at = here + len(key) + 1
-            key = _decode(key, here, "query parameter name")
-            value = _decode(value, value_at, f"value of {shown_name(key, secret)}")
+            key = decode_part(key, here, "query parameter name")
+            value = decode_part(value, value_at, f"value of {shown_name(key, secret)}")
         if key in KEYWORDS:
             params[key] = value
         elif key == "ssl" and value == "true":

@@ -8,12 +8,12 @@ alone, so parsing the rendered string of a resource gives the same provider and 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 _SUPABASE_DIRECT = re.compile(r"db\.([a-z0-9]+)\.supabase\.co", re.IGNORECASE)
 _SUPABASE_POOLER = re.compile(r"(?:[a-z0-9-]+\.)?pooler\.supabase\.com", re.IGNORECASE)
-_NEON = re.compile(r"(ep-[a-z0-9-]+?)(-pooler)?\.(?:[a-z0-9-]+\.)*neon\.tech", re.IGNORECASE)
+_NEON = re.compile(r"(ep-[a-z0-9-]+)\.(?:[a-z0-9-]+\.)*neon\.tech", re.IGNORECASE)
+_POOLER = "-pooler"
 _NEON_ENDPOINT_OPTION = re.compile(r"(?:^|\s)(?:endpoint|project)=([A-Za-z0-9-]+)")
 _NEON_ENDPOINT_PASSWORD = re.compile(r"endpoint=[A-Za-z0-9-]+[;$]")
 _SECURE = ("require", "verify-ca", "verify-full")
@@ -21,8 +21,7 @@ _SECURE = ("require", "verify-ca", "verify-full")
 PREPARED_OFF = "prepared statements are disabled (connect uses prepare_threshold=None)"
 
 
-@dataclass(frozen=True)
-class ProviderInfo:
+class ProviderInfo(NamedTuple):
     """What the host says: the provider, its connection mode and the advice for it."""
 
     provider: str
@@ -32,7 +31,7 @@ class ProviderInfo:
     project: str | None = None
     #: statements go through a transaction-mode pooler (no prepared statements)
     transaction_pooling: bool = False
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 #: what each provider requires, filled in when the string does not say it (Neon and Supabase
@@ -43,24 +42,29 @@ PRESETS: dict[str, dict[str, str]] = {
 }
 
 
-def preset(value: dict[str, Any]) -> dict[str, str]:
-    """The fields the value's provider requires (empty for a plain server)."""
+def provider_of(value: dict[str, Any]) -> str | None:
+    """``supabase`` or ``neon`` by the value's host, None for a plain PostgreSQL server."""
     host = str(value.get("host") or "")
     if host.endswith((".supabase.co", ".supabase.com")):
-        return PRESETS["supabase"]
+        return "supabase"
     if host.endswith(".neon.tech"):
-        return PRESETS["neon"]
-    return {}
+        return "neon"
+    return None
+
+
+def preset(value: dict[str, Any]) -> dict[str, str]:
+    """The fields the value's provider requires (empty for a plain server)."""
+    return PRESETS.get(provider_of(value) or "", {})
 
 
 def identify(value: dict[str, Any]) -> ProviderInfo | None:
-    """The provider of a postgresql value, or None for a plain PostgreSQL server."""
-    host = str(value.get("host") or "")
-    if host.endswith((".supabase.co", ".supabase.com")):
-        return _supabase(value, host)
-    if host.endswith(".neon.tech"):
-        return _neon(value, host)
-    return None
+    """The provider of a postgresql value, its connection mode and the advice for it; None for
+    a plain PostgreSQL server."""
+    provider = provider_of(value)
+    if provider is None:
+        return None
+    host = str(value["host"])
+    return _supabase(value, host) if provider == "supabase" else _neon(value, host)
 
 
 def _supabase(value: dict[str, Any], host: str) -> ProviderInfo:
@@ -115,7 +119,10 @@ def _neon(value: dict[str, Any], host: str) -> ProviderInfo:
     if match is None:
         notes.append("a Neon host that is not an endpoint host (ep-<name>[-pooler].<region>...)")
         return ProviderInfo("neon", "unknown", None, False, tuple(notes))
-    endpoint, pooled = match[1], bool(match[2])
+    endpoint = match[1]
+    pooled = endpoint[-len(_POOLER) :].lower() == _POOLER and len(endpoint) > len("ep-" + _POOLER)
+    if pooled:
+        endpoint = endpoint[: -len(_POOLER)]
     if pooled:
         notes.append(
             "Neon pooled connection (PgBouncer, transaction mode): "

@@ -66,24 +66,33 @@ def _conninfo_to_value(params: dict[str, str]) -> dict[str, Any]:
             value["host"] = host
         if port and (number := _port(port)) is not None:
             value["port"] = number
+    add_keyword_fields(params, value)
+    return value
+
+
+def add_keyword_fields(params: dict[str, str], value: dict[str, Any]) -> None:
+    """Add to ``value``, in order, the fields of the libpq keywords other than host and port: an
+    sslmode checked, an integer keyword's number (left out when blank), any other one's text."""
+    password = params.get("password")  # kept out of error messages
     for key, text in params.items():
-        if key == "host" or key == "port":
-            continue
-        if key == "sslmode" and text not in SSLMODES:
-            raise ParseError(
-                f"unknown sslmode {shown_name(text, params.get('password'))}",
-                hint=f"sslmode is one of {', '.join(SSLMODES)}",
-            )
-        if key in INTEGER_KEYWORDS:
-            if text.strip() == "":
-                continue
+        if key not in _CHECKED:
+            value[key] = text
+        elif key == "sslmode":
+            if text not in SSLMODES:
+                raise ParseError(
+                    f"unknown sslmode {shown_name(text, password)}",
+                    hint=f"sslmode is one of {', '.join(SSLMODES)}",
+                )
+            value[key] = text
+        elif key in INTEGER_KEYWORDS and text.strip():
             number = whole_number(text.strip(), signed=True)
             if number is None:
                 raise ParseError(f"{key} must be a whole number of seconds", hint=f"{key}=10")
             value[key] = number
-        else:
-            value[key] = text
-    return value
+
+
+#: the keywords whose text is not their field as it is
+_CHECKED = frozenset(("host", "port", "sslmode", *INTEGER_KEYWORDS))
 
 
 def _hosts(host_text: str, port_text: str) -> list[dict[str, Any]]:

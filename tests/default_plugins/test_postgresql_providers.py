@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import connectors
@@ -201,3 +203,30 @@ def test_prepared_statements_off_for_transaction_poolers():
         assert params["prepare_threshold"] == (None if pooling else 5)
     plain = connection_params({"host": "h", "root_certificate_pem": "x"}, "/tmp/ca.pem")
     assert plain == {"host": "h", "sslrootcert": "/tmp/ca.pem", "prepare_threshold": 5}
+
+
+#: how the endpoint and the pooler were read before: one pattern with a lazy endpoint
+_NEON_LAZY = re.compile(r"(ep-[a-z0-9-]+?)(-pooler)?\.(?:[a-z0-9-]+\.)*neon\.tech", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "ep-a",
+        "ep-a-pooler",
+        "ep--pooler",
+        "ep-x-pooler",
+        "ep-x-POOLER",
+        "ep-x-pooler-pooler",
+        "ep-pooler",
+        "ep-cool-darkness-a1b2c3d4-pooler",
+        "EP-Cool-1",
+    ],
+)
+def test_neon_endpoint_and_pooler_as_the_lazy_pattern_reads_them(label):
+    host = f"{label}.us-east-2.aws.neon.tech"
+    expected = _NEON_LAZY.fullmatch(host)
+    assert expected is not None
+    info = identify({"host": host, "sslmode": "require"})
+    assert info is not None
+    assert (info.project, info.transaction_pooling) == (expected[1], bool(expected[2]))
