@@ -35,6 +35,7 @@ from connectors.azure_blob.values import (
     TYPE,
     default_endpoint,
     is_local_host,
+    keeps_endpoint,
     set_endpoint,
 )
 from connectors.errors import ParseError
@@ -84,15 +85,15 @@ def _error(message: str, position: int | None = None, hint: str | None = None) -
 
 def parse(text: str) -> tuple[dict[str, Any], list[str]]:
     """Parse any accepted form; returns the value and the notes about the input."""
-    value, notes = _read(text.strip())
+    stripped = text.strip()
+    value = _one_match_value(stripped)
+    if value is not None:
+        return value, []
+    value, notes = _read(stripped)
     return {key: value[key] for key in FIELD_ORDER if key in value}, notes
 
 
 def _read(stripped: str) -> tuple[dict[str, Any], list[str]]:
-    # the pattern costs more than this test on other strings (a long key is read char by char)
-    portal = _PORTAL_FORM.fullmatch(stripped) if ";EndpointSuffix=" in stripped else None
-    if portal is not None and (value := _portal_value(*portal.groups())) is not None:
-        return value, []
     if not stripped:
         raise _error("empty connection string")
     if "\0" in stripped:  # a NUL cannot be written back (the SDK rejects %00 too)
@@ -104,25 +105,65 @@ def _read(stripped: str) -> tuple[dict[str, Any], list[str]]:
     return parse_connection_string(stripped)
 
 
-# The connection string the Azure portal shows, read in one match; anything else (other keys,
-# order or case, a bad key) goes through parse_connection_string, which gives the same value
-# for these (tests/default_plugins/test_azure_blob_parser.py).
+# The connection strings the Azure portal and Azurite's documentation show, each read in one
+# match; anything else (other keys, order or case, a bad key or port) goes through
+# parse_connection_string, which gives the same value for these
+# (tests/default_plugins/test_azure_blob_parser.py).
 _PORTAL_FORM = re.compile(
     r"DefaultEndpointsProtocol=(https?);AccountName=([a-z0-9]{1,63});AccountKey=([A-Za-z0-9+/=]++)"
     r";EndpointSuffix=([a-z0-9][a-z0-9.-]{0,200});?"
 )
+# The endpoint as _endpoint_url writes it, once its host is lower-cased, its port read and its
+# path's trailing '/' taken off.
+_ENDPOINT_FORM = re.compile(
+    r"(?:DefaultEndpointsProtocol=https?;)?AccountName=([a-z0-9]{1,63});"
+    r"AccountKey=([A-Za-z0-9+/=]++);BlobEndpoint=(https?://[A-Za-z0-9.-]++)(?::([0-9]{1,5}))?"
+    r"(/[A-Za-z0-9._~/-]*+)?;?"
+)
 
 
-def _portal_value(protocol: str, account: str, key: str, suffix: str) -> dict[str, Any] | None:
-    """The value of a ``_PORTAL_FORM`` string; None when its key is not base64 (the full
-    reader says where)."""
+def _one_match_value(stripped: str) -> dict[str, Any] | None:
+    """The value (in FIELD_ORDER) of a ``_PORTAL_FORM`` or ``_ENDPOINT_FORM`` string; None for
+    any other string, and for one of these the full reader must refuse (it says where)."""
+    # the patterns cost more than these tests on other strings (a long key is read char by char)
+    if ";EndpointSuffix=" in stripped:
+        portal = _PORTAL_FORM.fullmatch(stripped)
+        if portal is not None:
+            protocol, account, key, suffix = portal.groups()
+            return _ordered_value(account, key, f"{protocol}://{account}.blob.{suffix}", suffix)
+    elif ";BlobEndpoint=" in stripped:
+        emulator = _ENDPOINT_FORM.fullmatch(stripped)
+        if emulator is not None:
+            account, key, origin, port, path = emulator.groups()
+            url = _endpoint_of(origin, port, path or "")
+            return None if url is None else _ordered_value(account, key, url, "")
+    return None
+
+
+def _endpoint_of(origin: str, port: str | None, path: str) -> str | None:
+    """What _endpoint_url makes of an ``_ENDPOINT_FORM`` endpoint; None when the port is out
+    of range."""
+    if not port:
+        return origin.lower() + path.rstrip("/")
+    number = int(port)
+    if not 0 < number < 65536:
+        return None
+    return f"{origin.lower()}:{number}{path.rstrip('/')}"
+
+
+def _ordered_value(account: str, key: str, endpoint: str, suffix: str) -> dict[str, Any] | None:
+    """The value parse_connection_string gives for these parts, in FIELD_ORDER; None when
+    ``key`` is not base64."""
     try:
         _check_base64(key, "AccountKey", 0)
     except ParseError:
         return None
     value: dict[str, Any] = {"accountName": account, "containerName": "", "accessKey": key}
-    value["endpointSuffix"] = suffix
-    set_endpoint(value, f"{protocol}://{account}.blob.{suffix}")
+    value["useSSL"] = endpoint.startswith("https:")
+    if keeps_endpoint(account, endpoint, suffix):
+        value["endpoint"] = endpoint
+    if suffix:
+        value["endpointSuffix"] = suffix
     return value
 
 
