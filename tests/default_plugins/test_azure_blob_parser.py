@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -321,7 +322,20 @@ def test_the_portal_form_read_in_one_match_agrees_with_the_full_reader():
         assert listed(parser.parse, text) == listed(full_reader, text), text
         checked += 1
         one_match += parser._PORTAL_FORM.fullmatch(text.strip()) is not None
-    assert checked > 5000 and one_match > 500
+    assert checked > 5000 and one_match > 300
+
+
+def test_a_key_the_one_match_forms_take_is_base64():
+    key = re.compile(parser._PORTAL_FORM.pattern.split("AccountKey=")[1].split(";")[0])
+    assert key.pattern == parser._ENDPOINT_FORM.pattern.split("AccountKey=")[1].split(";")[0]
+    taken = 0
+    for size in range(1, 10):
+        for chars in itertools.product("Ab/+=", repeat=size):
+            text = "".join(chars)
+            if key.fullmatch(text) and size % 4 == 0:
+                parser._check_base64(text, "AccountKey", 0)  # raises when it is not
+                taken += 1
+    assert taken > 1000
 
 
 def test_the_endpoint_form_read_in_one_match_agrees_with_the_full_reader():
