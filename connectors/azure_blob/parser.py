@@ -156,8 +156,12 @@ def _ordered_value(account: str, key: str, endpoint: str, suffix: str) -> dict[s
     ``key`` may not be base64."""
     if len(key) % 4:  # the patterns' key is base64 (_check_base64 accepts it) when it is not
         return None
-    value: dict[str, Any] = {"accountName": account, "containerName": "", "accessKey": key}
-    value["useSSL"] = endpoint.startswith("https:")
+    value: dict[str, Any] = {
+        "accountName": account,
+        "containerName": "",
+        "accessKey": key,
+        "useSSL": endpoint.startswith("https:"),
+    }
     if keeps_endpoint(account, endpoint, suffix):
         value["endpoint"] = endpoint
     if suffix:
