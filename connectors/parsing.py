@@ -90,13 +90,16 @@ def url_scheme(text: str) -> str | None:
     # str methods, not a regular expression: a third of the cost, the same answer as
     # ``\s*([A-Za-z][A-Za-z0-9+.\-]*)://`` (tests/test_parsing.py compares them)
     end = text.find("://")
-    head = text[:end] if end > 0 else ""
-    if not (head.isalnum() and head.isascii()):  # not the usual letters and digits: look closer
-        head = head.lstrip()
-        letters = head.replace("+", "a").replace(".", "a").replace("-", "a")
-        if not (letters.isalnum() and letters.isascii()):
-            head = ""
-    scheme = head.lower() if head[:1].isalpha() else None
+    if end <= 0:
+        scheme = None
+    else:
+        head = text[:end]
+        if not (head.isalnum() and head.isascii()):  # not the usual letters and digits: closer
+            head = head.lstrip()
+            letters = head.replace("+", "a").replace(".", "a").replace("-", "a")
+            if not (letters.isalnum() and letters.isascii()):
+                head = ""
+        scheme = head.lower() if head[:1].isalpha() else None
     _last_scheme = (text, scheme)
     return scheme
 
