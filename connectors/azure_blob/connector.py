@@ -30,6 +30,8 @@ _AZURE_KEYS = re.compile(
     r"|SharedAccessSignature|EndpointSuffix)\s*=|^\s*(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=",
     re.IGNORECASE,
 )
+#: how the connection strings the portal and Azurite's documentation show begin
+_USUAL_STARTS = ("DefaultEndpointsProtocol=", "AccountName=", "UseDevelopmentStorage=")
 _AZURE_URLS = re.compile(
     r"^(az|azure|abfss?|wasbs?)://|^https?://[^/?#]*\.(blob|dfs)\.core\.|"
     r"^https?://[^/?#]*\.blob\.localhost[:/]|^https?://[^/?#]+/devstoreaccount1(/|\?|$)|"
@@ -60,6 +62,8 @@ class AzureBlob(Connector):
     )
 
     def detect(self, text: str) -> int:
+        if text.startswith(_USUAL_STARTS):  # where _AZURE_KEYS matches at once
+            return Match.SCHEME
         scheme = url_scheme(text)
         if scheme not in _SCHEMES:
             return Match.NONE

@@ -12,6 +12,7 @@ from connectors.api import detect
 from connectors.azure_blob import parser
 from connectors.azure_blob.values import DEV_ENDPOINT, DEV_KEY, FIELD_ORDER, account_url
 from connectors.errors import ParseError
+from connectors.parsing import url_scheme
 
 KEY = "bXlBY2NvdW50S2V5MTIzNDU2Nzg5MA=="
 SIG = "pXzB%2Bq0t1YfQ6c%2FO8H8Zl2n1j%3D"
@@ -373,3 +374,11 @@ def test_the_endpoint_form_read_in_one_match_agrees_with_the_full_reader():
         checked += 1
         one_match += parser._ENDPOINT_FORM.fullmatch(text.strip()) is not None
     assert checked > 10000 and one_match > 500
+
+
+def test_the_detectors_usual_starts_are_connection_strings_the_key_pattern_finds():
+    from connectors.azure_blob.connector import _AZURE_KEYS, _USUAL_STARTS
+
+    for start in _USUAL_STARTS:
+        assert _AZURE_KEYS.match(start) is not None
+        assert url_scheme(f"{start}https://host") is None  # no URL: the pattern is asked
