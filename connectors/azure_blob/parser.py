@@ -35,7 +35,6 @@ from connectors.azure_blob.values import (
     TYPE,
     default_endpoint,
     is_local_host,
-    keeps_endpoint,
     set_endpoint,
 )
 from connectors.errors import ParseError
@@ -130,13 +129,19 @@ def _one_match_value(stripped: str) -> dict[str, Any] | None:
         portal = _PORTAL_FORM.fullmatch(stripped)
         if portal is not None:
             protocol, account, key, suffix = portal.groups()
-            return _ordered_value(account, key, f"{protocol}://{account}.blob.{suffix}", suffix)
+            default = protocol == "https" and suffix == DEFAULT_SUFFIX
+            endpoint = None if default else f"{protocol}://{account}.blob.{suffix}"
+            return _ordered_value(account, key, endpoint, suffix)
     elif ";BlobEndpoint=" in stripped:
         emulator = _ENDPOINT_FORM.fullmatch(stripped)
         if emulator is not None:
             account, key, origin, port, path = emulator.groups()
             url = _endpoint_of(origin, port, path or "")
-            return None if url is None else _ordered_value(account, key, url, "")
+            if url is None:
+                return None
+            default = url.startswith("https:") and url == default_endpoint(account)
+            endpoint = None if default else url
+            return _ordered_value(account, key, endpoint, "")
     return None
 
 
@@ -151,18 +156,21 @@ def _endpoint_of(origin: str, port: str | None, path: str) -> str | None:
     return f"{origin.lower()}:{number}{path.rstrip('/')}"
 
 
-def _ordered_value(account: str, key: str, endpoint: str, suffix: str) -> dict[str, Any] | None:
-    """The value parse_connection_string gives for these parts, in FIELD_ORDER; None when
-    ``key`` may not be base64."""
+def _ordered_value(
+    account: str, key: str, endpoint: str | None, suffix: str
+) -> dict[str, Any] | None:
+    """The value parse_connection_string gives for these parts, in FIELD_ORDER; ``endpoint``
+    is None when it is the account's default (https) one, which set_endpoint leaves out. None
+    when ``key`` may not be base64."""
     if len(key) % 4:  # the patterns' key is base64 (_check_base64 accepts it) when it is not
         return None
     value: dict[str, Any] = {
         "accountName": account,
         "containerName": "",
         "accessKey": key,
-        "useSSL": endpoint.startswith("https:"),
+        "useSSL": endpoint is None or endpoint.startswith("https:"),
     }
-    if keeps_endpoint(account, endpoint, suffix):
+    if endpoint is not None:
         value["endpoint"] = endpoint
     if suffix:
         value["endpointSuffix"] = suffix

@@ -71,17 +71,13 @@ def default_endpoint(account: str) -> str:
 
 
 def set_endpoint(value: dict[str, Any], endpoint: str) -> None:
-    """Store ``endpoint`` and ``useSSL`` canonically (``keeps_endpoint``)."""
+    """Store ``endpoint`` and ``useSSL`` canonically: ``endpoint`` is left out only when it is
+    ``https://<account>.blob.core.windows.net`` and no other suffix is named."""
     value.pop("endpoint", None)
     value["useSSL"] = endpoint.startswith("https:")
-    if keeps_endpoint(value.get("accountName", ""), endpoint, value.get("endpointSuffix")):
+    suffix = value.get("endpointSuffix") or DEFAULT_SUFFIX
+    if endpoint != default_endpoint(value.get("accountName", "")) or suffix != DEFAULT_SUFFIX:
         value["endpoint"] = endpoint
-
-
-def keeps_endpoint(account: str, endpoint: str, suffix: str | None) -> bool:
-    """Whether a value keeps ``endpoint``: it is left out only when it is
-    ``https://<account>.blob.core.windows.net`` and no other suffix is named."""
-    return endpoint != default_endpoint(account) or (suffix or DEFAULT_SUFFIX) != DEFAULT_SUFFIX
 
 
 def account_url(value: dict[str, Any]) -> str:
