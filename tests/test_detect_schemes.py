@@ -109,15 +109,6 @@ def test_connectors_are_asked_by_the_schemes_they_declare(monkeypatch) -> None:
     assert "only_x" not in dict(detect("x://h"))
 
 
-def test_a_scheme_starts_with_the_first_character_unless_a_space_does() -> None:
-    # detectors turn down a text by its first character before asking url_scheme
-    for text in texts():
-        for given in (text, f" {text}", f"\u2003{text}", text.upper()):
-            scheme = url_scheme(given)
-            if scheme is not None:
-                assert given[0].isspace() or given[0].lower() == scheme[0], given
-
-
 def test_no_other_character_lower_cases_to_a_redis_schemes_first_letter() -> None:
     from connectors.redis.connector import _INITIALS, _PREFIXES
 

@@ -62,9 +62,9 @@ class AzureBlob(Connector):
     )
 
     def detect(self, text: str) -> int:
-        if text.startswith(_USUAL_STARTS):  # where _AZURE_KEYS matches at once
-            return Match.SCHEME
         scheme = url_scheme(text)
+        if scheme is None and text.startswith(_USUAL_STARTS):  # _AZURE_KEYS matches at its start
+            return Match.SCHEME
         if scheme not in _SCHEMES:
             return Match.NONE
         # each key ends in '=', each URL form starts with a scheme: skip what cannot match

@@ -100,12 +100,9 @@ class GCloudStorage(Connector):
     )
 
     def detect(self, text: str) -> int:
-        if text.startswith("{"):  # a JSON key or value (no URL starts so)
-            return _json_match(text)
-        first = text[:1]
-        if first not in "gGhH" and not first.isspace():  # no gs:// or http(s):// URL
-            return Match.NONE
         scheme = url_scheme(text)
+        if scheme is None:
+            return _json_match(text) if text.startswith("{") else Match.NONE
         if scheme == "gs":
             return Match.SCHEME
         if scheme in ("https", "http"):
