@@ -3,6 +3,8 @@ where its ``detect`` would have said no anyway."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import connectors
@@ -63,6 +65,12 @@ def test_every_s3_variable_holds_a_word_the_detector_looks_for_first() -> None:
     assert [name for name in _KNOWN_VARS if not any(word in name for word in VAR_WORDS)] == []
 
 
+def test_every_s3_word_but_bucket_holds_the_character_looked_for_first() -> None:
+    from connectors.s3.parser import VAR_WORDS
+
+    assert [word for word in VAR_WORDS if "_" not in word] == ["BUCKET"]
+
+
 class _Declares(Connector):
     """A test connector that claims every text and declares its schemes as it is told."""
 
@@ -99,3 +107,11 @@ def test_connectors_are_asked_by_the_schemes_they_declare(monkeypatch) -> None:
     assert {"any_scheme", "only_x", "failing"} <= set(asked)
     monkeypatch.delitem(registry.connectors, "only_x")  # the table follows the registry
     assert "only_x" not in dict(detect("x://h"))
+
+
+def test_no_other_character_lower_cases_to_a_redis_schemes_first_letter() -> None:
+    from connectors.redis.connector import _INITIALS, _PREFIXES
+
+    firsts = {prefix[0] for prefix in _PREFIXES}
+    every = map(chr, range(sys.maxunicode + 1))
+    assert [char for char in every if char.lower()[:1] in firsts and char not in _INITIALS] == []

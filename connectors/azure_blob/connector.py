@@ -30,6 +30,8 @@ _AZURE_KEYS = re.compile(
     r"|SharedAccessSignature|EndpointSuffix)\s*=|^\s*(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=",
     re.IGNORECASE,
 )
+#: how the connection strings the portal and Azurite's documentation show begin
+_USUAL_STARTS = ("DefaultEndpointsProtocol=", "AccountName=", "UseDevelopmentStorage=")
 _AZURE_URLS = re.compile(
     r"^(az|azure|abfss?|wasbs?)://|^https?://[^/?#]*\.(blob|dfs)\.core\.|"
     r"^https?://[^/?#]*\.blob\.localhost[:/]|^https?://[^/?#]+/devstoreaccount1(/|\?|$)|"
@@ -61,6 +63,8 @@ class AzureBlob(Connector):
 
     def detect(self, text: str) -> int:
         scheme = url_scheme(text)
+        if scheme is None and text.startswith(_USUAL_STARTS):  # _AZURE_KEYS matches at its start
+            return Match.SCHEME
         if scheme not in _SCHEMES:
             return Match.NONE
         # each key ends in '=', each URL form starts with a scheme: skip what cannot match

@@ -84,15 +84,15 @@ def _error(message: str, position: int | None = None, hint: str | None = None) -
 
 def parse(text: str) -> tuple[dict[str, Any], list[str]]:
     """Parse any accepted form; returns the value and the notes about the input."""
-    value, notes = _read(text.strip())
+    stripped = text.strip()
+    value = _one_match_value(stripped)
+    if value is not None:
+        return value, []
+    value, notes = _read(stripped)
     return {key: value[key] for key in FIELD_ORDER if key in value}, notes
 
 
 def _read(stripped: str) -> tuple[dict[str, Any], list[str]]:
-    # the pattern costs more than this test on other strings (a long key is read char by char)
-    portal = _PORTAL_FORM.fullmatch(stripped) if ";EndpointSuffix=" in stripped else None
-    if portal is not None and (value := _portal_value(*portal.groups())) is not None:
-        return value, []
     if not stripped:
         raise _error("empty connection string")
     if "\0" in stripped:  # a NUL cannot be written back (the SDK rejects %00 too)
@@ -104,25 +104,76 @@ def _read(stripped: str) -> tuple[dict[str, Any], list[str]]:
     return parse_connection_string(stripped)
 
 
-# The connection string the Azure portal shows, read in one match; anything else (other keys,
-# order or case, a bad key) goes through parse_connection_string, which gives the same value
-# for these (tests/default_plugins/test_azure_blob_parser.py).
+# The connection strings the Azure portal and Azurite's documentation show, each read in one
+# match; anything else (other keys, order or case, a bad key or port) goes through
+# parse_connection_string, which gives the same value for these
+# (tests/default_plugins/test_azure_blob_parser.py).
 _PORTAL_FORM = re.compile(
-    r"DefaultEndpointsProtocol=(https?);AccountName=([a-z0-9]{1,63});AccountKey=([A-Za-z0-9+/=]++)"
-    r";EndpointSuffix=([a-z0-9][a-z0-9.-]{0,200});?"
+    r"DefaultEndpointsProtocol=(https?);AccountName=([a-z0-9]{1,63});"
+    r"AccountKey=([A-Za-z0-9+/]++={0,2});EndpointSuffix=([a-z0-9][a-z0-9.-]{0,200});?"
+)
+# The endpoint as _endpoint_url writes it, once its host is lower-cased, its port read and its
+# path's trailing '/' taken off.
+_ENDPOINT_FORM = re.compile(
+    r"(?:DefaultEndpointsProtocol=https?;)?AccountName=([a-z0-9]{1,63});"
+    r"AccountKey=([A-Za-z0-9+/]++={0,2});BlobEndpoint=(https?://[A-Za-z0-9.-]++)(?::([0-9]{1,5}))?"
+    r"(/[A-Za-z0-9._~/-]*+)?;?"
 )
 
 
-def _portal_value(protocol: str, account: str, key: str, suffix: str) -> dict[str, Any] | None:
-    """The value of a ``_PORTAL_FORM`` string; None when its key is not base64 (the full
-    reader says where)."""
-    try:
-        _check_base64(key, "AccountKey", 0)
-    except ParseError:
+def _one_match_value(stripped: str) -> dict[str, Any] | None:
+    """The value (in FIELD_ORDER) of a ``_PORTAL_FORM`` or ``_ENDPOINT_FORM`` string; None for
+    any other string, and for one of these the full reader must refuse (it says where)."""
+    # the patterns cost more than these tests on other strings (a long key is read char by char)
+    if ";EndpointSuffix=" in stripped:
+        portal = _PORTAL_FORM.fullmatch(stripped)
+        if portal is not None:
+            protocol, account, key, suffix = portal.groups()
+            default = protocol == "https" and suffix == DEFAULT_SUFFIX
+            endpoint = None if default else f"{protocol}://{account}.blob.{suffix}"
+            return _ordered_value(account, key, endpoint, suffix)
+    elif ";BlobEndpoint=" in stripped:
+        emulator = _ENDPOINT_FORM.fullmatch(stripped)
+        if emulator is not None:
+            account, key, origin, port, path = emulator.groups()
+            url = _endpoint_of(origin, port, path or "")
+            if url is None:
+                return None
+            default = url.startswith("https:") and url == default_endpoint(account)
+            endpoint = None if default else url
+            return _ordered_value(account, key, endpoint, "")
+    return None
+
+
+def _endpoint_of(origin: str, port: str | None, path: str) -> str | None:
+    """What _endpoint_url makes of an ``_ENDPOINT_FORM`` endpoint; None when the port is out
+    of range."""
+    if not port:
+        return origin.lower() + path.rstrip("/")
+    number = int(port)
+    if not 0 < number < 65536:
         return None
-    value: dict[str, Any] = {"accountName": account, "containerName": "", "accessKey": key}
-    value["endpointSuffix"] = suffix
-    set_endpoint(value, f"{protocol}://{account}.blob.{suffix}")
+    return f"{origin.lower()}:{number}{path.rstrip('/')}"
+
+
+def _ordered_value(
+    account: str, key: str, endpoint: str | None, suffix: str
+) -> dict[str, Any] | None:
+    """The value parse_connection_string gives for these parts, in FIELD_ORDER; ``endpoint``
+    is None when it is the account's default (https) one, which set_endpoint leaves out. None
+    when ``key`` may not be base64."""
+    if len(key) % 4:  # the patterns' key is base64 (_check_base64 accepts it) when it is not
+        return None
+    value: dict[str, Any] = {
+        "accountName": account,
+        "containerName": "",
+        "accessKey": key,
+        "useSSL": endpoint is None or endpoint.startswith("https:"),
+    }
+    if endpoint is not None:
+        value["endpoint"] = endpoint
+    if suffix:
+        value["endpointSuffix"] = suffix
     return value
 
 

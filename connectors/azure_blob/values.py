@@ -114,13 +114,14 @@ def provider_of(value: dict[str, Any]) -> str:
 def value_notes(value: dict[str, Any], provider: str) -> list[str]:
     """Advice that follows from a value alone; ``provider`` is ``provider_of(value)``."""
     notes = []
-    if not value.get("accountName"):
+    account = value.get("accountName")
+    if not account:
         notes.append(
             "the account name is unknown (custom domain or URI without it): set accountName"
         )
     if provider == "azurite" and value.get("accessKey") == DEV_KEY:
         notes.append("Azurite's well-known development account (devstoreaccount1)")
-    if value.get("accountName") and not _ACCOUNT_NAME.match(value["accountName"]):
+    if account and not _ACCOUNT_NAME.match(account):
         notes.append("storage account names are 3-24 lowercase letters and digits")
     if not value.get("containerName"):
         notes.append("no container named: set containerName before using objects")

@@ -97,13 +97,16 @@ def value_notes(value: dict[str, Any], provider: str | None) -> list[str]:
 
 
 _PREFIXES = tuple(f"{scheme}://" for scheme in SCHEMES)
+#: the first letters of _PREFIXES in either case (no other character lower-cases to one)
+_INITIALS = "".join(sorted({scheme[0] + scheme[0].upper() for scheme in SCHEMES}))
 #: StackExchange.Redis (.NET): ``host[:port],key=value,...`` (connectors.redis.stackexchange)
 _STACKEXCHANGE = re.compile(r"[A-Za-z0-9.\-_\[\]:]+,\s*[A-Za-z]+\s*=")
 
 
 def looks_like_stackexchange(text: str) -> bool:
     """Whether ``text`` is a StackExchange.Redis configuration string (cheap, for detection)."""
-    return "://" not in text[:20] and _STACKEXCHANGE.match(text) is not None
+    # the pattern needs a ',': finding none is the cheap answer for most texts
+    return "," in text and "://" not in text[:20] and _STACKEXCHANGE.match(text) is not None
 
 
 #: hosted services whose databases are numbered 0-15 at most (most offer only 0)
@@ -147,7 +150,7 @@ class Redis(Connector):
     )
 
     def detect(self, text: str) -> int:
-        if text[:9].lower().startswith(_PREFIXES):
+        if text[:1] in _INITIALS and text[:9].lower().startswith(_PREFIXES):
             return Match.SCHEME
         if looks_like_stackexchange(text):
             return Match.PROVIDER if ".redis.cache.windows.net" in text else Match.GENERIC

@@ -110,8 +110,9 @@ VAR_WORDS = ("AWS_", "BUCKET", "MINIO_", "R2_", "S3_")
 def looks_like_env_block(text: str) -> bool:
     """Whether ``text`` is a ``KEY=VALUE`` block with at least one variable this parser reads."""
     # Substring tests first: parse_env_block is ~30x slower and detection runs on every input.
-    # loops, not any(): detection runs on every text
-    for word in VAR_WORDS:
+    if "_" not in text and "BUCKET" not in text:  # every other word has a '_'
+        return False
+    for word in VAR_WORDS:  # a loop, not any(): detection runs on every text
         if word in text:
             break
     else:

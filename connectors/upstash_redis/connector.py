@@ -74,7 +74,7 @@ class UpstashRedis(Connector):
         scheme = url_scheme(text)
         if scheme is not None and scheme not in self.url_schemes:
             return Match.NONE  # another family's URL naming UPSTASH_REDIS_ in its query
-        if "UPSTASH_REDIS_" in text or "KV_REST_API_" in text:
+        if "_" in text and ("UPSTASH_REDIS_" in text or "KV_REST_API_" in text):  # '_': cheap
             return Match.PROVIDER
         if ".upstash.io" in text.lower() and _UPSTASH_HOST.search(text):
             return Match.PROVIDER

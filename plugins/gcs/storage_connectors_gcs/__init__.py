@@ -101,6 +101,8 @@ class GCloudStorage(Connector):
 
     def detect(self, text: str) -> int:
         scheme = url_scheme(text)
+        if scheme is None:
+            return _json_match(text) if text.startswith("{") else Match.NONE
         if scheme == "gs":
             return Match.SCHEME
         if scheme in ("https", "http"):
@@ -109,11 +111,6 @@ class GCloudStorage(Connector):
                 return Match.PROVIDER
             if host == CONSOLE_HOST and "/storage/" in text:
                 return Match.PROVIDER
-            return Match.NONE
-        if text.startswith("{") and '"service_account"' in text:
-            return Match.SCHEME
-        if text.startswith("{") and ('"serviceAccountKey"' in text or '"hmacAccessId"' in text):
-            return Match.SCHEME
         return Match.NONE
 
     def parse(self, text: str) -> Resource:
@@ -187,6 +184,15 @@ class GCloudStorage(Connector):
             "destination.filesystem": {"bucket_url": f"gs://{v.get('bucket', '')}"},
             "destination.filesystem.credentials": credentials,
         }
+
+
+def _json_match(text: str) -> int:
+    """A service account's JSON key, or a value naming a key."""
+    if '"service_account"' in text:
+        return Match.SCHEME
+    if '"serviceAccountKey"' in text or '"hmacAccessId"' in text:
+        return Match.SCHEME
+    return Match.NONE
 
 
 @hookimpl

@@ -60,6 +60,9 @@ SCHEMA: dict[str, Any] = {
 
 _SCHEMES = ("mysql", "mariadb")
 _TEXT_FORMS = ("mysql -", "mysql\t", "mariadb -", "mariadb\t")
+_HEADS = JDBC_PREFIXES + _TEXT_FORMS
+#: the first letters of _HEADS in either case (no other character lower-cases to one)
+_INITIALS = "".join(sorted({head[0] + head[0].upper() for head in _HEADS}))
 
 
 class MySQL(Connector):
@@ -89,14 +92,12 @@ class MySQL(Connector):
 
     def detect(self, text: str) -> int:
         scheme = url_scheme(text)
-        head = text[:16].lower()
         if scheme is not None:
             ours = scheme in _SCHEMES or scheme.startswith(("mysql+", "mariadb+"))
         else:
             ours = (
-                head.startswith(JDBC_PREFIXES)
-                or head.startswith(_TEXT_FORMS)
-                or "@tcp(" in text
+                (text[:1] in _INITIALS and text[:16].lower().startswith(_HEADS))
+                or ("@" in text and "@tcp(" in text)  # '@': a cheap first look
                 or text.startswith("tcp(")
                 or _mysql_keywords(text)
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from storage_connectors_mysql import MySQL
 
@@ -334,3 +336,11 @@ def test_an_unknown_option_sharing_text_with_the_password_is_not_named(text):
 def test_an_unknown_option_is_still_named_otherwise():
     with pytest.raises(ParseError, match="unknown option 'tlz'"):
         connectors.parse("app:pw@tcp(localhost:3306)/shop?tlz=true", type="mysql")
+
+
+def test_no_other_character_lower_cases_to_the_first_letter_of_a_text_form() -> None:
+    from storage_connectors_mysql import _HEADS, _INITIALS
+
+    firsts = {head[0] for head in _HEADS}
+    every = map(chr, range(sys.maxunicode + 1))
+    assert [char for char in every if char.lower()[:1] in firsts and char not in _INITIALS] == []
