@@ -15,7 +15,7 @@ from connectors.errors import (
     Problem,
     ValidationError,
 )
-from connectors.parsing import url_scheme
+from connectors.parsing import leading_key, url_scheme
 from connectors.pasted import Pasted, early, near_miss, quoted, unwrap
 from connectors.plugins import contain, get_connector, get_registry, plugin_failure
 from connectors.resource import CheckResult, Resource, ResourceType
@@ -31,11 +31,12 @@ def resource_types() -> list[ResourceType]:
 def detect(text: str) -> list[tuple[str, int]]:
     """Each type that claims ``text``, with its score (``connector.Match``), best first.
 
-    A ``scheme://`` text is not shown to a connector whose ``url_schemes`` leaves it out. A
-    detect that raises is reported as a warning naming its plugin, and its type skipped.
+    A ``scheme://`` text is not shown to a connector whose ``url_schemes`` leaves it out, nor a
+    ``KEY=value`` text to one whose ``text_keys`` leave out its first key. A detect that raises
+    is reported as a warning naming its plugin, and its type skipped.
     """
     scores = []
-    for name, connector in _asked_about(url_scheme(text)):
+    for name, connector in _asked_about(text):
         try:
             score = connector.detect(text)
             claimed = score > _NONE
@@ -50,34 +51,49 @@ def detect(text: str) -> list[tuple[str, int]]:
 
 
 _NONE = Match.NONE
+Asked = list[tuple[str, Connector]]
 
 
 class _Askers:
-    """Which connectors to ask about a text, by its URL scheme: those whose ``url_schemes``
-    admit it, in registration order. Built once per set of registered types."""
+    """Which connectors to ask about a text: by its URL scheme those whose ``url_schemes`` admit
+    it, by its first key those whose ``text_keys`` do, in registration order. Built once per set
+    of registered types."""
 
     def __init__(self, connectors: dict[str, Connector]) -> None:
         self.connectors = connectors
         self.size = len(connectors)
         self.every = list(connectors.items())
-        schemes: dict[str, frozenset[str] | None] = {}
-        for name, connector in self.every:
-            try:
-                schemes[name] = connector.url_schemes
-            except Exception as exc:
-                contain(plugin_failure(name, "detect", exc))
-                schemes[name] = frozenset()
+        schemes = self._declared(connectors, "url_schemes")
         #: a scheme no connector names goes to those that take any scheme
         self.other = [(name, c) for name, c in self.every if schemes[name] is None]
-        named = set().union(*(found for found in schemes.values() if found))
-        self.by_scheme = {
-            scheme: [(n, c) for n, c in self.every if _admits(schemes[n], scheme)]
-            for scheme in named
+        self.by_scheme = self._by_word(schemes)
+        self.by_key = self._by_word(self._declared(connectors, "text_keys"))
+
+    def _declared(
+        self, connectors: dict[str, Connector], attribute: str
+    ) -> dict[str, frozenset[str] | None]:
+        """Each connector's ``url_schemes`` or ``text_keys``; one that raises declares none."""
+        declared: dict[str, frozenset[str] | None] = {}
+        for name, connector in self.every:
+            try:
+                declared[name] = getattr(connector, attribute)
+            except Exception as exc:
+                contain(plugin_failure(name, "detect", exc))
+                declared[name] = frozenset()
+        return declared
+
+    def _by_word(self, declared: dict[str, frozenset[str] | None]) -> dict[str, Asked]:
+        """Each declared word -> the connectors that declare it or declare None."""
+        words = set().union(*(found for found in declared.values() if found))
+        return {
+            word: [(n, c) for n, c in self.every if _admits(declared[n], word)] for word in words
         }
 
-    def of(self, scheme: str | None) -> list[tuple[str, Connector]]:
+    def of(self, text: str) -> Asked:
+        scheme = url_scheme(text)
         if scheme is None:
-            return self.every
+            key = leading_key(text)
+            return self.every if key is None else self.by_key.get(key, self.every)
         asked = self.by_scheme.get(scheme)
         if asked is None:  # mongodb+srv is asked as mongodb
             plus = scheme.find("+")
@@ -85,22 +101,22 @@ class _Askers:
         return asked
 
 
-def _admits(schemes: frozenset[str] | None, scheme: str) -> bool:
-    """Whether a connector with these ``url_schemes`` is asked about a ``scheme://`` text."""
-    return schemes is None or scheme in schemes
+def _admits(words: frozenset[str] | None, word: str) -> bool:
+    """Whether a connector that declares these schemes or keys is asked about a text of ``word``."""
+    return words is None or word in words
 
 
 _askers: _Askers | None = None
 
 
-def _asked_about(scheme: str | None) -> list[tuple[str, Connector]]:
-    """The connectors to ask about a text with this URL scheme (None: not a URL)."""
+def _asked_about(text: str) -> Asked:
+    """The connectors to ask about ``text``."""
     global _askers
     connectors = get_registry().connectors
     askers = _askers
     if askers is None or askers.connectors is not connectors or askers.size != len(connectors):
         askers = _askers = _Askers(connectors)
-    return askers.of(scheme)
+    return askers.of(text)
 
 
 def parse(text: str, type: str | None = None) -> Resource:

@@ -79,6 +79,13 @@ class Connector:
     #: ``detect`` about a ``scheme://`` text of another scheme; texts without a scheme are
     #: always asked. An optimisation only: leaving it None is always correct.
     url_schemes: ClassVar[frozenset[str] | None] = None
+    #: the keys (upper case) that start a text of this type's own ``KEY=value`` forms, or None:
+    #: ``HOST`` for ``host=h dbname=d``, ``ACCOUNTNAME`` for ``AccountName=a;AccountKey=k``.
+    #: When set, auto-detection shows a text that is not a URL and starts with ``KEY=`` only to
+    #: the types that declare KEY and to those that declare None: the first key decides, as the
+    #: scheme decides for a URL (``connectors.parsing.leading_key``). A text whose first key no
+    #: type declares is shown to every type. An empty set: ``detect`` claims no such text.
+    text_keys: ClassVar[frozenset[str] | None] = None
 
     @cached_property
     def schema(self) -> dict[str, Any]:

@@ -25,8 +25,11 @@ HEAVY = ("psycopg", "pymongo", "redis", "upstash_redis", "boto3", "botocore", "a
 ALLOWED = {
     *(f"connectors.{family}" for family in FAMILIES),
     *(f"connectors.{family}.connector" for family in FAMILIES),  # the plugins, registered
+    # the tables detection reads (text_keys, schemes), without the parsers
+    "connectors.azure_blob.keys",
     "connectors.postgresql.keywords",
     "connectors.redis.schemes",
+    "connectors.s3.variables",
 }
 
 #: the extra connectors' parsers (plugins/mysql, plugins/gcs): imported when they parse, not when

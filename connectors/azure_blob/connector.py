@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from connectors.azure_blob.keys import TEXT_KEYS
 from connectors.connector import Connector, EnvSource, Match
 from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.hookspecs import hookimpl
@@ -51,6 +52,7 @@ class AzureBlob(Connector):
     extra = "azure"
     scripts_dir = scripts_dir("azure_blob")
     url_schemes = frozenset(scheme for scheme in _SCHEMES if scheme)
+    text_keys = TEXT_KEYS
     testing = "connectors.azure_blob.testing"
     exports = "connectors.azure_blob.exports"
     examples = (

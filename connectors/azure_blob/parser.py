@@ -28,6 +28,7 @@ import re
 from typing import Any
 from urllib.parse import SplitResult, unquote
 
+from connectors.azure_blob.keys import ENV_KEYS, KNOWN_KEYS, OTHER_SERVICES
 from connectors.azure_blob.values import (
     DEFAULT_SUFFIX,
     DEV_VALUE,
@@ -58,24 +59,6 @@ SAS_KEYS = frozenset({
 URI_SCHEMES = ("az", "azure", "abfs", "abfss", "wasb", "wasbs")
 _SERVICE_HOST = re.compile(r"^(?P<label>[^.]+)\.(?P<service>blob|dfs)\.(?P<suffix>.+)$", re.I)
 _FEATURE_SUFFIX = re.compile(r"(-secondary|-ipv6|-dualstack)+$")
-_KNOWN_KEYS = {
-    "DEFAULTENDPOINTSPROTOCOL",
-    "ACCOUNTNAME",
-    "ACCOUNTKEY",
-    "ENDPOINTSUFFIX",
-    "BLOBENDPOINT",
-    "BLOBSECONDARYENDPOINT",
-    "SHAREDACCESSSIGNATURE",
-    "USEDEVELOPMENTSTORAGE",
-    "DEVELOPMENTSTORAGEPROXYURI",
-    "CONTAINERNAME",
-    "BLOBPREFIX",
-}
-_OTHER_SERVICES = {
-    f"{service}{kind}ENDPOINT"
-    for service in ("QUEUE", "TABLE", "FILE", "DFS")
-    for kind in ("", "SECONDARY")
-}
 
 
 def _error(message: str, position: int | None = None, hint: str | None = None) -> ParseError:
@@ -178,19 +161,6 @@ def _ordered_value(
 
 
 _ENV_START = re.compile(r"^(export\s+)?AZURE_STORAGE_[A-Z_]+\s*=")
-#: environment variables (az CLI, object_store) -> connection-string keys
-_ENV_KEYS = {
-    "AZURE_STORAGE_ACCOUNT": "AccountName",
-    "AZURE_STORAGE_ACCOUNT_NAME": "AccountName",
-    "AZURE_STORAGE_KEY": "AccountKey",
-    "AZURE_STORAGE_ACCOUNT_KEY": "AccountKey",
-    "AZURE_STORAGE_ACCESS_KEY": "AccountKey",
-    "AZURE_STORAGE_SAS_TOKEN": "SharedAccessSignature",
-    "AZURE_STORAGE_SAS_KEY": "SharedAccessSignature",
-    "AZURE_STORAGE_ENDPOINT": "BlobEndpoint",
-    "AZURE_STORAGE_CONTAINER": "ContainerName",
-    "AZURE_STORAGE_CONTAINER_NAME": "ContainerName",
-}
 
 
 def _from_environment(text: str) -> str:
@@ -202,7 +172,7 @@ def _from_environment(text: str) -> str:
         container = env.get("AZURE_STORAGE_CONTAINER") or env.get("AZURE_STORAGE_CONTAINER_NAME")
         extra = f";ContainerName={container}" if container else ""
         return env["AZURE_STORAGE_CONNECTION_STRING"].rstrip(";") + extra
-    pairs = {_ENV_KEYS[k]: v for k, v in env.items() if k in _ENV_KEYS and v}
+    pairs = {ENV_KEYS[k]: v for k, v in env.items() if k in ENV_KEYS and v}
     if "SharedAccessSignature" in pairs:
         pairs["SharedAccessSignature"] = pairs["SharedAccessSignature"].lstrip("?")
     if not pairs:
@@ -244,8 +214,8 @@ def parse_connection_string(text: str) -> tuple[dict[str, Any], list[str]]:
         dev = dict(DEV_VALUE)
         _set_extensions(dev, get, settings)
         return dev, notes
-    for key in sorted(set(get) - _KNOWN_KEYS):
-        if key not in _OTHER_SERVICES:
+    for key in sorted(set(get) - KNOWN_KEYS):
+        if key not in OTHER_SERVICES:
             notes.append(f"unknown key {key} ignored (at position {settings[key][1]})")
     if "BLOBSECONDARYENDPOINT" in get and "BLOBENDPOINT" not in get:
         key_at = settings["BLOBSECONDARYENDPOINT"][1] - len("BlobSecondaryEndpoint=")

@@ -56,6 +56,7 @@ class MongoDB(Connector):
     extra = "mongodb"
     scripts_dir = scripts_dir("mongodb")
     url_schemes = frozenset(("mongodb",))
+    text_keys = frozenset[str]()  # no KEY=value form
     testing = "connectors.mongodb.testing"
     exports = "connectors.mongodb.exports"
     examples = EXAMPLES

@@ -11,7 +11,7 @@ from connectors.errors import ParseError
 from connectors.hookspecs import hookimpl
 from connectors.lazy import lazy_import
 from connectors.parsing import url_scheme
-from connectors.postgresql.keywords import ALIAS_SCHEMES, URI_PREFIXES
+from connectors.postgresql.keywords import ALIAS_SCHEMES, ENVIRONMENT, KEYWORDS, URI_PREFIXES
 from connectors.resource import CheckResult, Resource
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ class PostgreSQL(Connector):
     extra = "postgresql"
     scripts_dir = scripts_dir("postgresql")
     url_schemes = frozenset(("postgresql", "postgres", *ALIAS_SCHEMES))
+    #: keyword/value strings and PG* blocks (DATABASE_URL=postgres://... is asked as any text)
+    text_keys = frozenset(name.upper() for name in (*KEYWORDS, *ENVIRONMENT))
     testing = "connectors.postgresql.testing"
     exports = "connectors.postgresql.exports"
 

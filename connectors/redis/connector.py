@@ -140,6 +140,7 @@ class Redis(Connector):
     extra = "redis"
     scripts_dir = scripts_dir("redis")
     url_schemes = frozenset(SCHEMES)
+    text_keys = frozenset[str]()  # no KEY=value form
     testing = "connectors.redis.testing"
     exports = "connectors.redis.exports"
     examples = (

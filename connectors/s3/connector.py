@@ -19,6 +19,7 @@ from connectors.hookspecs import hookimpl
 from connectors.lazy import lazy_import
 from connectors.parsing import url_scheme
 from connectors.resource import CheckResult, Resource
+from connectors.s3.variables import KNOWN_VARS
 
 if TYPE_CHECKING:
     from connectors.objectstore.base import ObjectStore
@@ -80,6 +81,8 @@ class S3(Connector):
     extra = "s3"
     scripts_dir = scripts_dir("s3")
     url_schemes = frozenset(scheme for scheme in _SCHEMES if scheme)
+    #: environment blocks; one that starts with another variable is asked as any text
+    text_keys = KNOWN_VARS
     testing = "connectors.s3.testing"
     exports = "connectors.s3.exports"
     examples = (

@@ -55,6 +55,18 @@ from connectors.s3.endpoint import (
     path_style,
 )
 from connectors.s3.hosts import aws_host_parts, r2_host_parts
+from connectors.s3.variables import (
+    ACCESS_VARS,
+    BUCKET_VARS,
+    ENDPOINT_VARS,
+    KNOWN_VARS,
+    PREFIX_VARS,
+    REGION_VARS,
+    SECRET_VARS,
+    STYLE_VARS,
+    TOKEN_VARS,
+    VAR_WORDS,
+)
 from connectors.s3.vendors import (
     CONSOLE_SUFFIX,
     privatelink_parts,
@@ -65,46 +77,6 @@ from connectors.s3.vendors import (
 
 TYPE = "s3"
 _URI_SCHEMES = ("s3://", "s3a://", "s3n://")
-
-ACCESS_VARS = ("AWS_ACCESS_KEY_ID", "R2_ACCESS_KEY_ID", "MINIO_ACCESS_KEY", "MINIO_ROOT_USER")
-SECRET_VARS = (
-    "AWS_SECRET_ACCESS_KEY",
-    "R2_SECRET_ACCESS_KEY",
-    "MINIO_SECRET_KEY",
-    "MINIO_ROOT_PASSWORD",
-)
-TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-REGION_VARS = ("AWS_REGION", "AWS_DEFAULT_REGION")
-ENDPOINT_VARS = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "S3_ENDPOINT", "R2_ENDPOINT")
-BUCKET_VARS = (
-    "S3_BUCKET",
-    "S3_BUCKET_NAME",
-    "AWS_S3_BUCKET",
-    "AWS_BUCKET",
-    "AWS_BUCKET_NAME",
-    "AWS_STORAGE_BUCKET_NAME",
-    "R2_BUCKET",
-    "BUCKET",
-    "BUCKET_NAME",
-)
-STYLE_VARS = ("AWS_S3_ADDRESSING_STYLE", "S3_FORCE_PATH_STYLE", "AWS_S3_FORCE_PATH_STYLE")
-PREFIX_VARS = ("S3_PREFIX",)
-_KNOWN_VARS = frozenset(
-    (
-        *ACCESS_VARS,
-        *SECRET_VARS,
-        *TOKEN_VARS,
-        *REGION_VARS,
-        *ENDPOINT_VARS,
-        *BUCKET_VARS,
-        *STYLE_VARS,
-        *PREFIX_VARS,
-    )
-)
-
-
-#: every name in _KNOWN_VARS holds one of these (tests/test_detect_schemes.py)
-VAR_WORDS = ("AWS_", "BUCKET", "MINIO_", "R2_", "S3_")
 
 
 def looks_like_env_block(text: str) -> bool:
@@ -117,14 +89,14 @@ def looks_like_env_block(text: str) -> bool:
             break
     else:
         return False
-    for name in _KNOWN_VARS:
+    for name in KNOWN_VARS:
         if name in text:
             return _has_known_var(parse_env_block(text))
     return False
 
 
 def _has_known_var(env: dict[str, str]) -> bool:
-    return not _KNOWN_VARS.isdisjoint(env)
+    return not KNOWN_VARS.isdisjoint(env)
 
 
 def parse(text: str) -> Resource:
@@ -288,7 +260,7 @@ def _first(env: dict[str, str], names: tuple[str, ...]) -> str | None:
 
 def _parse_env(env: dict[str, str], text: str = "") -> Resource:
     extra: list[str] = []
-    unknown = sorted(key for key in env if key not in _KNOWN_VARS)
+    unknown = sorted(key for key in env if key not in KNOWN_VARS)
     if unknown:
         extra.append(f"ignored variables: {', '.join(unknown)}")
     access = _first(env, ACCESS_VARS) or ""

@@ -69,6 +69,17 @@ class UpstashRedis(Connector):
     )
 
     url_schemes = frozenset(("redis", "rediss", "http", "https"))
+    #: the variables only Upstash and Vercel KV write (url=, token=, REDIS_URL=: asked as any text)
+    text_keys = frozenset(
+        (
+            "UPSTASH_REDIS_REST_URL",
+            "UPSTASH_REDIS_REST_TOKEN",
+            "UPSTASH_REDIS_URL",
+            "KV_REST_API_URL",
+            "KV_REST_API_TOKEN",
+            "KV_URL",
+        )
+    )
 
     def detect(self, text: str) -> int:
         scheme = url_scheme(text)

@@ -81,6 +81,7 @@ class GCloudStorage(Connector):
 
     name = "gcloud_storage"
     url_schemes = frozenset(("gs", "http", "https"))
+    text_keys = frozenset[str]()  # no KEY=value form
     description = "Google Cloud Storage bucket (service account)"
     schema = SCHEMA
     providers = ("google",)

@@ -13,8 +13,8 @@ from typing import Any
 
 from connectors import CheckResult, Connector, Match, ParseError, Resource, hookimpl
 from connectors.parsing import url_scheme
-from storage_connectors_mysql.forms import JDBC_PREFIXES
-from storage_connectors_mysql.options import SSL_MODES
+from storage_connectors_mysql.forms import JDBC_PREFIXES, KEYWORDS
+from storage_connectors_mysql.options import KNOWN_OPTIONS, SSL_MODES
 from storage_connectors_mysql.value import DEFAULT_PORT, WINDMILL_FIELDS, normalise, to_url
 
 # The parser and the provider table are imported by the methods that need them: registering
@@ -70,6 +70,8 @@ class MySQL(Connector):
 
     name = "mysql"
     url_schemes = frozenset(_SCHEMES)  # mysql+pymysql:// too: the part before '+' counts
+    #: the keys of keyword strings (``Server=h;Uid=u``, ``host=h user=u``): names and options
+    text_keys = frozenset(key.upper() for key in (*KEYWORDS, *KNOWN_OPTIONS) if " " not in key)
     description = "MySQL connection"
     schema = SCHEMA
     providers = ("planetscale", "aiven", "aws", "azure", "digitalocean")

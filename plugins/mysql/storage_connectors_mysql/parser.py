@@ -29,7 +29,7 @@ from connectors.parsing import (
     shown_name,
     split_host_port,
 )
-from storage_connectors_mysql.forms import JDBC_PREFIXES as JDBC_PREFIXES
+from storage_connectors_mysql.forms import JDBC_PREFIXES as JDBC_PREFIXES, KEYWORDS
 from storage_connectors_mysql.options import Options
 
 URL_SCHEMES = ("mysql://", "mariadb://")
@@ -39,32 +39,6 @@ _GO_DSN = re.compile(
 )
 _COMMAND = re.compile(r"(mysql|mariadb)(\s|\Z)")
 _KEY_START = re.compile(r"\s*([A-Za-z][A-Za-z _-]*?)\s*=")
-
-#: keyword names (lower-cased) -> the value field they set; the rest are options
-_KEYWORDS = {
-    "host": "host",
-    "hostname": "host",
-    "server": "host",
-    "data source": "host",
-    "datasource": "host",
-    "address": "host",
-    "addr": "host",
-    "network address": "host",
-    "port": "port",
-    "user": "user",
-    "username": "user",
-    "uid": "user",
-    "user id": "user",
-    "userid": "user",
-    "user name": "user",
-    "password": "password",
-    "pwd": "password",
-    "passwd": "password",
-    "database": "database",
-    "dbname": "database",
-    "db": "database",
-    "initial catalog": "database",
-}
 
 
 @dataclass
@@ -348,7 +322,7 @@ def _unquote(raw: str) -> str:
 
 def _keyword(name: str, raw: str, position: int, parsed: Parsed) -> None:
     key = " ".join(name.lower().split())
-    target = _KEYWORDS.get(key)
+    target = KEYWORDS.get(key)
     if target == "port":
         parsed.fields["port"] = parse_port(raw, offset=position + len(name) + 1)
     elif target == "host":
