@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import SplitResult, unquote_to_bytes
 
@@ -88,32 +89,11 @@ def url_scheme(text: str) -> str | None:
     if text is last_text:
         return last_scheme
     end = text.find("://")
-    if end > 0:
-        head = text[:end]
-        scheme = _seen_schemes.get(head) or _scheme_of(head)
-    else:
-        scheme = None
+    scheme = _schemes.name(text[:end]) if end > 0 else None
     _last_scheme = (text, scheme)
     return scheme
 
 
-def _scheme_of(head: str) -> str | None:
-    """The scheme ``head`` (the text before ``://``) writes, remembered when it is one."""
-    # a pattern, not str methods: a long head that is no scheme (a connection string holding
-    # a URL) is told at its first other character
-    match = _SCHEME.fullmatch(head)
-    if match is None:
-        return None
-    scheme = match[1].lower()
-    if len(_seen_schemes) < _SEEN_LIMIT:
-        _seen_schemes[head] = scheme
-    return scheme
-
-
-_SCHEME = re.compile(r"\s*+([A-Za-z][A-Za-z0-9+.\-]*+)")
-#: scheme as written -> scheme, for the usual few (a dictionary lookup is the cheapest check)
-_seen_schemes: dict[str, str] = {}
-_SEEN_LIMIT = 256
 _last_scheme: tuple[str | None, str | None] = (None, None)
 
 
@@ -124,26 +104,37 @@ def leading_key(text: str) -> str | None:
     around it are allowed (``host = h``). Auto-detection routes a text by it (``text_keys``).
     """
     end = text.find("=")
-    if end <= 0:
-        return None
-    written = text[:end]
-    return _seen_keys.get(written) or _key_of(written)
+    return _keys.name(text[:end]) if end > 0 else None
 
 
-def _key_of(written: str) -> str | None:
-    """The key ``written`` (the text before the first ``=``) names, remembered when it is one."""
-    match = _KEY.fullmatch(written)
-    if match is None:
-        return None
-    key = match[1].upper()
-    if len(_seen_keys) < _SEEN_LIMIT:
-        _seen_keys[written] = key
-    return key
+class _Names:
+    """What the head of a text names (a scheme, a key), remembered for the usual few heads: a
+    dictionary lookup is the cheapest check. A new head is read with a pattern, not str
+    methods: a long head that names nothing (a connection string holding a URL) is told at its
+    first other character."""
+
+    LIMIT = 256
+
+    def __init__(self, pattern: str, case: Callable[[str], str]) -> None:
+        self.pattern = re.compile(pattern)
+        self.case = case
+        self.seen: dict[str, str] = {}
+
+    def name(self, head: str) -> str | None:
+        found = self.seen.get(head)
+        if found is not None:
+            return found
+        match = self.pattern.fullmatch(head)
+        if match is None:
+            return None
+        found = self.case(match[1])
+        if len(self.seen) < self.LIMIT:
+            self.seen[head] = found
+        return found
 
 
-_KEY = re.compile(r"\s*+([A-Za-z_][A-Za-z0-9_-]*+)\s*+")
-#: key as written -> key, for the usual few
-_seen_keys: dict[str, str] = {}
+_schemes = _Names(r"\s*+([A-Za-z][A-Za-z0-9+.\-]*+)", str.lower)
+_keys = _Names(r"\s*+([A-Za-z_][A-Za-z0-9_-]*+)\s*+", str.upper)
 
 
 def find_first(text: str, stops: str, start: int = 0) -> int:
