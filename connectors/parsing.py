@@ -7,6 +7,7 @@ strict percent-decoding with positions, host[:port] splitting with IPv6 literals
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 import re
 from collections.abc import Callable
@@ -51,7 +52,7 @@ def percent_decode(
     bad = _BAD_ESCAPE.search(text)
     if bad is None and (allow_nul or "%00" not in text):
         try:
-            return unquote_to_bytes(text).decode()  # every escape is well formed: decode at once
+            return _unescaped(text).decode()  # every escape is well formed: decode at once
         except UnicodeDecodeError as exc:
             message = f"percent-encoded bytes in the {what} are not UTF-8"
             raise ParseError(message, position=offset) from exc
@@ -76,6 +77,14 @@ def percent_decode(
     except UnicodeDecodeError as exc:
         message = f"percent-encoded bytes in the {what} are not UTF-8"
         raise ParseError(message, position=offset) from exc
+
+
+def _unescaped(text: str) -> bytes:
+    """The bytes of ``text``, whose every ``%`` starts two hex digits, with those decoded."""
+    if "\\" in text:
+        return unquote_to_bytes(text)
+    # as '\xXX' escapes, decoded in C: five times quicker than unquote_to_bytes
+    return codecs.escape_decode(text.replace("%", "\\x").encode())[0]
 
 
 def url_scheme(text: str) -> str | None:

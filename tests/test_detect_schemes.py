@@ -4,7 +4,6 @@ where its ``detect`` would have said no anyway."""
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 from hypothesis import given, strategies as st
@@ -109,14 +108,6 @@ def test_connectors_are_asked_by_the_schemes_they_declare(monkeypatch) -> None:
     assert {"any_scheme", "only_x", "failing"} <= set(asked)
     monkeypatch.delitem(registry.connectors, "only_x")  # the table follows the registry
     assert "only_x" not in dict(detect("x://h"))
-
-
-def test_no_other_character_lower_cases_to_a_redis_schemes_first_letter() -> None:
-    from connectors.redis.connector import _INITIALS, _PREFIXES
-
-    firsts = {prefix[0] for prefix in _PREFIXES}
-    every = map(chr, range(sys.maxunicode + 1))
-    assert [char for char in every if char.lower()[:1] in firsts and char not in _INITIALS] == []
 
 
 #: what leading_key answers, written as a regular expression

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
 from hypothesis import given, strategies as st
@@ -98,6 +98,29 @@ def test_percent_decode_is_strict_and_keeps_plus():
     assert "password" in str(info.value) and "zz" not in str(info.value)
     with pytest.raises(ParseError, match="forbidden %00"):
         percent_decode("a%00b")
+
+
+def decoded_by_urllib(text: str) -> str:
+    """What percent_decode answers, by its rules written with urllib: the decoded text, or the
+    kind of error."""
+    if not re.fullmatch(r"(?:[^%]|%[0-9A-Fa-f]{2})*", text):
+        return "invalid percent-encoding"
+    if "%00" in text:
+        return "forbidden %00"
+    try:
+        return unquote_to_bytes(text).decode()
+    except UnicodeDecodeError:
+        return "not UTF-8"
+
+
+@given(st.text(alphabet=st.sampled_from("a%C3BcF0f9+\\xé/\u00a0"), max_size=16))
+def test_percent_decode_reads_what_urllib_reads(text):
+    try:
+        decoded = percent_decode(text)
+    except ParseError as exc:
+        kinds = ("invalid percent-encoding", "forbidden %00", "not UTF-8")
+        decoded = next(kind for kind in kinds if kind in exc.message)
+    assert decoded == decoded_by_urllib(text)
 
 
 def test_split_host_port_with_ipv6():

@@ -16,7 +16,7 @@ from connectors.data_paths import resource_type_file, scripts_dir
 from connectors.errors import ParseError, Problem, ValidationError
 from connectors.hookspecs import hookimpl
 from connectors.lazy import lazy_import
-from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
+from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder, url_scheme
 from connectors.redis.schemes import DEFAULT_PORT, SCHEMES
 from connectors.resource import CheckResult, Resource
 
@@ -97,8 +97,6 @@ def value_notes(value: dict[str, Any], provider: str | None) -> list[str]:
 
 
 _PREFIXES = tuple(f"{scheme}://" for scheme in SCHEMES)
-#: the first letters of _PREFIXES in either case (no other character lower-cases to one)
-_INITIALS = "".join(sorted({scheme[0] + scheme[0].upper() for scheme in SCHEMES}))
 #: StackExchange.Redis (.NET): ``host[:port],key=value,...`` (connectors.redis.stackexchange)
 _STACKEXCHANGE = re.compile(r"[A-Za-z0-9.\-_\[\]:]+,\s*[A-Za-z]+\s*=")
 
@@ -151,8 +149,9 @@ class Redis(Connector):
     )
 
     def detect(self, text: str) -> int:
-        if text[:1] in _INITIALS and text[:9].lower().startswith(_PREFIXES):
-            return Match.SCHEME
+        scheme = url_scheme(text)  # asked already by auto-detection: remembered
+        if scheme is not None:
+            return Match.SCHEME if scheme in self.url_schemes else Match.NONE
         if looks_like_stackexchange(text):
             return Match.PROVIDER if ".redis.cache.windows.net" in text else Match.GENERIC
         return Match.NONE
