@@ -194,10 +194,76 @@ def test_upstash_scripts_give_the_sdk_client_its_timeouts(name):
     assert client._http._client.timeout == httpx.Timeout(30, connect=10)
 
 
+@pytest.fixture
+def hanging_up_port() -> Iterator[tuple[int, list[bytes]]]:
+    """A TCP listener that reads each request, keeps it, and closes without an answer."""
+    server = socket.create_server(("127.0.0.1", 0), backlog=64)
+    received: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                received.append(_http_request(conn))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], received
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+def _http_request(conn: socket.socket) -> bytes:
+    """One HTTP request as it arrives: its head, then as many bytes as Content-Length says."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"content-length: *(\d+)", head, re.IGNORECASE)
+    while length is not None and len(body) < int(length[1]):
+        body += conn.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize("name", ["increment", "rate_limit"])
+def test_counting_scripts_send_their_transaction_once(name, hanging_up_port):
+    """A reply lost after the server counted: sent again, the hit would count twice (the SDK
+    retries any failed request once, 3 s later)."""
+    import httpx
+
+    port, received = hanging_up_port
+    value = {"url": f"http://127.0.0.1:{port}", "token": "AXtoken1234"}
+    with pytest.raises(httpx.HTTPError):
+        upstash_script(name).main(value, **UPSTASH_SCRIPT_ARGS[name])
+    assert len(received) == 1  # main() has returned: no attempt is left to come
+    assert received[0].startswith(b"POST /multi-exec ") and b'"INCR' in received[0].upper()
+
+
+def test_reading_scripts_keep_the_sdks_retry(hanging_up_port):
+    """The retry stays where sending twice changes nothing (GET)."""
+    import httpx
+
+    port, received = hanging_up_port
+    value = {"url": f"http://127.0.0.1:{port}", "token": "AXtoken1234"}
+    with pytest.raises(httpx.HTTPError):
+        upstash_script("get").main(value, key="k")
+    assert len(received) == 2
+
+
 @pytest.mark.slow
 def test_upstash_scripts_end_on_an_endpoint_that_never_answers(silent_port):
-    """Each script raises httpx's ReadTimeout: two attempts of 30 s (the SDK retries once,
-    3 s later); without the timeout they would wait for ever."""
+    """Each script raises httpx's ReadTimeout: one attempt of 30 s, or two (the SDK retries
+    once, 3 s later, but for the counting scripts); without the timeout they would wait for
+    ever."""
     import httpx
 
     value = {"url": f"http://127.0.0.1:{silent_port}", "token": "AXtoken1234"}

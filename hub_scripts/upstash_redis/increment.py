@@ -9,8 +9,13 @@ class upstash_redis(TypedDict):
 
 
 def _client(resource: upstash_redis) -> Redis:
-    """A client whose requests end: 10 s to connect, 30 s per request (the SDK sets none)."""
-    client = Redis(url=resource["url"].rstrip("/"), token=resource["token"])
+    """A client whose requests end: 10 s to connect, 30 s per request (the SDK sets none).
+
+    It sends each request once: the SDK would send it again after any error, a timed-out
+    reply included, and the server may have counted the first one.
+    """
+    url = resource["url"].rstrip("/")
+    client = Redis(url=url, token=resource["token"], rest_retries=0)
     http = getattr(getattr(client, "_http", None), "_client", None)  # the SDK's httpx client
     if http is not None:
         http.timeout = (10, 30, 30, 30)  # seconds: connect, read, write, pool
