@@ -19,6 +19,8 @@ pytest collects the inherited tests; each names the example or script that broke
   ParseError escapes ``parse``;
 - ``detect`` does not claim another registered type's examples: its score stays below the
   owner's, or equal only when its ``parse`` refuses the string;
+- ``url_schemes`` and ``text_keys``, when declared, are sets of what auto-detection reads off a
+  text (lower-case schemes, upper-case keys), so that no declared word goes unmatched;
 - each hub script has a sidecar whose schema is what ``connectors hub sidecars`` writes, and
   Windmill's own parser (npm windmill-parser-wasm-py; the test skips without Node) reads the
   script as the sidecar says.
@@ -247,6 +249,21 @@ class ConnectorContract:
                 ):
                     claimed.append(f"{owner.name} example {text!r} (score {score})")
         assert claimed == [], f"{contract_connector.name} claims strings of other types"
+
+    def test_declared_schemes_and_keys_are_read_as_written(
+        self, contract_connector: Connector
+    ) -> None:
+        from connectors.parsing import leading_key, url_scheme
+
+        for name, declared, read in (
+            ("url_schemes", contract_connector.url_schemes, lambda w: url_scheme(f"{w}://h")),
+            ("text_keys", contract_connector.text_keys, lambda w: leading_key(f"{w}=v")),
+        ):
+            if declared is None:
+                continue
+            assert isinstance(declared, frozenset), f"{name} is not a frozenset"
+            unread = sorted(word for word in declared if read(word) != word)
+            assert unread == [], f"{name} that detection never reads as written: {unread}"
 
     # -- hub scripts ----------------------------------------------------------------------------
 
