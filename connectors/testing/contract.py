@@ -255,9 +255,15 @@ class ConnectorContract:
     ) -> None:
         from connectors.parsing import leading_key, url_scheme
 
+        def scheme(word: str) -> str | None:
+            return url_scheme(f"{word}://h")
+
+        def key(word: str) -> str | None:
+            return leading_key(f"{word}=v")
+
         for name, declared, read in (
-            ("url_schemes", contract_connector.url_schemes, lambda w: url_scheme(f"{w}://h")),
-            ("text_keys", contract_connector.text_keys, lambda w: leading_key(f"{w}=v")),
+            ("url_schemes", contract_connector.url_schemes, scheme),
+            ("text_keys", contract_connector.text_keys, key),
         ):
             if declared is None:
                 continue
