@@ -85,7 +85,7 @@ def test_the_contract_catches_a_flawed_connector(pytester):
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     # the CLI masks notes like the value (connectors.Resource.to_dict): the note's secret is
     # caught in the Python outputs, where the raw notes count
-    result.assert_outcomes(passed=9, failed=4)
+    result.assert_outcomes(passed=10, failed=4)
     failed = sorted(
         line.split("::")[-1].split(" ")[0] for line in result.outlines if "FAILED" in line
     )
