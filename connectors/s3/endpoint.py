@@ -15,8 +15,8 @@ parser, the client factory and the connection-settings helpers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from connectors.parsing import split_url, whole_number
 
@@ -28,8 +28,7 @@ R2_SUFFIX = ".r2.cloudflarestorage.com"
 R2_JURISDICTIONS = ("eu", "fedramp", "us")
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """Where an ``s3`` value's requests go, without the bucket."""
 
     scheme: str
@@ -66,12 +65,7 @@ def endpoint_of(value: dict[str, Any]) -> Endpoint:
     """The endpoint of an ``s3`` value, full-URL or bare-host form (Windmill's rules)."""
     raw = str(value.get("endPoint") or "").strip()
     if raw.lower().startswith(("http://", "https://")):
-        parts = split_url(raw)
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        return Endpoint(parts.scheme.lower(), parts.hostname or "", port)
+        return _url_endpoint(raw)
     use_ssl = value.get("useSSL", True) is not False
     scheme = "https" if use_ssl else "http"
     port_value = value.get("port")
@@ -83,6 +77,16 @@ def endpoint_of(value: dict[str, Any]) -> Endpoint:
         return Endpoint(scheme, host, whole_number(port_text))
     unbracketed = raw.strip("[]")  # an IPv6 literal, kept without brackets as URLs give it
     return Endpoint(scheme, unbracketed if ":" in unbracketed else raw, port)
+
+
+@lru_cache(maxsize=1)  # a parse reads its endpoint twice (provider, notes): the last one kept
+def _url_endpoint(url: str) -> Endpoint:
+    parts = split_url(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return Endpoint(parts.scheme.lower(), parts.hostname or "", port)
 
 
 def path_style(value: dict[str, Any]) -> bool:
