@@ -316,13 +316,19 @@ def whole_number(text: str, *, signed: bool = False) -> int | None:
     return -int(significant) if sign == "-" else int(significant)
 
 
+def port_number(text: str) -> int | None:
+    """The TCP port 1-65535 that ``text`` writes in ASCII digits, else None."""
+    port = whole_number(text)
+    return port if port is not None and 0 < port < 65536 else None
+
+
 def parse_port(
     text: str, *, offset: int | None = 0, type_name: str | None = None, hint: str | None = None
 ) -> int:
     """A TCP port 1-65535, or a ParseError at its position (not quoting the text: a
     password with an unencoded ``/`` or ``?`` can end up where the port is read)."""
-    port = whole_number(text)
-    if port is None or not 0 < port < 65536:
+    port = port_number(text)
+    if port is None:
         raise ParseError(
             "invalid port (expected 1-65535)", position=offset, type_name=type_name, hint=hint
         )

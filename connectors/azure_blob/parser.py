@@ -43,6 +43,7 @@ from connectors.parsing import (
     check_host,
     parse_env_block,
     percent_decode,
+    port_number,
     split_host_port,
     split_url,
     url_scheme,
@@ -133,8 +134,8 @@ def _endpoint_of(origin: str, port: str | None, path: str) -> str | None:
     of range."""
     if not port:
         return origin.lower() + path.rstrip("/")
-    number = int(port)
-    if not 0 < number < 65536:
+    number = port_number(port)
+    if number is None:
         return None
     return f"{origin.lower()}:{number}{path.rstrip('/')}"
 

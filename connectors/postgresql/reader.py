@@ -10,9 +10,9 @@ import re
 from typing import Any
 
 from connectors.errors import ParseError
-from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder
+from connectors.parsing import PLACEHOLDER_NOTE, is_password_placeholder, port_number
 from connectors.postgresql.parser import decode_part, parse_conninfo, parse_query
-from connectors.postgresql.value import add_keyword_fields, conninfo_to_value
+from connectors.postgresql.value import URI_PARTS, add_keyword_fields, conninfo_to_value
 
 #: the value, the notes on reading it and the provider a scheme alias names
 Reading = tuple[dict[str, Any], list[str], str | None]
@@ -27,8 +27,6 @@ _USUAL_URI = re.compile(
     r"(?:/([^?@\x00]*))?"
     r"(?:\?([^@\x00]*))?\Z"
 )
-#: query keys that set what the URI's other parts set (the last one given wins)
-_URI_PARTS = frozenset(("host", "port", "user", "password", "dbname"))
 
 
 def read(text: str) -> Reading:
@@ -59,8 +57,8 @@ def _usual_uri(text: str) -> Reading | None:
         if host:
             value["host"] = host[1:-1] if host[0] == "[" else host
         if port:
-            number = int(port)  # at most five ASCII digits
-            if not 0 < number < 65536:
+            number = port_number(port)
+            if number is None:
                 return None
             value["port"] = number
         # the '%' tests spare a call for the usual parts, which have none
@@ -79,7 +77,8 @@ def _usual_uri(text: str) -> Reading | None:
             keywords: dict[str, str] = {}
             aside: dict[str, str] = {}
             parse_query(text, match.start(6), keywords, aside)
-            if aside or not _URI_PARTS.isdisjoint(keywords):
+            # a query key that sets a part the URI sets too: the keyword reader orders them
+            if aside or not URI_PARTS.isdisjoint(keywords):
                 return None
             add_keyword_fields(keywords, value)
     except ParseError:

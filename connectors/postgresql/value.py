@@ -22,7 +22,7 @@ _LOGIN_FIELDS = ("user", "password", "dbname", "sslmode")
 #: value fields that are not libpq keywords (or not written as one)
 _NOT_LIBPQ = frozenset(("hosts", "host", "port", "root_certificate_pem", "driver_parameters"))
 #: the keywords a URI carries outside its query
-_URI_PARTS = frozenset(("host", "port", "user", "password", "dbname"))
+URI_PARTS = frozenset(("host", "port", "user", "password", "dbname"))
 
 
 def conninfo_to_value(params: dict[str, str], source: str = "") -> dict[str, Any]:
@@ -184,7 +184,7 @@ def to_uri(value: dict[str, Any]) -> str:
     query = [
         f"{key}={_q(text)}"
         for key, text in params.items()
-        if key not in _URI_PARTS or (text == "" and key in ("user", "password", "dbname"))
+        if key not in URI_PARTS or (text == "" and key in ("user", "password", "dbname"))
     ]
     driver = value.get("driver_parameters") or {}
     query += [f"{_q(str(key))}={_q(str(text))}" for key, text in driver.items()]

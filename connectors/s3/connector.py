@@ -81,7 +81,7 @@ class S3(Connector):
     extra = "s3"
     scripts_dir = scripts_dir("s3")
     url_schemes = frozenset(scheme for scheme in _SCHEMES if scheme)
-    #: environment blocks; one that starts with another variable is asked as any text
+    #: environment blocks, by their first variable
     text_keys = KNOWN_VARS
     testing = "connectors.s3.testing"
     exports = "connectors.s3.exports"
