@@ -30,6 +30,7 @@ ALLOWED = {
     "connectors.postgresql.keywords",
     "connectors.redis.schemes",
     "connectors.s3.variables",
+    "connectors.upstash_redis.variables",
 }
 
 #: the extra connectors' parsers (plugins/mysql, plugins/gcs): imported when they parse, not when

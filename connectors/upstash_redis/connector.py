@@ -17,6 +17,7 @@ from connectors.hookspecs import hookimpl
 from connectors.lazy import lazy_import
 from connectors.parsing import url_scheme
 from connectors.resource import CheckResult, Resource
+from connectors.upstash_redis.variables import TEXT_KEYS
 
 if TYPE_CHECKING:
     from connectors.upstash_redis.parser import (
@@ -69,17 +70,7 @@ class UpstashRedis(Connector):
     )
 
     url_schemes = frozenset(("redis", "rediss", "http", "https"))
-    #: the variables only Upstash and Vercel KV write (url=, token=, REDIS_URL=: asked as any text)
-    text_keys = frozenset(
-        (
-            "UPSTASH_REDIS_REST_URL",
-            "UPSTASH_REDIS_REST_TOKEN",
-            "UPSTASH_REDIS_URL",
-            "KV_REST_API_URL",
-            "KV_REST_API_TOKEN",
-            "KV_URL",
-        )
-    )
+    text_keys = TEXT_KEYS
 
     def detect(self, text: str) -> int:
         scheme = url_scheme(text)

@@ -34,11 +34,9 @@ from connectors.parsing import (
     split_host_port,
 )
 from connectors.text import json_depth_at, long_number_at
+from connectors.upstash_redis.variables import TCP_KEYS, TOKEN_KEYS, URL_KEYS
 
 TYPE = "upstash_redis"
-URL_KEYS = ("UPSTASH_REDIS_REST_URL", "KV_REST_API_URL", "url")
-TOKEN_KEYS = ("UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_TOKEN", "token")
-TCP_KEYS = ("UPSTASH_REDIS_URL", "KV_URL", "REDIS_URL")
 # printable ASCII without spaces or quotes: it travels in an HTTP header
 _TOKEN = re.compile(r"[!#-&(-~]+")
 _UPSTASH_SUFFIX = ".upstash.io"
